@@ -1,0 +1,43 @@
+# Developer and newcomer entry points. `make demo` and `make test` are all a
+# fresh machine needs. Set LIB=/some/dir to install lagrs into a private
+# library instead of the default one.
+R ?= R
+RSCRIPT ?= Rscript
+LIB ?=
+LIBFLAG = $(if $(LIB),--library=$(LIB),)
+RENV = $(if $(LIB),R_LIBS="$(LIB):$$R_LIBS",)
+
+.PHONY: all deps document install test demo check bench clean lint
+
+all: install
+
+deps:
+	$(RSCRIPT) tools/install-deps.R
+
+document:
+	$(RSCRIPT) -e 'roxygen2::roxygenise()'
+
+install:
+	@if [ -n "$(LIB)" ]; then mkdir -p "$(LIB)"; fi
+	$(R) CMD INSTALL --preclean --no-multiarch $(LIBFLAG) .
+	@rm -f src/*.o src/*.so
+
+test: deps install
+	$(RENV) $(RSCRIPT) tools/run-tests.R
+
+demo: deps install
+	$(RENV) $(RSCRIPT) tools/demo.R
+
+check:
+	rm -rf lagrs_*.tar.gz lagrs.Rcheck
+	$(R) CMD build .
+	$(R) CMD check --as-cran --no-manual lagrs_*.tar.gz
+
+bench: install
+	$(RENV) $(RSCRIPT) bench/rolling.R
+
+lint:
+	$(RSCRIPT) tools/lint.R
+
+clean:
+	rm -rf lagrs_*.tar.gz lagrs.Rcheck src/*.o src/*.so

@@ -1,0 +1,4 @@
+library(testthat)
+library(lagrs)
+
+test_check("lagrs")

@@ -1,0 +1,60 @@
+test_that("lagrs_threads() reads and sets the count", {
+  old <- lagrs_threads()
+  expect_true(is.integer(old) && length(old) == 1L && old >= 1L)
+  expect_identical(lagrs_threads(1), old)
+  expect_identical(lagrs_threads(), 1L)
+  expect_invisible(lagrs_threads(old))
+  expect_identical(lagrs_threads(), old)
+})
+
+test_that("lagrs_threads(0) returns to the default", {
+  old <- lagrs_threads(1)
+  on.exit(lagrs_threads(old))
+  withr::local_envvar(LAGRS_NUM_THREADS = "1")
+  lagrs_threads(0)
+  expect_identical(lagrs_threads(), 1L)
+})
+
+test_that("LAGRS_NUM_THREADS is read and OMP_THREAD_LIMIT caps it", {
+  skip_if_not(lagrs_threads(verbose = FALSE) >= 1L)
+  old <- lagrs_threads(0)
+  on.exit(lagrs_threads(old))
+  info <- utils::capture.output(lagrs_threads(verbose = TRUE))
+  has_openmp <- any(grepl("OpenMP available: +TRUE", info))
+  skip_if_not(has_openmp, "built without OpenMP")
+  withr::local_envvar(LAGRS_NUM_THREADS = "3", OMP_THREAD_LIMIT = NA)
+  expect_identical(lagrs_threads(), min(3L, omp_limit()))
+  withr::local_envvar(OMP_THREAD_LIMIT = "2")
+  expect_identical(lagrs_threads(), 2L)
+  lagrs_threads(7)
+  expect_identical(lagrs_threads(), 2L)
+  withr::local_envvar(LAGRS_NUM_THREADS = "not a number", OMP_THREAD_LIMIT = NA)
+  lagrs_threads(0)
+  expect_gte(lagrs_threads(), 1L)
+})
+
+test_that("verbose = TRUE prints what decided the count", {
+  out <- utils::capture.output(n <- lagrs_threads(verbose = TRUE))
+  expect_identical(n, lagrs_threads())
+  expect_match(out[1], "^lagrs threads: [0-9]+$")
+  expect_true(any(grepl("LAGRS_NUM_THREADS", out)))
+  expect_true(any(grepl("OMP_THREAD_LIMIT", out)))
+})
+
+test_that("forked children run on one thread", {
+  skip_on_os("windows")
+  old <- lagrs_threads(2)
+  on.exit(lagrs_threads(old))
+  in_child <- parallel::mclapply(1:2, function(i) lagrs_threads(), mc.cores = 2)
+  expect_identical(unlist(in_child), c(1L, 1L))
+  expect_identical(lagrs_threads(), 2L)
+})
+
+test_that("bad thread counts are rejected with the argument's name", {
+  expect_error(lagrs_threads(-1), "`n` must be NULL, 0 or a single positive whole number, not -1")
+  expect_error(lagrs_threads(1.5), "`n`.*not 1.5")
+  expect_error(lagrs_threads(NA), "`n`")
+  expect_error(lagrs_threads("2"), "`n`.*the string \"2\"")
+  expect_error(lagrs_threads(1:2), "`n`.*length 2")
+  expect_error(lagrs_threads(verbose = NA), "`verbose` must be TRUE or FALSE")
+})
