@@ -7,7 +7,7 @@ LIB ?=
 LIBFLAG = $(if $(LIB),--library=$(LIB),)
 RENV = $(if $(LIB),R_LIBS="$(LIB):$$R_LIBS",)
 
-.PHONY: all deps document install test demo check bench clean lint
+.PHONY: all deps document install test demo check bench clean lint sanitize valgrind gctorture check-memory
 
 all: install
 
@@ -35,6 +35,19 @@ check:
 
 bench: install
 	$(RENV) $(RSCRIPT) bench/rolling.R
+
+# Memory safety: ASan/UBSan build, valgrind memcheck, and gctorture over
+# every .Call entry point.
+sanitize:
+	bash tools/check-sanitizers.sh
+
+valgrind:
+	bash tools/check-valgrind.sh
+
+gctorture: install
+	$(RENV) $(RSCRIPT) tools/gctorture.R
+
+check-memory: sanitize valgrind gctorture
 
 lint:
 	$(RSCRIPT) tools/lint.R
