@@ -1,0 +1,473 @@
+#' Fit one ARIMA model to many series at once
+#'
+#' `arima_batch()` fits the same ARIMA specification to every series of a
+#' collection, in parallel over [lagrs_threads()] threads. Each series is
+#' fitted by the same C code as [arima_fit()], so its coefficients, `sigma2`,
+#' log-likelihood and information criteria are identical to those of a
+#' single [arima_fit()] call, whatever the thread count or the order of the
+#' series. A series that cannot be fitted (too short, all missing, ...) gets
+#' the status `"error"` and a message; the others are fitted as usual.
+#'
+#' @param series The series, in one of these shapes:
+#'   * a list of numeric vectors or `ts` objects, whose lengths may differ;
+#'     its names become the series ids;
+#'   * a numeric matrix (or multivariate `ts`), one column per series;
+#'   * a long data frame with an id column and a value column (see `id`,
+#'     `value` and `time`);
+#'   * a single numeric vector or `ts`, a batch of one.
+#' @param order,seasonal,include_mean,include_drift,method As in
+#'   [arima_fit()].
+#' @param period The seasonal period. By default the frequency of the series
+#'   (which must then be the same for all of them), or 1 for a data frame.
+#' @param id,value Names of the id and value columns when `series` is a data
+#'   frame.
+#' @param time Optional name of a time column of a data frame: rows are put in
+#'   time order within each series, and a time that appears twice within a
+#'   series is an error. Without it, rows are taken in their order.
+#' @param progress Show a progress bar for batches that take more than a few
+#'   seconds. Defaults to the option `lagrs.progress`, or to
+#'   [interactive()].
+#' @return An object of class `lagrs_batch`: a list with
+#'   * `ids`: the series ids;
+#'   * `status`: `"ok"`, `"warning"` (a usable fit with a note in `message`)
+#'     or `"error"`;
+#'   * `message`: why a series failed or was flagged, `""` otherwise;
+#'   * `coef`: a matrix with one row per series, one column per coefficient
+#'     (`NA` for failed series);
+#'   * `sigma2`, `loglik`, `aic`, `aicc`, `bic`, `nobs`: one value per series;
+#'
+#'   and what is needed to forecast. `batch[["id"]]` (or `batch[[i]]`) gives
+#'   one series' fit as a `lagrs_arima` object; [forecast()] forecasts them
+#'   all; [summary()] summarises the batch.
+#' @seealso [forecast.lagrs_batch()], [arima_fit()], [lagrs_threads()].
+#' @export
+#' @examples
+#' set.seed(1)
+#' skus <- lapply(1:20, function(i) cumsum(rnorm(60)) + 100)
+#' names(skus) <- sprintf("SKU-%02d", 1:20)
+#' batch <- arima_batch(skus, order = c(1, 1, 0))
+#' batch
+#' head(batch$coef)
+#' fc <- forecast(batch, h = 6)
+#' head(fc)
+arima_batch <- function(series, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
+                        period = NULL, include_mean = TRUE, include_drift = FALSE,
+                        method = c("CSS-ML", "ML", "CSS"), id = "id", value = "value",
+                        time = NULL, progress = NULL) {
+  method <- match.arg(method)
+  collection <- series_collection(series, id = id, value = value, time = time)
+  period <- batch_period(period, collection)
+  spec <- batch_spec(order, seasonal, period, include_mean, include_drift, method)
+  progress <- resolve_progress(progress)
+  fits <- .Call(C_arima_batch_call, collection$values, spec$order, spec$seasonal,
+                spec$period, spec$include_mean, spec$include_drift, spec$method_code,
+                progress)
+  new_lagrs_batch(fits, collection, spec, call = match.call())
+}
+
+# ---- input shapes ---------------------------------------------------------
+
+# Turns every accepted shape of `series` into list(values = unnamed list of
+# double vectors, ids = character, tsp = list of tsp or NULL). Double
+# vectors are kept as they are (the C code reads them in place).
+series_collection <- function(series, id = "id", value = "value", time = NULL) {
+  if (is.data.frame(series)) {
+    return(long_collection(series, id, value, time))
+  }
+  if (is.matrix(series)) {
+    if (!is.numeric(series) || is.factor(series)) {
+      stop("`series` must be numeric, not a ", typeof(series), " matrix.", call. = FALSE)
+    }
+    ids <- colnames(series)
+    if (is.null(ids)) ids <- as.character(seq_len(ncol(series)))
+    tsp <- if (stats::is.ts(series)) stats::tsp(series) else NULL
+    values <- lapply(seq_len(ncol(series)), function(j) as.double(series[, j]))
+    return(new_collection(values, ids, rep(list(tsp), ncol(series))))
+  }
+  if (is.numeric(series) && !is.factor(series) && !is.list(series)) {
+    tsp <- if (stats::is.ts(series)) stats::tsp(series) else NULL
+    return(new_collection(list(as_double_series(series)), "1", list(tsp)))
+  }
+  if (!is.list(series)) {
+    stop("`series` must be a list, matrix or data frame of numeric series, not ",
+         describe_value(series), ".", call. = FALSE)
+  }
+  ids <- names(series)
+  if (is.null(ids)) ids <- as.character(seq_along(series))
+  ids[is.na(ids) | !nzchar(ids)] <- as.character(which(is.na(ids) | !nzchar(ids)))
+  for (k in seq_along(series)) {
+    element <- series[[k]]
+    if (!is.numeric(element) || is.factor(element) || is.list(element)) {
+      stop("`series` element ", k, " (\"", ids[k], "\") must be a numeric vector, not ",
+           describe_value(element), ".", call. = FALSE)
+    }
+  }
+  tsp <- lapply(series, function(s) if (stats::is.ts(s)) stats::tsp(s) else NULL)
+  new_collection(lapply(series, as_double_series), ids, tsp)
+}
+
+as_double_series <- function(x) {
+  if (is.double(x) && is.null(dim(x))) return(x)
+  as.double(x)
+}
+
+new_collection <- function(values, ids, tsp) {
+  if (anyDuplicated(ids)) {
+    dup <- ids[anyDuplicated(ids)]
+    stop("`series` has the id \"", dup, "\" more than once; ids must be unique.",
+         call. = FALSE)
+  }
+  names(values) <- NULL
+  list(values = values, ids = ids, tsp = tsp)
+}
+
+long_collection <- function(data, id, value, time) {
+  check_column_name(id, "id", data)
+  check_column_name(value, "value", data)
+  if (!is.null(time)) check_column_name(time, "time", data)
+  ids <- data[[id]]
+  values <- data[[value]]
+  if (!is.numeric(values) || is.factor(values)) {
+    stop("`value` column \"", value, "\" must be numeric, not ", describe_value(values), ".",
+         call. = FALSE)
+  }
+  if (anyNA(ids)) {
+    stop("`id` column \"", id, "\" must not contain NA.", call. = FALSE)
+  }
+  key <- factor(as.character(ids), levels = unique(as.character(ids)))
+  if (!is.null(time)) {
+    times <- data[[time]]
+    if (anyNA(times)) {
+      stop("`time` column \"", time, "\" must not contain NA.", call. = FALSE)
+    }
+    rows <- order(as.integer(key), times, method = "radix")
+    dup <- duplicated(data.frame(key = key, time = times)[rows, , drop = FALSE])
+    if (any(dup)) {
+      bad <- rows[which(dup)[1L]]
+      stop("`time` column \"", time, "\" has the time ", format(times[bad]),
+           " more than once for id \"", key[bad], "\".", call. = FALSE)
+    }
+    key <- key[rows]
+    values <- values[rows]
+  }
+  pieces <- split(as.double(values), key)
+  new_collection(unname(pieces), names(pieces), rep(list(NULL), length(pieces)))
+}
+
+check_column_name <- function(x, arg, data) {
+  if (!is.character(x) || length(x) != 1L || is.na(x)) {
+    stop("`", arg, "` must be a single column name, not ", describe_value(x), ".",
+         call. = FALSE)
+  }
+  if (!x %in% names(data)) {
+    stop("`", arg, "` column \"", x, "\" is not in `series`; its columns are ",
+         paste0("\"", names(data), "\"", collapse = ", "), ".", call. = FALSE)
+  }
+}
+
+batch_period <- function(period, collection) {
+  if (!is.null(period)) return(check_count(period, "period"))
+  freqs <- unique(vapply(collection$tsp, function(t) if (is.null(t)) 1 else t[3L], 1))
+  if (length(freqs) > 1L) {
+    stop("`period` must be given when the series have different frequencies (",
+         paste(freqs, collapse = ", "), ").", call. = FALSE)
+  }
+  if (length(freqs) == 0L) return(1L)
+  if (freqs != round(freqs)) {
+    stop("`period` must be given: the series' frequency ", freqs,
+         " is not a whole number.", call. = FALSE)
+  }
+  as.integer(freqs)
+}
+
+resolve_progress <- function(progress) {
+  if (is.null(progress)) progress <- getOption("lagrs.progress", interactive())
+  check_flag(progress, "progress")
+}
+
+# ---- the batch object -----------------------------------------------------
+
+status_labels <- function(code) {
+  c("ok", "warning", rep("error", 4L))[code + 1L]
+}
+
+new_lagrs_batch <- function(fits, collection, spec, call) {
+  coef_names <- arima_coef_names(spec$order, spec$seasonal, spec$include_mean,
+                                 spec$include_drift)
+  coef <- t(fits$coef)
+  dimnames(coef) <- list(collection$ids, coef_names)
+  ids <- collection$ids
+  structure(
+    list(
+      ids = ids,
+      status = stats::setNames(status_labels(fits$status), ids),
+      message = stats::setNames(fits$message, ids),
+      coef = coef,
+      sigma2 = stats::setNames(fits$sigma2, ids),
+      loglik = stats::setNames(fits$loglik, ids),
+      aic = stats::setNames(fits$aic, ids),
+      aicc = stats::setNames(fits$aicc, ids),
+      bic = stats::setNames(fits$bic, ids),
+      nobs = stats::setNames(fits$n_used, ids),
+      convergence = stats::setNames(fits$convergence, ids),
+      spec = spec,
+      series = collection,
+      model = fits[c("coef", "state_a", "state_P", "sigma2", "status")],
+      call = call
+    ),
+    class = "lagrs_batch"
+  )
+}
+
+#' @export
+length.lagrs_batch <- function(x) length(unclass(x)$ids)
+
+#' @export
+`[[.lagrs_batch` <- function(x, i, ...) {
+  ids <- unclass(x)$ids
+  if (is.character(i)) {
+    if (length(i) != 1L || !i %in% ids) {
+      stop("`i` must be one of the batch's series ids; \"", i[1L], "\" is not.",
+           call. = FALSE)
+    }
+    k <- match(i, ids)
+  } else {
+    k <- check_count(i, "i")
+    if (k > length(ids)) {
+      stop("`i` must be at most ", length(ids), ", the number of series, not ", k, ".",
+           call. = FALSE)
+    }
+  }
+  spec <- unclass(x)$spec
+  y <- unclass(x)$series$values[[k]]
+  tsp <- unclass(x)$series$tsp[[k]]
+  if (!is.null(tsp)) y <- stats::ts(y, start = tsp[1L], frequency = tsp[3L])
+  arima_fit(y, order = spec$order, seasonal = spec$seasonal, period = spec$period,
+            include_mean = spec$include_mean, include_drift = spec$include_drift,
+            method = spec$method)
+}
+
+#' @export
+`$.lagrs_batch` <- function(x, name) unclass(x)[[name]]
+
+#' @export
+print.lagrs_batch <- function(x, ...) {
+  spec <- x$spec
+  n <- length(x$ids)
+  counts <- table(factor(x$status, levels = c("ok", "warning", "error")))
+  cat("<lagrs_batch> ", arima_label(spec$order, spec$seasonal, spec$period),
+      " fitted to ", n, " series\n", sep = "")
+  cat("  ok: ", counts[["ok"]], "   warning: ", counts[["warning"]],
+      "   error: ", counts[["error"]], "\n", sep = "")
+  if (counts[["error"]] > 0L) {
+    bad <- which(x$status == "error")
+    show <- utils::head(bad, 5L)
+    cat("  failed:", paste0(x$ids[show], " (", x$message[show], ")", collapse = "; "))
+    if (length(bad) > 5L) cat(" ...")
+    cat("\n")
+  }
+  ok <- x$status != "error"
+  if (any(ok)) {
+    cat("  median AICc: ", format(stats::median(x$aicc[ok]), digits = 6),
+        "   median sigma^2: ", format(stats::median(x$sigma2[ok]), digits = 6), "\n", sep = "")
+  }
+  invisible(x)
+}
+
+#' Summarise a batch of ARIMA fits
+#'
+#' @param object A `lagrs_batch` from [arima_batch()] or [auto_arima_batch()].
+#' @param ... Unused.
+#' @return A data frame with one row per series: id, status, message, model,
+#'   the coefficients, `sigma2`, `loglik`, `aic`, `aicc`, `bic` and `nobs`,
+#'   with class `summary.lagrs_batch` (which prints a short overview).
+#' @export
+#' @examples
+#' set.seed(2)
+#' skus <- list(a = cumsum(rnorm(50)), b = cumsum(rnorm(40)), c = 1:3)
+#' s <- summary(arima_batch(skus, order = c(1, 1, 0)))
+#' s
+#' s[s$status == "ok", c("id", "ar1", "sigma2")]
+summary.lagrs_batch <- function(object, ...) {
+  models <- batch_model_labels(object)
+  out <- data.frame(id = object$ids, status = unname(object$status),
+                    message = unname(object$message), model = models,
+                    stringsAsFactors = FALSE)
+  out <- cbind(out, as.data.frame(unname(object$coef)))
+  names(out)[-(1:4)] <- colnames(object$coef)
+  out$sigma2 <- unname(object$sigma2)
+  out$loglik <- unname(object$loglik)
+  out$aic <- unname(object$aic)
+  out$aicc <- unname(object$aicc)
+  out$bic <- unname(object$bic)
+  out$nobs <- unname(object$nobs)
+  rownames(out) <- NULL
+  class(out) <- c("summary.lagrs_batch", "data.frame")
+  out
+}
+
+batch_model_labels <- function(object) {
+  if (!is.null(object$orders)) {
+    o <- object$orders
+    return(vapply(seq_len(nrow(o)), function(k) {
+      if (anyNA(o[k, ])) return(NA_character_)
+      arima_label(o[k, 1:3], o[k, 4:6], o[k, 7])
+    }, ""))
+  }
+  spec <- object$spec
+  rep(arima_label(spec$order, spec$seasonal, spec$period), length(object$ids))
+}
+
+#' @export
+print.summary.lagrs_batch <- function(x, ...) {
+  counts <- table(factor(x$status, levels = c("ok", "warning", "error")))
+  cat("Batch of ", nrow(x), " ARIMA fits: ", counts[["ok"]], " ok, ", counts[["warning"]],
+      " with warnings, ", counts[["error"]], " failed\n", sep = "")
+  models <- sort(table(x$model), decreasing = TRUE)
+  if (length(models)) {
+    cat("Models:\n")
+    shown <- utils::head(models, 10L)
+    for (k in seq_along(shown)) cat("  ", names(shown)[k], ": ", shown[[k]], "\n", sep = "")
+  }
+  ok <- x$status != "error"
+  if (any(ok)) {
+    cat("Per-series statistics (fitted series):\n")
+    stats_cols <- x[ok, intersect(c("sigma2", "loglik", "aicc", "nobs"), names(x)), drop = FALSE]
+    print(summary(as.data.frame(stats_cols)))
+  }
+  if (any(!ok)) {
+    cat("Failed series:\n")
+    bad <- x[!ok, c("id", "message")]
+    print(utils::head(as.data.frame(bad), 10L), row.names = FALSE)
+    if (sum(!ok) > 10L) cat("  ... and ", sum(!ok) - 10L, " more\n", sep = "")
+  }
+  invisible(x)
+}
+
+#' @export
+as.data.frame.lagrs_batch <- function(x, ...) {
+  out <- summary.lagrs_batch(x)
+  class(out) <- "data.frame"
+  out
+}
+
+#' Forecast every series of a batch
+#'
+#' @param object A `lagrs_batch` from [arima_batch()] or [auto_arima_batch()].
+#' @param h Number of steps ahead.
+#' @param level Confidence levels of the prediction intervals, in percent.
+#' @param progress As in [arima_batch()].
+#' @param ... Unused.
+#' @return A data frame of class `lagrs_batch_forecast`, in long form: one row
+#'   per series and step, with columns `id`, `step`, `time` (when the series
+#'   were `ts` objects), `mean`, and `lo_<level>` and `hi_<level>` for each
+#'   level. Series that failed to fit have `NA` forecasts. `as.matrix()` turns
+#'   it into a wide matrix of means, one column per series.
+#' @seealso [arima_batch()], [forecast.lagrs_arima()].
+#' @exportS3Method generics::forecast
+#' @examples
+#' set.seed(3)
+#' skus <- lapply(1:5, function(i) ts(cumsum(rnorm(48)), frequency = 12, start = 2020))
+#' names(skus) <- paste0("SKU-", 1:5)
+#' fc <- forecast(arima_batch(skus, order = c(0, 1, 1)), h = 3)
+#' fc
+#' as.matrix(fc)
+forecast.lagrs_batch <- function(object, h = 10, level = c(80, 95), progress = NULL, ...) {
+  h <- check_count(h, "h")
+  level <- check_levels(level)
+  progress <- resolve_progress(progress)
+  spec <- object$spec
+  series <- object$series
+  lengths <- as.double(lengths(series$values))
+  model <- c(object$model, list(order = spec$order, seasonal = spec$seasonal,
+                                period = spec$period, include_mean = spec$include_mean,
+                                include_drift = spec$include_drift,
+                                method = spec$method_code, n = lengths))
+  if (!is.null(object$orders)) {
+    fc <- .Call(C_auto_arima_batch_forecast_call, model, object$orders, h, progress)
+  } else {
+    fc <- .Call(C_arima_batch_forecast_call, model, h, progress)
+  }
+  batch_forecast_frame(object$ids, series$tsp, fc$mean, fc$se, h, level)
+}
+
+check_levels <- function(level) {
+  if (!is.numeric(level) || length(level) == 0L || anyNA(level) ||
+      any(level <= 0 | level >= 100)) {
+    stop("`level` must be numbers strictly between 0 and 100, not ",
+         describe_value(level), ".", call. = FALSE)
+  }
+  sort(level)
+}
+
+batch_forecast_frame <- function(ids, tsp, mean, se, h, level) {
+  n_series <- length(ids)
+  out <- data.frame(id = rep(ids, each = h), step = rep(seq_len(h), n_series),
+                    stringsAsFactors = FALSE)
+  if (all(!vapply(tsp, is.null, TRUE))) {
+    ends <- vapply(tsp, function(t) t[2L], 1)
+    freqs <- vapply(tsp, function(t) t[3L], 1)
+    out$time <- rep(ends, each = h) + out$step / rep(freqs, each = h)
+  }
+  out$mean <- as.vector(mean)
+  for (lev in level) {
+    z <- stats::qnorm(0.5 + lev / 200)
+    out[[paste0("lo_", format(lev))]] <- as.vector(mean - z * se)
+    out[[paste0("hi_", format(lev))]] <- as.vector(mean + z * se)
+  }
+  attr(out, "level") <- level
+  attr(out, "h") <- h
+  class(out) <- c("lagrs_batch_forecast", "data.frame")
+  out
+}
+
+#' @export
+as.matrix.lagrs_batch_forecast <- function(x, ...) {
+  h <- if (nrow(x)) max(x$step) else 0L
+  ids <- unique(x$id)
+  matrix(x$mean, nrow = h, dimnames = list(step = seq_len(h), id = ids))
+}
+
+#' @export
+print.lagrs_batch_forecast <- function(x, n = 10L, ...) {
+  h <- if (nrow(x)) max(x$step) else 0L
+  cat("<lagrs_batch_forecast> ", length(unique(x$id)), " series x ", h, " steps\n", sep = "")
+  print(utils::head(as.data.frame(unclass(x), stringsAsFactors = FALSE), n), row.names = FALSE)
+  if (nrow(x) > n) cat("# ... ", nrow(x) - n, " more rows\n", sep = "")
+  invisible(x)
+}
+
+# ---- specification helpers (shared with auto_arima_batch) -----------------
+
+arima_method_code <- function(method) {
+  match(method, c("CSS-ML", "ML", "CSS")) - 1L
+}
+
+check_order3 <- function(x, arg) {
+  if (!is.numeric(x) || length(x) != 3L || anyNA(x) || any(x < 0) || any(x != trunc(x))) {
+    stop("`", arg, "` must be three non-negative whole numbers, not ", describe_value(x), ".",
+         call. = FALSE)
+  }
+  as.integer(x)
+}
+
+batch_spec <- function(order, seasonal, period, include_mean, include_drift, method) {
+  order <- check_order3(order, "order")
+  if (is.list(seasonal)) {
+    if (!is.null(seasonal$period)) period <- check_count(seasonal$period, "seasonal$period")
+    seasonal <- seasonal$order
+  }
+  seasonal <- check_order3(seasonal, "seasonal")
+  check_flag(include_mean, "include_mean")
+  check_flag(include_drift, "include_drift")
+  if (any(seasonal > 0L) && period < 2L) {
+    stop("`period` must be at least 2 for a seasonal model, not ", period, ".", call. = FALSE)
+  }
+  if (include_drift && order[2L] + seasonal[2L] > 1L) {
+    stop("`include_drift` needs d + D <= 1; this model has d + D = ",
+         order[2L] + seasonal[2L], ".", call. = FALSE)
+  }
+  list(order = order, seasonal = seasonal, period = as.integer(period),
+       include_mean = include_mean, include_drift = include_drift,
+       method = method, method_code = arima_method_code(method))
+}

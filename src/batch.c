@@ -1,0 +1,276 @@
+#include "lagrs.h"
+#include "batch.h"
+#include "arima.h"
+#include <string.h>
+#include <time.h>
+
+/* Many series at once.  Every series is fitted by the same plain-C kernel as
+ * arima_fit(), independently of the others, so a batch result equals the
+ * single-series result bit for bit whatever the thread count or the order of
+ * the series.  A series that fails records its status and message; the
+ * others go on. */
+
+/* Series per block: small enough that Ctrl-C is honoured within a fraction
+ * of a second, large enough that the barrier between blocks costs nothing. */
+#define BATCH_BLOCK 256
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}
+
+static void draw_progress(const char *label, R_xlen_t done, R_xlen_t total,
+                          double elapsed)
+{
+    const int bar_width = 30;
+    int filled = (int) ((double) bar_width * (double) done / (double) total);
+    char bar[64];
+    for (int k = 0; k < bar_width; k++)
+        bar[k] = k < filled ? '=' : ' ';
+    bar[bar_width] = '\0';
+    double remaining = done > 0 ? elapsed * (double) (total - done) / (double) done : 0;
+    REprintf("\r%s [%s] %3d%% %.0fs left ", label, bar,
+             (int) (100.0 * (double) done / (double) total), remaining);
+}
+
+void lagrs_run_batch(R_xlen_t n_series, lagrs_series_task task, void *ctx,
+                     double work, int progress, const char *label)
+{
+    double start = seconds_now();
+    int showing = 0;
+    for (R_xlen_t block = 0; block < n_series; block += BATCH_BLOCK) {
+        R_xlen_t end = block + BATCH_BLOCK < n_series ? block + BATCH_BLOCK : n_series;
+        #pragma omp parallel for schedule(dynamic, 1) num_threads(lagrs_nthreads(work))
+        for (R_xlen_t i = block; i < end; i++)
+            task(i, ctx);
+        R_CheckUserInterrupt();
+        if (progress && end < n_series) {
+            double elapsed = seconds_now() - start;
+            double projected = elapsed * (double) n_series / (double) end;
+            if (showing || (projected > 3.0 && elapsed > 0.5)) {
+                showing = 1;
+                draw_progress(label, end, n_series, elapsed);
+            }
+        }
+    }
+    if (showing) {
+        draw_progress(label, n_series, n_series, seconds_now() - start);
+        REprintf("\n");
+    }
+}
+
+/* ---- batch fit -------------------------------------------------------- */
+
+typedef struct {
+    const double **y;          /* per-series data, read in place */
+    const R_xlen_t *n;         /* per-series lengths */
+    lagrs_arima_spec spec;
+    int n_coef, state_dim;
+    double *coef;              /* n_coef x n_series */
+    double *state_a;           /* state_dim x n_series */
+    double *state_P;           /* state_dim^2 x n_series */
+    double *sigma2, *loglik, *aic, *aicc, *bic, *n_used;
+    int *convergence, *status;
+    char *messages;            /* LAGRS_ARIMA_MSG_LEN x n_series */
+    double na;                 /* NA_REAL, read on the main thread */
+} batch_fit_ctx;
+
+static void batch_fit_one(R_xlen_t i, void *vctx)
+{
+    batch_fit_ctx *ctx = (batch_fit_ctx *) vctx;
+    lagrs_arima_result res;
+    memset(&res, 0, sizeof res);
+    res.coef = ctx->coef + i * ctx->n_coef;
+    res.state_a = ctx->state_a + i * ctx->state_dim;
+    res.state_P = ctx->state_P + i * ctx->state_dim * ctx->state_dim;
+    res.var_coef = NULL;
+    res.residuals = NULL;
+    int status = lagrs_arima_fit_kernel(ctx->y[i], ctx->n[i], NULL, 0, &ctx->spec, &res);
+    ctx->status[i] = status;
+    ctx->convergence[i] = res.convergence;
+    char *msg = ctx->messages + i * LAGRS_ARIMA_MSG_LEN;
+    memcpy(msg, res.message, LAGRS_ARIMA_MSG_LEN);
+    msg[LAGRS_ARIMA_MSG_LEN - 1] = '\0';
+    if (status > LAGRS_ARIMA_WARNING) {
+        for (int k = 0; k < ctx->n_coef; k++)
+            res.coef[k] = ctx->na;
+        ctx->sigma2[i] = ctx->loglik[i] = ctx->aic[i] = ctx->aicc[i] = ctx->bic[i] = ctx->na;
+        ctx->n_used[i] = ctx->na;
+        return;
+    }
+    ctx->sigma2[i] = res.sigma2;
+    ctx->loglik[i] = res.loglik;
+    ctx->aic[i] = res.aic;
+    ctx->aicc[i] = res.aicc;
+    ctx->bic[i] = res.bic;
+    ctx->n_used[i] = (double) res.n_used;
+}
+
+static int int_elt(SEXP x, int k) { return INTEGER(x)[k]; }
+
+/* series: a list of double vectors (the R wrapper has coerced them);
+ * order, seasonal: integer(3); period, method: integer(1) (method as the
+ * lagrs_arima_method code); include_mean, include_drift, progress:
+ * logical(1). */
+SEXP arima_batch_call(SEXP series, SEXP order, SEXP seasonal, SEXP period,
+                      SEXP include_mean, SEXP include_drift, SEXP method,
+                      SEXP progress)
+{
+    R_xlen_t n_series = XLENGTH(series);
+    batch_fit_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.na = NA_REAL;
+    lagrs_arima_spec_init(&ctx.spec, int_elt(order, 0), int_elt(order, 1), int_elt(order, 2),
+                          int_elt(seasonal, 0), int_elt(seasonal, 1), int_elt(seasonal, 2),
+                          Rf_asInteger(period));
+    ctx.spec.include_mean = Rf_asLogical(include_mean);
+    ctx.spec.include_drift = Rf_asLogical(include_drift);
+    ctx.spec.method = Rf_asInteger(method);
+    ctx.spec.want_var = 0;
+    ctx.spec.want_residuals = 0;
+    ctx.n_coef = lagrs_arima_n_coef(&ctx.spec, 0);
+    ctx.state_dim = lagrs_arima_state_dim(&ctx.spec);
+
+    ctx.y = (const double **) R_alloc(n_series > 0 ? n_series : 1, sizeof(double *));
+    R_xlen_t *lengths = (R_xlen_t *) R_alloc(n_series > 0 ? n_series : 1, sizeof(R_xlen_t));
+    double work = 0;
+    for (R_xlen_t i = 0; i < n_series; i++) {
+        SEXP yi = VECTOR_ELT(series, i);
+        if (TYPEOF(yi) != REALSXP)
+            Rf_error("internal error: series %lld is not a double vector", (long long) i + 1);
+        ctx.y[i] = REAL(yi);
+        lengths[i] = XLENGTH(yi);
+        work += (double) lengths[i] * 200.0;
+    }
+    ctx.n = lengths;
+    ctx.messages = R_alloc(n_series > 0 ? n_series : 1, LAGRS_ARIMA_MSG_LEN);
+
+    const char *names[] = {"coef", "state_a", "state_P", "sigma2", "loglik", "aic",
+                           "aicc", "bic", "n_used", "convergence", "status",
+                           "message", ""};
+    SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));
+    int sd = ctx.state_dim;
+    SET_VECTOR_ELT(ans, 0, Rf_allocMatrix(REALSXP, ctx.n_coef, (int) n_series));
+    SET_VECTOR_ELT(ans, 1, Rf_allocMatrix(REALSXP, sd, (int) n_series));
+    SET_VECTOR_ELT(ans, 2, Rf_allocMatrix(REALSXP, sd * sd, (int) n_series));
+    for (int k = 3; k <= 9; k++)
+        SET_VECTOR_ELT(ans, k, Rf_allocVector(REALSXP, n_series));
+    SET_VECTOR_ELT(ans, 9, Rf_allocVector(INTSXP, n_series));
+    SET_VECTOR_ELT(ans, 10, Rf_allocVector(INTSXP, n_series));
+    SET_VECTOR_ELT(ans, 11, Rf_allocVector(STRSXP, n_series));
+    ctx.coef = REAL(VECTOR_ELT(ans, 0));
+    ctx.state_a = REAL(VECTOR_ELT(ans, 1));
+    ctx.state_P = REAL(VECTOR_ELT(ans, 2));
+    ctx.sigma2 = REAL(VECTOR_ELT(ans, 3));
+    ctx.loglik = REAL(VECTOR_ELT(ans, 4));
+    ctx.aic = REAL(VECTOR_ELT(ans, 5));
+    ctx.aicc = REAL(VECTOR_ELT(ans, 6));
+    ctx.bic = REAL(VECTOR_ELT(ans, 7));
+    ctx.n_used = REAL(VECTOR_ELT(ans, 8));
+    ctx.convergence = INTEGER(VECTOR_ELT(ans, 9));
+    ctx.status = INTEGER(VECTOR_ELT(ans, 10));
+
+    lagrs_run_batch(n_series, batch_fit_one, &ctx, work, Rf_asLogical(progress),
+                    "fitting");
+
+    SEXP messages = VECTOR_ELT(ans, 11);
+    for (R_xlen_t i = 0; i < n_series; i++)
+        SET_STRING_ELT(messages, i, Rf_mkChar(ctx.messages + i * LAGRS_ARIMA_MSG_LEN));
+    UNPROTECT(1);
+    return ans;
+}
+
+/* ---- batch forecast --------------------------------------------------- */
+
+typedef struct {
+    lagrs_arima_spec spec;
+    int n_coef, state_dim, h;
+    const double *coef, *state_a, *state_P, *sigma2, *n_obs;
+    const int *fit_status;
+    double *mean, *se;        /* h x n_series each */
+    int *status;
+    double na;
+} batch_forecast_ctx;
+
+static void batch_forecast_one(R_xlen_t i, void *vctx)
+{
+    batch_forecast_ctx *ctx = (batch_forecast_ctx *) vctx;
+    double *mean = ctx->mean + i * ctx->h, *se = ctx->se + i * ctx->h;
+    if (ctx->fit_status[i] > LAGRS_ARIMA_WARNING) {
+        for (int k = 0; k < ctx->h; k++)
+            mean[k] = se[k] = ctx->na;
+        ctx->status[i] = ctx->fit_status[i];
+        return;
+    }
+    lagrs_arima_result fit;
+    memset(&fit, 0, sizeof fit);
+    /* The kernel only reads these fields; the casts drop a const that the
+     * result struct cannot carry. */
+    fit.coef = (double *) (ctx->coef + i * ctx->n_coef);
+    fit.state_a = (double *) (ctx->state_a + i * ctx->state_dim);
+    fit.state_P = (double *) (ctx->state_P + i * ctx->state_dim * ctx->state_dim);
+    fit.sigma2 = ctx->sigma2[i];
+    fit.n_coef = ctx->n_coef;
+    fit.state_dim = ctx->state_dim;
+    fit.status = ctx->fit_status[i];
+    ctx->status[i] = lagrs_arima_forecast_kernel(&ctx->spec, &fit, (R_xlen_t) ctx->n_obs[i],
+                                                 ctx->h, NULL, 0, mean, se, NULL);
+}
+
+static SEXP list_elt(SEXP list, const char *name)
+{
+    SEXP names = Rf_getAttrib(list, R_NamesSymbol);
+    for (R_xlen_t k = 0; k < XLENGTH(list); k++)
+        if (strcmp(CHAR(STRING_ELT(names, k)), name) == 0)
+            return VECTOR_ELT(list, k);
+    Rf_error("internal error: no element '%s' in the batch", name);
+    return R_NilValue;
+}
+
+/* fits: the list that arima_batch_call() returned, plus order, seasonal,
+ * period, include_mean, include_drift, method and n (series lengths, as
+ * doubles). */
+SEXP arima_batch_forecast_call(SEXP fits, SEXP h, SEXP progress)
+{
+    batch_forecast_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.na = NA_REAL;
+    SEXP order = list_elt(fits, "order"), seasonal = list_elt(fits, "seasonal");
+    lagrs_arima_spec_init(&ctx.spec, int_elt(order, 0), int_elt(order, 1), int_elt(order, 2),
+                          int_elt(seasonal, 0), int_elt(seasonal, 1), int_elt(seasonal, 2),
+                          Rf_asInteger(list_elt(fits, "period")));
+    ctx.spec.include_mean = Rf_asLogical(list_elt(fits, "include_mean"));
+    ctx.spec.include_drift = Rf_asLogical(list_elt(fits, "include_drift"));
+    ctx.spec.method = Rf_asInteger(list_elt(fits, "method"));
+    ctx.n_coef = lagrs_arima_n_coef(&ctx.spec, 0);
+    ctx.state_dim = lagrs_arima_state_dim(&ctx.spec);
+    ctx.h = Rf_asInteger(h);
+
+    SEXP coef = list_elt(fits, "coef");
+    R_xlen_t n_series = XLENGTH(list_elt(fits, "status"));
+    if (XLENGTH(coef) != (R_xlen_t) ctx.n_coef * n_series ||
+        XLENGTH(list_elt(fits, "state_a")) != (R_xlen_t) ctx.state_dim * n_series)
+        Rf_error("internal error: the batch's model matrices do not match its orders");
+    ctx.coef = REAL(coef);
+    ctx.state_a = REAL(list_elt(fits, "state_a"));
+    ctx.state_P = REAL(list_elt(fits, "state_P"));
+    ctx.sigma2 = REAL(list_elt(fits, "sigma2"));
+    ctx.n_obs = REAL(list_elt(fits, "n"));
+    ctx.fit_status = INTEGER(list_elt(fits, "status"));
+
+    const char *names[] = {"mean", "se", "status", ""};
+    SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));
+    SET_VECTOR_ELT(ans, 0, Rf_allocMatrix(REALSXP, ctx.h, (int) n_series));
+    SET_VECTOR_ELT(ans, 1, Rf_allocMatrix(REALSXP, ctx.h, (int) n_series));
+    SET_VECTOR_ELT(ans, 2, Rf_allocVector(INTSXP, n_series));
+    ctx.mean = REAL(VECTOR_ELT(ans, 0));
+    ctx.se = REAL(VECTOR_ELT(ans, 1));
+    ctx.status = INTEGER(VECTOR_ELT(ans, 2));
+    double work = (double) n_series * ctx.h * ctx.state_dim * ctx.state_dim * 4.0;
+    lagrs_run_batch(n_series, batch_forecast_one, &ctx, work, Rf_asLogical(progress),
+                    "forecasting");
+    UNPROTECT(1);
+    return ans;
+}

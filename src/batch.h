@@ -1,0 +1,24 @@
+#ifndef LAGRS_BATCH_H
+#define LAGRS_BATCH_H
+
+#include "lagrs.h"
+
+/* One unit of batch work: fit (or forecast) series i.  Runs inside an
+ * OpenMP region, so it must not touch the R API. */
+typedef void (*lagrs_series_task)(R_xlen_t i, void *ctx);
+
+/* Runs task(i, ctx) for i in 0..n_series-1 in parallel, in blocks of a
+ * fixed size.  Between blocks the main thread checks for a user interrupt
+ * (all workspace must be R_alloc'ed or owned by R objects, so that an
+ * interrupt leaks nothing) and, when `progress` is set and the work is
+ * projected to take more than a few seconds, draws a progress bar on
+ * stderr.  `work` is the total cost estimate handed to lagrs_nthreads(). */
+void lagrs_run_batch(R_xlen_t n_series, lagrs_series_task task, void *ctx,
+                     double work, int progress, const char *label);
+
+SEXP arima_batch_call(SEXP series, SEXP order, SEXP seasonal, SEXP period,
+                      SEXP include_mean, SEXP include_drift, SEXP method,
+                      SEXP progress);
+SEXP arima_batch_forecast_call(SEXP fits, SEXP h, SEXP progress);
+
+#endif
