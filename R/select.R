@@ -1,0 +1,191 @@
+# Internal building blocks for automatic ARIMA order selection: the number of
+# differences by the KPSS test and of seasonal differences by seasonal
+# strength, chosen as forecast::ndiffs() and forecast::nsdiffs() choose them,
+# and the STL decomposition (stats::stl) that seasonal strength rests on.
+# The work is done by the plain-C kernels in src/select.c and src/stl.c
+# (interface: src/select.h), which auto_arima() will call from its threads.
+# None of these is exported yet.
+
+# Bits of the "notes" attribute the C entry points return (select.h).
+select_note_alpha_clamped <- 1L
+select_note_test_failed <- 2L
+select_note_non_seasonal <- 4L
+
+check_series <- function(x, arg = "x") {
+  if (!(is.numeric(x) || is.logical(x)) || is.factor(x) || !is.null(dim(x)) &&
+      NCOL(x) != 1L) {
+    stop("`", arg, "` must be a numeric vector or univariate time series, not ",
+         describe_value(x), ".", call. = FALSE)
+  }
+  x
+}
+
+check_period <- function(period, arg = "period") {
+  ok <- is.numeric(period) && length(period) == 1L && !is.na(period) &&
+    is.finite(period) && period >= 2 && period == trunc(period) &&
+    period <= .Machine$integer.max
+  if (!ok) {
+    stop("`", arg, "` must be a single whole number >= 2, not ",
+         describe_value(period), ".", call. = FALSE)
+  }
+  as.integer(period)
+}
+
+check_alpha <- function(alpha) {
+  if (!is.numeric(alpha) || length(alpha) != 1L || is.na(alpha) ||
+      alpha <= 0 || alpha >= 1) {
+    stop("`alpha` must be a single number between 0 and 1, not ",
+         describe_value(alpha), ".", call. = FALSE)
+  }
+  alpha
+}
+
+# The period of a series: `frequency(x)` rounded, as auto.arima rounds it.
+default_period <- function(x) round(stats::frequency(x))
+
+# forecast:::is.constant(): all.equal(x, rep(x[1], n)) is TRUE.
+is_constant <- function(x) {
+  check_series(x)
+  .Call(C_lagrs_is_constant_call, x)
+}
+
+# KPSS level-stationarity statistic as urca::ur.kpss(x, type = "mu",
+# use.lag = lag) computes it, with the p-value forecast::ndiffs()
+# interpolates from urca's table.  `lag = NULL` is ndiffs' choice,
+# trunc(3 * sqrt(n) / 13).  Missing values are dropped first.
+kpss_test <- function(x, lag = NULL) {
+  check_series(x)
+  x <- as.double(x)
+  x <- x[!is.na(x)]
+  lag <- if (is.null(lag)) -1L else check_count(lag, "lag", min = 0L)
+  if (lag >= length(x) && length(x) > 0L) {
+    stop("`lag` must be less than the number of non-missing values (",
+         length(x), "), not ", lag, ".", call. = FALSE)
+  }
+  .Call(C_lagrs_kpss_call, x, lag)
+}
+
+# forecast::ndiffs(x, alpha, test = "kpss", type = "level", max.d = max_d).
+ndiffs_kpss <- function(x, alpha = 0.05, max_d = 2L) {
+  check_series(x)
+  check_alpha(alpha)
+  max_d <- check_count(max_d, "max_d", min = 0L)
+  ans <- .Call(C_lagrs_ndiffs_kpss_call, x, as.double(alpha), max_d)
+  if (bitwAnd(attr(ans, "notes"), select_note_alpha_clamped)) {
+    warning("`alpha` is outside [0.01, 0.1], the range of the KPSS table; ",
+            "it was moved to ", if (alpha < 0.01) "0.01" else "0.1", ".",
+            call. = FALSE)
+  }
+  as.integer(ans)
+}
+
+# forecast::nsdiffs(x, test = "seas", max.D = max_D) for a series of
+# frequency `period`.
+nsdiffs_seas <- function(x, period = default_period(x), max_D = 1L) {
+  check_series(x)
+  if (!is.numeric(period) || length(period) != 1L || is.na(period) ||
+      period < 1 || period != trunc(period)) {
+    stop("`period` must be a single positive whole number, not ",
+         describe_value(period), ".", call. = FALSE)
+  }
+  if (period == 1) {
+    stop("`period` must be at least 2 (the series is not seasonal), not 1.",
+         call. = FALSE)
+  }
+  period <- check_period(period)
+  max_D <- check_count(max_D, "max_D", min = 0L)
+  ans <- .Call(C_lagrs_nsdiffs_seas_call, x, period, max_D)
+  if (bitwAnd(attr(ans, "notes"), select_note_test_failed)) {
+    warning("The seasonal strength of `x` could not be computed (too short or ",
+            "not finite); ", as.integer(ans), " seasonal differences are used.",
+            call. = FALSE)
+  }
+  as.integer(ans)
+}
+
+# forecast:::seas.heuristic(x): 1 - var(remainder) / var(remainder +
+# seasonal) from forecast::mstl(x), clamped to [0, 1].
+seasonal_strength <- function(x, period = default_period(x)) {
+  check_series(x)
+  period <- check_period(period)
+  .Call(C_lagrs_seasonal_strength_call, x, period)
+}
+
+# stats::stl() with the same arguments and defaults (s.window = "periodic"
+# included); returns a matrix with columns seasonal, trend and remainder
+# and the robustness weights as attribute "weights".
+stl_decompose <- function(x, period = default_period(x), s_window,
+                          s_degree = 0L, t_window = NULL, t_degree = 1L,
+                          l_window = NULL, l_degree = t_degree,
+                          s_jump = NULL, t_jump = NULL, l_jump = NULL,
+                          robust = FALSE, inner = if (robust) 1L else 2L,
+                          outer = if (robust) 15L else 0L) {
+  check_series(x)
+  period <- check_period(period)
+  next_odd <- function(v) {
+    v <- round(v)
+    if (v %% 2 == 0) v <- v + 1
+    as.integer(v)
+  }
+  check_degree <- function(v, arg) {
+    if (!is.numeric(v) || length(v) != 1L || is.na(v) || !(v %in% c(0, 1))) {
+      stop("`", arg, "` must be 0 or 1, not ", describe_value(v), ".",
+           call. = FALSE)
+    }
+    as.integer(v)
+  }
+  n <- length(x)
+  if (n <= 2L * period) {
+    stop("`x` must have more than two full periods (", 2L * period,
+         " values), not ", n, " values.", call. = FALSE)
+  }
+  if (anyNA(x) || any(is.infinite(x))) {
+    stop("`x` must not contain missing or infinite values.", call. = FALSE)
+  }
+  if (missing(s_window)) {
+    stop("`s_window` must be given: \"periodic\" or a single odd number >= 3.",
+         call. = FALSE)
+  }
+  periodic <- FALSE
+  if (is.character(s_window)) {
+    if (length(s_window) != 1L || is.na(pmatch(s_window, "periodic"))) {
+      stop("`s_window` must be \"periodic\" or a single whole number, not ",
+           describe_value(s_window), ".", call. = FALSE)
+    }
+    periodic <- TRUE
+    s_window <- 10 * n + 1
+    s_degree <- 0L
+  }
+  s_window <- check_count(s_window, "s_window")
+  s_degree <- check_degree(s_degree, "s_degree")
+  t_degree <- check_degree(t_degree, "t_degree")
+  l_degree <- check_degree(l_degree, "l_degree")
+  if (is.null(t_window)) {
+    t_window <- next_odd(ceiling(1.5 * period / (1 - 1.5 / s_window)))
+  }
+  t_window <- check_count(t_window, "t_window")
+  if (is.null(l_window)) l_window <- next_odd(period)
+  l_window <- check_count(l_window, "l_window")
+  if (is.null(s_jump)) s_jump <- ceiling(s_window / 10)
+  if (is.null(t_jump)) t_jump <- ceiling(t_window / 10)
+  if (is.null(l_jump)) l_jump <- ceiling(l_window / 10)
+  check_flag(robust, "robust")
+  params <- c(period, s_window, s_degree, t_window, t_degree, l_window,
+              l_degree, check_count(s_jump, "s_jump"),
+              check_count(t_jump, "t_jump"), check_count(l_jump, "l_jump"),
+              check_count(inner, "inner"), check_count(outer, "outer", min = 0L))
+  fit <- .Call(C_lagrs_stl_call, x, params)
+  seasonal <- fit$seasonal
+  if (periodic) {
+    cycle_of <- if (stats::is.ts(x) && stats::frequency(x) == period) {
+      as.integer(stats::cycle(x))
+    } else {
+      (seq_len(n) - 1L) %% period + 1L
+    }
+    seasonal <- as.vector(tapply(seasonal, cycle_of, mean)[cycle_of])
+  }
+  ans <- cbind(seasonal = seasonal, trend = fit$trend,
+               remainder = as.vector(x) - seasonal - fit$trend)
+  attr(ans, "weights") <- fit$weights
+  ans
+}
