@@ -83,6 +83,8 @@ arima_fit <- function(y, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
                       transform_pars = TRUE) {
   call <- match.call()
   series <- deparse1(substitute(y))
+  period_given <- !missing(period) ||
+    (is.list(seasonal) && !is.null(seasonal$period) && !is.na(seasonal$period))
   if (is.data.frame(y) || is.list(y) || !(is.numeric(y) || is.logical(y)) ||
       is.factor(y) || (!is.null(dim(y)) && NCOL(y) != 1L)) {
     stop("`y` must be a numeric vector or univariate time series, not ",
@@ -110,6 +112,11 @@ arima_fit <- function(y, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
     seasonal <- check_order(seasonal$order, "seasonal$order")
   } else {
     seasonal <- check_order(seasonal, "seasonal")
+  }
+  if (!period_given && !any(seasonal > 0L)) {
+    # the default frequency(y) only matters for seasonal models; a yearly
+    # or decennial ts has frequency 1 or 0.1
+    period <- 1L
   }
   period <- check_count(period, "period")
   if (any(seasonal > 0L) && period < 2L) {
