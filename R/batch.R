@@ -188,7 +188,10 @@ resolve_progress <- function(progress) {
 # ---- the batch object -----------------------------------------------------
 
 status_labels <- function(code) {
-  c("ok", "warning", rep("error", 4L))[code + 1L]
+  out <- rep("error", length(code))
+  out[code == 0L] <- "ok"
+  out[code == 1L] <- "warning"
+  out
 }
 
 new_lagrs_batch <- function(fits, collection, spec, call) {
@@ -238,6 +241,7 @@ length.lagrs_batch <- function(x) length(unclass(x)$ids)
            call. = FALSE)
     }
   }
+  if (!is.null(unclass(x)$orders)) return(auto_batch_member(x, k))
   spec <- unclass(x)$spec
   y <- unclass(x)$series$values[[k]]
   tsp <- unclass(x)$series$tsp[[k]]
@@ -255,8 +259,9 @@ print.lagrs_batch <- function(x, ...) {
   spec <- x$spec
   n <- length(x$ids)
   counts <- table(factor(x$status, levels = c("ok", "warning", "error")))
-  cat("<lagrs_batch> ", arima_label(spec$order, spec$seasonal, spec$period),
-      " fitted to ", n, " series\n", sep = "")
+  what <- if (is.null(x$orders)) arima_label(spec$order, spec$seasonal, spec$period) else
+    "automatic ARIMA models"
+  cat("<lagrs_batch> ", what, " fitted to ", n, " series\n", sep = "")
   cat("  ok: ", counts[["ok"]], "   warning: ", counts[["warning"]],
       "   error: ", counts[["error"]], "\n", sep = "")
   if (counts[["error"]] > 0L) {

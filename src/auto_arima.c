@@ -616,7 +616,8 @@ int lagrs_auto_arima_kernel(const double *y, R_xlen_t n, int period,
         /* auto.arima's shortcuts for data that differencing makes constant */
         out->path = LAGRS_AUTO_CONSTANT_DIFFERENCED;
         if (D > 0 && d == 0) {
-            set_model(out, 0, 0, 0, 0, 1);
+            /* forecast fixes the drift at the mean seasonal step / m */
+            set_model(out, 0, 0, 0, 0, D == 1);
             if (out->include_drift) {
                 out->has_fixed = 1;
                 out->fixed_value = r_mean(dx, len, (double) m);
@@ -791,7 +792,7 @@ int lagrs_auto_final_fit(const double *y, R_xlen_t n,
         }
         double nstar = (double) (count - res->d - (R_xlen_t) res->D * res->period);
         double npar = (double) out->n_free + 1.0;
-        out->sigma2 = (double) (ssq / (long double) (nstar - npar + 1.0));
+        out->sigma2 = (double) ssq / (nstar - npar + 1.0);
     }
     if (own != NULL)
         out->residuals = NULL;

@@ -1,0 +1,354 @@
+# Automatic ARIMA order selection. The search runs in C (src/auto_arima.c,
+# interface src/auto_arima.h); this file checks arguments, refits the chosen
+# model with arima_fit() and builds the batch object.
+
+#' Choose and fit an ARIMA model automatically
+#'
+#' `auto_arima()` selects the orders of a seasonal ARIMA model the way
+#' `forecast::auto.arima()` does with its defaults, and fits it. The whole
+#' search runs in C:
+#'
+#' * leading missing values are dropped;
+#' * the number of seasonal differences `D` is chosen by seasonal strength
+#'   (`forecast::nsdiffs(test = "seas")`), then `d` by the KPSS test
+#'   (`forecast::ndiffs()`) on the seasonally differenced series;
+#' * the orders are searched by the stepwise Hyndman-Khandakar algorithm
+#'   (or, with `stepwise = FALSE`, over every model with
+#'   `p + q + P + Q <= max_order`), minimising `ic`; models with a root
+#'   within 1.01 of the unit circle are rejected;
+#' * for series longer than 150 or with a period above 12, the search uses
+#'   the CSS approximation and the best models are then refitted by
+#'   maximum likelihood;
+#' * a constant (mean) is considered when `d + D == 0` and a drift when
+#'   `d + D == 1`.
+#'
+#' Series that are constant, or constant once differenced, get forecast's
+#' deterministic models (a fixed mean or drift). As in forecast, `sigma2` of
+#' the result is the residual sum of squares divided by the number of
+#' differenced observations less the number of estimated coefficients.
+#'
+#' @param y A numeric vector or univariate time series (`ts`).
+#' @param max_p,max_q,max_P,max_Q Largest orders searched.
+#' @param max_order Largest `p + q + P + Q` in the exhaustive search.
+#' @param max_d,max_D Largest orders of differencing the tests may choose.
+#' @param start_p,start_q,start_P,start_Q Orders of the stepwise search's
+#'   starting model.
+#' @param ic Information criterion to minimise.
+#' @param stepwise Use the stepwise search (`TRUE`) or the exhaustive one.
+#' @param nmodels Largest number of models the stepwise search fits.
+#' @param approximation Search with the CSS approximation? `NULL` means
+#'   forecast's default: for series longer than 150 or with a period above
+#'   12.
+#' @param d,D Orders of differencing; `NULL` lets the tests choose them.
+#' @param allow_drift,allow_mean May the model have a drift (`d + D == 1`) or
+#'   a mean (`d + D == 0`)?
+#' @param seasonal Consider seasonal models?
+#' @param period The seasonal period; defaults to `frequency(y)`.
+#' @return A [arima_fit()] object (class `lagrs_arima`) for the chosen model,
+#'   with an extra element `auto`: a list with `orders` (p, d, q, P, D, Q,
+#'   period, constant), the criterion `ic` of the search, `n_models` (the
+#'   number of models fitted) and `approximation`.
+#' @seealso [auto_arima_batch()] for many series at once, [arima_fit()].
+#' @examples
+#' fit <- auto_arima(WWWusage)
+#' fit
+#' forecast(fit, h = 5)$mean
+#' auto_arima(lh, stepwise = FALSE, max_order = 3)$auto$orders
+#' @export
+auto_arima <- function(y, max_p = 5, max_q = 5, max_P = 2, max_Q = 2,
+                       max_order = 5, max_d = 2, max_D = 1, start_p = 2,
+                       start_q = 2, start_P = 1, start_Q = 1,
+                       ic = c("aicc", "aic", "bic"), stepwise = TRUE,
+                       nmodels = 94, approximation = NULL, d = NULL, D = NULL,
+                       allow_drift = TRUE, allow_mean = TRUE, seasonal = TRUE,
+                       period = frequency(y)) {
+  call <- match.call()
+  series <- deparse1(substitute(y))
+  check_auto_series(y, "y")
+  period <- check_auto_period(period)
+  options <- auto_options(max_p, max_q, max_P, max_Q, max_order, max_d, max_D,
+                          start_p, start_q, start_P, start_Q, ic, stepwise,
+                          nmodels, approximation, d, D, allow_drift,
+                          allow_mean, seasonal)
+  y_num <- as.double(y)
+  search <- .Call(C_auto_arima_call, y_num, period, options)
+  if (search$status != 0L) {
+    stop(auto_error_message(search$status, search$message), call. = FALSE)
+  }
+  fit <- auto_refit(y, search$orders, search$method, search$fixed, search$start)
+  fit$call <- call
+  fit$series <- series
+  fit$auto <- list(orders = auto_orders_named(search$orders), ic = search$ic,
+                   n_models = search$n_models,
+                   approximation = search$approximation)
+  fit
+}
+
+# ---- argument checks ------------------------------------------------------
+
+check_auto_series <- function(y, arg) {
+  if (is.data.frame(y) || is.list(y) || !(is.numeric(y) || is.logical(y)) ||
+      is.factor(y) || (!is.null(dim(y)) && NCOL(y) != 1L)) {
+    stop("`", arg, "` must be a numeric vector or univariate time series, not ",
+         describe_value(y), ".", call. = FALSE)
+  }
+  if (any(is.infinite(y))) {
+    stop("`", arg, "` must not contain infinite values.", call. = FALSE)
+  }
+  invisible(y)
+}
+
+# auto.arima rounds the frequency and treats anything below 1 as 1.
+check_auto_period <- function(period) {
+  if (!is.numeric(period) || length(period) != 1L || is.na(period) ||
+      !is.finite(period) || period > .Machine$integer.max) {
+    stop("`period` must be a single positive number, not ",
+         describe_value(period), ".", call. = FALSE)
+  }
+  max(1L, as.integer(round(period)))
+}
+
+check_optional_count <- function(x, arg, min = 0L) {
+  if (is.null(x)) return(-1L)
+  check_count(x, arg, min = min)
+}
+
+auto_options <- function(max_p, max_q, max_P, max_Q, max_order, max_d, max_D,
+                         start_p, start_q, start_P, start_Q, ic, stepwise,
+                         nmodels, approximation, d, D, allow_drift,
+                         allow_mean, seasonal) {
+  if (!is.character(ic) || length(ic) < 1L || anyNA(ic)) {
+    stop("`ic` must be one of \"aicc\", \"aic\" or \"bic\", not ",
+         describe_value(ic), ".", call. = FALSE)
+  }
+  ic <- ic[1L]
+  ic_code <- match(ic, c("aicc", "aic", "bic")) - 1L
+  if (is.na(ic_code)) {
+    stop("`ic` must be one of \"aicc\", \"aic\" or \"bic\", not ",
+         describe_value(ic), ".", call. = FALSE)
+  }
+  check_flag(stepwise, "stepwise")
+  check_flag(allow_drift, "allow_drift")
+  check_flag(allow_mean, "allow_mean")
+  check_flag(seasonal, "seasonal")
+  approx_code <- if (is.null(approximation)) -1L else {
+    check_flag(approximation, "approximation")
+    as.integer(approximation)
+  }
+  c(check_count(max_p, "max_p", 0L), check_count(max_q, "max_q", 0L),
+    check_count(max_P, "max_P", 0L), check_count(max_Q, "max_Q", 0L),
+    check_count(max_order, "max_order", 0L), check_count(max_d, "max_d", 0L),
+    check_count(max_D, "max_D", 0L), check_count(start_p, "start_p", 0L),
+    check_count(start_q, "start_q", 0L), check_count(start_P, "start_P", 0L),
+    check_count(start_Q, "start_Q", 0L), ic_code, as.integer(stepwise),
+    check_count(nmodels, "nmodels", 5L), approx_code,
+    check_optional_count(d, "d"), check_optional_count(D, "D"),
+    as.integer(allow_drift), as.integer(allow_mean), as.integer(seasonal))
+}
+
+auto_error_message <- function(status, message) {
+  switch(as.character(status),
+    "6" = "`y` has no non-missing values: all data are missing.",
+    "7" = "`y` is too short: not enough data to proceed once differenced.",
+    "8" = paste0("`y` follows a simple polynomial and is not suitable for ",
+                 "ARIMA modelling."),
+    "9" = "No suitable ARIMA model found for `y`.",
+    "11" = "Invalid options for auto_arima().",
+    paste0("auto_arima() failed: ", message, ".")
+  )
+}
+
+auto_order_names <- c("p", "d", "q", "P", "D", "Q", "period", "constant")
+
+auto_orders_named <- function(orders) {
+  stats::setNames(as.integer(orders), auto_order_names)
+}
+
+# ---- the chosen model, refitted -------------------------------------------
+
+# Fits the chosen model with arima_fit() on y[start:n] and applies forecast's
+# sigma2: the residual sum of squares over n_star - n_par + 1. The batch's
+# C code (lagrs_auto_final_fit) computes exactly the same.
+auto_refit <- function(y, orders, method_code, fixed, start) {
+  tsp_y <- if (stats::is.ts(y)) stats::tsp(y) else NULL
+  y_num <- as.double(y)
+  n <- length(y_num)
+  y_fit <- y_num[seq.int(start, length.out = n - start + 1)]
+  if (!is.null(tsp_y)) {
+    y_fit <- stats::ts(y_fit, start = tsp_y[1L] + (start - 1) / tsp_y[3L],
+                       frequency = tsp_y[3L])
+  }
+  order <- orders[1:3]
+  seasonal <- orders[4:6]
+  period <- orders[7L]
+  constant <- orders[8L] == 1L
+  n_diff <- orders[2L] + orders[5L]
+  include_mean <- constant && n_diff == 0L
+  include_drift <- constant && n_diff == 1L
+  fixed_arg <- if (is.na(fixed)) NULL else fixed
+  fit <- withCallingHandlers(
+    arima_fit(y_fit, order = order, seasonal = seasonal, period = period,
+              include_mean = include_mean, include_drift = include_drift,
+              method = arima_methods[method_code + 1L], fixed = fixed_arg),
+    warning = function(w) {
+      # the deterministic models of constant series are expected to be
+      # degenerate; keep every other warning
+      if (!is.null(fixed_arg) || grepl("constant after differencing", conditionMessage(w))) {
+        invokeRestart("muffleWarning")
+      }
+    })
+  n_star <- sum(!is.na(y_fit)) - orders[2L] - orders[5L] * period
+  n_par <- sum(fit$mask) + 1
+  sigma2 <- sum(fit$residuals^2, na.rm = TRUE) / (n_star - n_par + 1)
+  fit$sigma2 <- sigma2
+  fit$model$sigma2 <- sigma2
+  fit
+}
+
+# ---- many series ----------------------------------------------------------
+
+#' Choose and fit ARIMA models for many series at once
+#'
+#' `auto_arima_batch()` runs [auto_arima()]'s search on every series of a
+#' collection, in parallel over [lagrs_threads()] threads, then fits each
+#' chosen model. Each series goes through the same C code as a single
+#' [auto_arima()] call, so the chosen orders, coefficients, `sigma2` and
+#' criteria are identical to it whatever the thread count or the order of
+#' the series. A series whose search fails (all values missing, too short
+#' once differenced, ...) gets the status `"error"` with a message; a
+#' constant series gets forecast's deterministic mean model.
+#'
+#' @inheritParams arima_batch
+#' @inheritParams auto_arima
+#' @param period The seasonal period shared by the series. By default their
+#'   frequency (which must then be the same for all of them), or 1 for a
+#'   data frame.
+#' @return A `lagrs_batch` (see [arima_batch()]) with the extra element
+#'   `orders`: an integer matrix with one row per series and columns p, d,
+#'   q, P, D, Q, period and constant (`NA` for failed series). `coef` has one
+#'   column per coefficient name that occurs in any chosen model, `NA` where
+#'   a series' model lacks it. `batch[["id"]]` refits one series' chosen
+#'   model as a `lagrs_arima`, and [forecast()] forecasts them all.
+#' @seealso [auto_arima()], [forecast.lagrs_batch()].
+#' @examples
+#' set.seed(4)
+#' skus <- lapply(1:6, function(i) ts(cumsum(rnorm(40)) + 50, frequency = 4))
+#' names(skus) <- paste0("SKU-", 1:6)
+#' batch <- auto_arima_batch(skus)
+#' batch$orders
+#' head(forecast(batch, h = 4))
+#' @export
+auto_arima_batch <- function(series, max_p = 5, max_q = 5, max_P = 2, max_Q = 2,
+                             max_order = 5, max_d = 2, max_D = 1, start_p = 2,
+                             start_q = 2, start_P = 1, start_Q = 1,
+                             ic = c("aicc", "aic", "bic"), stepwise = TRUE,
+                             nmodels = 94, approximation = NULL, d = NULL,
+                             D = NULL, allow_drift = TRUE, allow_mean = TRUE,
+                             seasonal = TRUE, period = NULL, id = "id",
+                             value = "value", time = NULL, progress = NULL) {
+  call <- match.call()
+  collection <- series_collection(series, id = id, value = value, time = time)
+  for (k in seq_along(collection$values)) {
+    if (any(is.infinite(collection$values[[k]]))) {
+      stop("`series` element ", k, " (\"", collection$ids[k],
+           "\") must not contain infinite values.", call. = FALSE)
+    }
+  }
+  period <- if (is.null(period)) batch_period(NULL, collection) else
+    check_auto_period(period)
+  options <- auto_options(max_p, max_q, max_P, max_Q, max_order, max_d, max_D,
+                          start_p, start_q, start_P, start_Q, ic, stepwise,
+                          nmodels, approximation, d, D, allow_drift,
+                          allow_mean, seasonal)
+  progress <- resolve_progress(progress)
+  fits <- .Call(C_auto_arima_batch_call, collection$values, period, options,
+                progress)
+  new_lagrs_auto_batch(fits, collection, period, call)
+}
+
+# Coefficient names of a chosen model, in arima_fit()'s order.
+auto_coef_names <- function(o) {
+  n_diff <- o[2L] + o[5L]
+  c(if (o[1L] > 0L) paste0("ar", seq_len(o[1L])),
+    if (o[3L] > 0L) paste0("ma", seq_len(o[3L])),
+    if (o[4L] > 0L) paste0("sar", seq_len(o[4L])),
+    if (o[6L] > 0L) paste0("sma", seq_len(o[6L])),
+    if (o[8L] == 1L && n_diff == 0L) "intercept",
+    if (o[8L] == 1L && n_diff == 1L) "drift")
+}
+
+# Sorts coefficient names as arima_fit() orders them: ar, ma, sar, sma,
+# intercept, drift, then by lag.
+sort_coef_names <- function(nm) {
+  kind <- sub("[0-9]+$", "", nm)
+  lag <- suppressWarnings(as.integer(sub("^[a-z]+", "", nm)))
+  lag[is.na(lag)] <- 0L
+  rank <- match(kind, c("ar", "ma", "sar", "sma", "intercept", "drift"))
+  nm[order(rank, lag)]
+}
+
+new_lagrs_auto_batch <- function(fits, collection, period, call) {
+  ids <- collection$ids
+  n_series <- length(ids)
+  orders <- fits$orders
+  dimnames(orders) <- list(ids, auto_order_names)
+  ok <- !is.na(orders[, 1L]) & fits$status <= 1L
+  per_names <- lapply(seq_len(n_series), function(k) {
+    if (is.na(orders[k, 1L])) character() else auto_coef_names(orders[k, ])
+  })
+  all_names <- sort_coef_names(unique(unlist(per_names)))
+  coef <- matrix(NA_real_, n_series, length(all_names),
+                 dimnames = list(ids, all_names))
+  for (k in which(ok)) {
+    if (length(per_names[[k]])) coef[k, per_names[[k]]] <- fits$coef[[k]]
+  }
+  lengths <- as.double(lengths(collection$values))
+  spec <- list(period = period, method = "CSS-ML", method_code = 0L)
+  structure(
+    list(
+      ids = ids,
+      status = stats::setNames(status_labels(fits$status), ids),
+      message = stats::setNames(fits$message, ids),
+      orders = orders,
+      coef = coef,
+      sigma2 = stats::setNames(fits$sigma2, ids),
+      loglik = stats::setNames(fits$loglik, ids),
+      aic = stats::setNames(fits$aic, ids),
+      aicc = stats::setNames(fits$aicc, ids),
+      bic = stats::setNames(fits$bic, ids),
+      nobs = stats::setNames(fits$n_used, ids),
+      convergence = stats::setNames(fits$convergence, ids),
+      search = list(method = fits$method, fixed = fits$fixed, start = fits$start,
+                    ic = stats::setNames(fits$ic, ids),
+                    n_models = stats::setNames(fits$n_models, ids),
+                    approximation = stats::setNames(fits$approximation, ids)),
+      spec = spec,
+      series = collection,
+      model = list(coef = fits$coef, state_a = fits$state_a,
+                   state_P = fits$state_P, sigma2 = fits$sigma2,
+                   status = fits$status, n_fit = lengths - fits$start + 1),
+      call = call
+    ),
+    class = "lagrs_batch"
+  )
+}
+
+# batch[[k]] for an auto batch: the chosen model refitted as auto_arima()
+# refits it.
+auto_batch_member <- function(x, k) {
+  x <- unclass(x)
+  if (is.na(x$orders[k, 1L])) {
+    stop("Series \"", x$ids[k], "\" has no model: ", x$message[[k]], ".",
+         call. = FALSE)
+  }
+  y <- x$series$values[[k]]
+  tsp <- x$series$tsp[[k]]
+  if (!is.null(tsp)) y <- stats::ts(y, start = tsp[1L], frequency = tsp[3L])
+  fit <- auto_refit(y, x$orders[k, ], x$search$method[k], x$search$fixed[k],
+                    x$search$start[k])
+  fit$series <- x$ids[k]
+  fit$auto <- list(orders = auto_orders_named(x$orders[k, ]), ic = x$search$ic[[k]],
+                   n_models = x$search$n_models[[k]],
+                   approximation = x$search$approximation[[k]])
+  fit
+}
