@@ -178,6 +178,7 @@ auto_refit <- function(y, orders, method_code, fixed, start) {
     y_fit <- stats::ts(y_fit, start = tsp_y[1L] + (start - 1) / tsp_y[3L],
                        frequency = tsp_y[3L])
   }
+  orders <- as.integer(orders)
   order <- orders[1:3]
   seasonal <- orders[4:6]
   period <- orders[7L]

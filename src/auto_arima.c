@@ -915,7 +915,15 @@ static void batch_final_one(R_xlen_t i, void *vctx)
     memcpy(msg, res.message, LAGRS_ARIMA_MSG_LEN);
     if (st > LAGRS_ARIMA_WARNING)
         return;
-    if (st == LAGRS_ARIMA_OK && sr->message[0] != '\0') {
+    if (sr->path != LAGRS_AUTO_SEARCHED) {
+        /* the engine warns that the likelihood of these deterministic
+         * models is unbounded; say instead what the model is */
+        snprintf(msg, LAGRS_ARIMA_MSG_LEN, "%s",
+                 sr->path == LAGRS_AUTO_CONSTANT_SERIES
+                     ? "the series is constant: the model is its mean"
+                     : "the series is constant once differenced: a deterministic model");
+        ctx->status[i] = LAGRS_ARIMA_WARNING;
+    } else if (st == LAGRS_ARIMA_OK && sr->message[0] != '\0') {
         memcpy(msg, sr->message, LAGRS_ARIMA_MSG_LEN);
         ctx->status[i] = LAGRS_ARIMA_WARNING;
     }
