@@ -369,7 +369,7 @@ as.data.frame.lagrs_batch <- function(x, ...) {
 #'   level. Series that failed to fit have `NA` forecasts. `as.matrix()` turns
 #'   it into a wide matrix of means, one column per series.
 #' @seealso [arima_batch()], [forecast.lagrs_arima()].
-#' @exportS3Method generics::forecast
+#' @export
 #' @examples
 #' set.seed(3)
 #' skus <- lapply(1:5, function(i) ts(cumsum(rnorm(48)), frequency = 12, start = 2020))
