@@ -869,6 +869,11 @@ SEXP auto_arima_call(SEXP y, SEXP period, SEXP options)
 
 /* ---- batch ------------------------------------------------------------- */
 
+/* Series per block between interrupt checks: a search costs about as much
+ * as twenty fits, so the search pass uses blocks twenty times smaller. */
+#define AUTO_SEARCH_BLOCK 8
+#define AUTO_FIT_BLOCK 128
+
 typedef struct {
     const double **y;
     const R_xlen_t *n;
@@ -967,7 +972,10 @@ SEXP auto_arima_batch_call(SEXP series, SEXP period, SEXP options, SEXP progress
     }
     sctx.n = lengths;
     sctx.results = (lagrs_auto_result *) R_alloc(n_alloc, sizeof(lagrs_auto_result));
-    lagrs_run_batch(n_series, batch_search_one, &sctx, work, show, "searching");
+    /* a search takes up to seconds: blocks of a few series keep Ctrl-C and
+     * the progress bar responsive */
+    lagrs_run_batch_blocks(n_series, batch_search_one, &sctx, work, show, "searching",
+                           AUTO_SEARCH_BLOCK);
 
     SEXP ans = PROTECT(Rf_mkNamed(VECSXP, batch_names));
     SEXP orders = Rf_allocMatrix(INTSXP, (int) n_series, 8);
@@ -1040,7 +1048,8 @@ SEXP auto_arima_batch_call(SEXP series, SEXP period, SEXP options, SEXP progress
         fctx.state_P[i] = REAL(sp);
         work2 += (double) lengths[i] * 1000.0;
     }
-    lagrs_run_batch(n_series, batch_final_one, &fctx, work2, show, "refitting");
+    lagrs_run_batch_blocks(n_series, batch_final_one, &fctx, work2, show, "refitting",
+                           AUTO_FIT_BLOCK);
     SEXP messages = VECTOR_ELT(ans, 21);
     for (R_xlen_t i = 0; i < n_series; i++)
         SET_STRING_ELT(messages, i,

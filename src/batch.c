@@ -38,10 +38,19 @@ static void draw_progress(const char *label, R_xlen_t done, R_xlen_t total,
 void lagrs_run_batch(R_xlen_t n_series, lagrs_series_task task, void *ctx,
                      double work, int progress, const char *label)
 {
+    lagrs_run_batch_blocks(n_series, task, ctx, work, progress, label, BATCH_BLOCK);
+}
+
+void lagrs_run_batch_blocks(R_xlen_t n_series, lagrs_series_task task, void *ctx,
+                            double work, int progress, const char *label,
+                            R_xlen_t block_size)
+{
     double start = seconds_now();
     int showing = 0;
-    for (R_xlen_t block = 0; block < n_series; block += BATCH_BLOCK) {
-        R_xlen_t end = block + BATCH_BLOCK < n_series ? block + BATCH_BLOCK : n_series;
+    if (block_size < 1)
+        block_size = BATCH_BLOCK;
+    for (R_xlen_t block = 0; block < n_series; block += block_size) {
+        R_xlen_t end = block + block_size < n_series ? block + block_size : n_series;
         #pragma omp parallel for schedule(dynamic, 1) num_threads(lagrs_nthreads(work))
         for (R_xlen_t i = block; i < end; i++)
             task(i, ctx);

@@ -16,6 +16,14 @@ typedef void (*lagrs_series_task)(R_xlen_t i, void *ctx);
 void lagrs_run_batch(R_xlen_t n_series, lagrs_series_task task, void *ctx,
                      double work, int progress, const char *label);
 
+/* The same with a chosen block size: tasks that take a long time each
+ * (an automatic order search takes up to seconds) need small blocks so that
+ * Ctrl-C and the progress bar are served often.  The block size must not
+ * depend on the thread count. */
+void lagrs_run_batch_blocks(R_xlen_t n_series, lagrs_series_task task, void *ctx,
+                            double work, int progress, const char *label,
+                            R_xlen_t block_size);
+
 SEXP arima_batch_call(SEXP series, SEXP order, SEXP seasonal, SEXP period,
                       SEXP include_mean, SEXP include_drift, SEXP method,
                       SEXP progress);
