@@ -271,6 +271,12 @@ print.lagrs_batch <- function(x, ...) {
     if (length(bad) > 5L) cat(" ...")
     cat("\n")
   }
+  if (!is.null(x$orders)) {
+    models <- sort(table(batch_model_labels(x)), decreasing = TRUE)
+    shown <- utils::head(models, 3L)
+    cat("  chosen models: ", paste0(names(shown), " (", shown, ")", collapse = ", "),
+        if (length(models) > 3L) ", ...", "\n", sep = "")
+  }
   ok <- x$status != "error"
   if (any(ok)) {
     cat("  median AICc: ", format(stats::median(x$aicc[ok]), digits = 6),
@@ -316,7 +322,11 @@ batch_model_labels <- function(object) {
     o <- object$orders
     return(vapply(seq_len(nrow(o)), function(k) {
       if (anyNA(o[k, ])) return(NA_character_)
-      arima_label(o[k, 1:3], o[k, 4:6], o[k, 7])
+      label <- arima_label(o[k, 1:3], o[k, 4:6], o[k, 7])
+      n_diff <- o[k, 2] + o[k, 5]
+      if (o[k, 8] == 1L && n_diff == 0L) label <- paste(label, "with non-zero mean")
+      if (o[k, 8] == 1L && n_diff == 1L) label <- paste(label, "with drift")
+      label
     }, ""))
   }
   spec <- object$spec
