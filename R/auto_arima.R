@@ -22,6 +22,13 @@
 #' * a constant (mean) is considered when `d + D == 0` and a drift when
 #'   `d + D == 1`.
 #'
+#' Missing values: leading `NA`s are dropped (the model is fitted to the
+#' rest, and `start` in the result's `auto` element says where it begins);
+#' `NA`s inside or at the end are handled by the Kalman filter, and the
+#' differencing tests skip them, as in forecast. `NaN` counts as missing.
+#' Infinite values are an error. A series with no non-missing value is an
+#' error (in a batch, that series' status is `"error"`).
+#'
 #' Series that are constant, or constant once differenced, get forecast's
 #' deterministic models (a fixed mean or drift). As in forecast, `sigma2` of
 #' the result is the residual sum of squares divided by the number of
@@ -47,7 +54,8 @@
 #' @return A [arima_fit()] object (class `lagrs_arima`) for the chosen model,
 #'   with an extra element `auto`: a list with `orders` (p, d, q, P, D, Q,
 #'   period, constant), the criterion `ic` of the search, `n_models` (the
-#'   number of models fitted) and `approximation`.
+#'   number of models fitted), `approximation` and `start` (the index of the
+#'   first value used).
 #' @seealso [auto_arima_batch()] for many series at once, [arima_fit()].
 #' @examples
 #' fit <- auto_arima(WWWusage)
@@ -80,7 +88,7 @@ auto_arima <- function(y, max_p = 5, max_q = 5, max_P = 2, max_Q = 2,
   fit$series <- series
   fit$auto <- list(orders = auto_orders_named(search$orders), ic = search$ic,
                    n_models = search$n_models,
-                   approximation = search$approximation)
+                   approximation = search$approximation, start = search$start)
   fit
 }
 
@@ -350,6 +358,7 @@ auto_batch_member <- function(x, k) {
   fit$series <- x$ids[k]
   fit$auto <- list(orders = auto_orders_named(x$orders[k, ]), ic = x$search$ic[[k]],
                    n_models = x$search$n_models[[k]],
-                   approximation = x$search$approximation[[k]])
+                   approximation = x$search$approximation[[k]],
+                   start = x$search$start[[k]])
   fit
 }

@@ -97,6 +97,19 @@ test_that("constant series and series constant once differenced follow forecast"
                forecast_choice(forecast::auto.arima(c(NA, NA, 5, 3, 4, 6, NA))))
 })
 
+test_that("leading NA and NaN are dropped, inner ones kept", {
+  a <- auto_arima(as.double(lh))
+  b <- auto_arima(c(NaN, NA, as.double(lh)))
+  expect_identical(b$auto$orders, a$auto$orders)
+  expect_identical(coef(b), coef(a))
+  expect_identical(b$auto$start, 3)
+  holes <- as.double(WWWusage)
+  holes[c(20, 50)] <- NA
+  fit <- auto_arima(holes)
+  expect_true(all(is.na(residuals(fit)[c(20, 50)])))
+  expect_equal(nobs(fit), 98 - fit$auto$orders[["d"]])
+})
+
 test_that("auto_arima_batch gives exactly the single-series results", {
   set.seed(5)
   series <- list(
