@@ -326,7 +326,7 @@ static size_t kalman_ws_doubles(int p, int q, int nd)
 {
     size_t r = (size_t) imax(p, q + 1), rd = r + (size_t) nd;
     size_t sp = (size_t) p + 1;
-    return (size_t) (p + q + nd + 3) + 3 * rd + 3 * rd * rd +
+    return (size_t) (p + q + nd + 3) + 5 * rd + 3 * rd * rd +
         (r + 2) + (r + 2) + sp * (sp + 1);
 }
 
@@ -345,7 +345,7 @@ static void kalman_ws_setup(kalman_ws *k, int p, int q, int nd, double kappa,
     k->M = mem; mem += rd;
     k->P = mem; mem += rd * rd;
     k->Pnew = mem; mem += rd * rd;
-    k->mm = mem; mem += rd * rd;
+    k->mm = mem; mem += rd * rd + 2 * rd;
     k->psi = mem; mem += r + 2;
     k->gam = mem; mem += r + 2;
     k->sys = mem; mem += sp * (sp + 1);
@@ -358,9 +358,9 @@ static void kalman_ws_setup(kalman_ws *k, int p, int q, int nd, double kappa,
  * so its covariances follow from the autocovariances of x and the
  * cross-covariances cov(x_t, e_{t-m}) = psi_m.  Returns 0, or 1 when the
  * AR part is (numerically) not stationary. */
-static int stationary_cov(kalman_ws *k)
+static int stationary_cov(kalman_ws *k, int rd)
 {
-    int p = k->p, q = k->q, r = k->r, rd = k->rd;
+    int p = k->p, q = k->q, r = k->r;
     const double *phi = k->phi, *theta = k->theta;
     double *psi = k->psi, *gam = k->gam, *Q = k->Pnew;
 #define PHI(j) (((j) >= 1 && (j) <= p) ? phi[(j) - 1] : 0.0)
@@ -466,7 +466,7 @@ static int kalman_init(kalman_ws *k)
     size_t rd = (size_t) k->rd;
     for (size_t i = 0; i < rd; i++) k->a[i] = 0.0;
     for (size_t i = 0; i < rd * rd; i++) k->Pnew[i] = 0.0;
-    if (stationary_cov(k))
+    if (stationary_cov(k, k->rd))
         return 1;
     for (int i = k->r; i < k->rd; i++)
         k->Pnew[i + rd * i] = k->kappa;
@@ -607,23 +607,149 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
     *nu_out = nu;
 }
 
+/* The exact likelihood of the differenced series w[0..m-1] (no missing
+ * values) under the ARMA part alone: the limit kappa -> infinity of the
+ * filter above, which stats::arima approximates with kappa = 1e6 (the two
+ * differ by O(1/kappa), about 1e-6 in the log-likelihood).  The state is
+ * only r long and the covariance recursion uses the shift structure of T:
+ *   Pnew[i][j] = P[i+1][j+1] + phi_i P[0][j+1] + phi_j P[i+1][0]
+ *                + phi_i phi_j P[0][0] + R_i R_j.
+ * Once the covariance stops changing (it converges for an invertible MA
+ * part) only the state is updated.  Uses a, anew, M, P, Pnew, mm of the
+ * workspace with leading dimension r.  Returns 0, or 1 when the AR part is
+ * not stationary. */
+static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
+                       double *ssq_out, double *sumlog_out, R_xlen_t *nu_out)
+{
+    int p = k->p, q = k->q, r = k->r;
+    const double *phi = k->phi, *theta = k->theta;
+    double *a = k->a, *anew = k->anew, *P = k->P, *Pnew = k->Pnew, *M = k->M;
+    double *Rv = k->mm;            /* R = (1, theta_1, ..., theta_{r-1}) */
+    double *M_prev = k->mm + r;    /* the previous step's M */
+    size_t ld = (size_t) r;
+    /* only the upper triangles of P and Pnew are kept up to date */
+    if (stationary_cov(k, r))
+        return 1;
+    for (int i = 0; i < r; i++) {
+        a[i] = 0.0;
+        Rv[i] = (i == 0) ? 1.0 : ((i - 1 < q) ? theta[i - 1] : 0.0);
+        M_prev[i] = NAN;
+    }
+    double ssq = 0.0, sumlog = 0.0;
+    R_xlen_t nu = 0;
+    int steady = 0;
+    double gain = 1.0, log_gain = 0.0;
+    for (R_xlen_t l = 0; l < m; l++) {
+        double a0 = a[0];
+        for (int i = 0; i < r - 1; i++) anew[i] = a[i + 1];
+        anew[r - 1] = 0.0;
+        for (int i = 0; i < p; i++) anew[i] += phi[i] * a0;
+        if (!steady) {
+            if (l > 0) {
+                for (int j = 0; j < r - 1; j++) {
+                    double *Pj = Pnew + ld * j;
+                    const double *Pj1 = P + ld * (j + 1) + 1;
+                    double rj = Rv[j];
+                    for (int i = 0; i <= j; i++)
+                        Pj[i] = rj * Rv[i] + Pj1[i];
+                }
+                {
+                    double *Pj = Pnew + ld * (r - 1);
+                    double rj = Rv[r - 1];
+                    for (int i = 0; i < r; i++)
+                        Pj[i] = rj * Rv[i];
+                }
+                if (p > 0) {
+                    double P00 = P[0];
+                    /* P[0][c] for c >= 1 is the upper-triangle entry */
+                    for (int j = 0; j < r; j++) {
+                        double *Pj = Pnew + ld * j;
+                        double P0j1 = (j < r - 1) ? P[ld * (j + 1)] : 0.0;
+                        int top = j < p - 1 ? j : p - 1;
+                        for (int i = 0; i <= top; i++)
+                            Pj[i] += phi[i] * P0j1;
+                    }
+                    for (int j = 0; j < p; j++) {
+                        double *Pj = Pnew + ld * j;
+                        double phj = phi[j];
+                        if (phj == 0.0) continue;
+                        for (int i = 0; i <= j; i++) {
+                            double v = phi[i] * P00;
+                            if (i < r - 1) v += P[ld * (i + 1)];
+                            Pj[i] += phj * v;
+                        }
+                    }
+                }
+            }
+            gain = Pnew[0];
+            log_gain = log(gain);
+            double change = 0.0, size = 0.0;
+            for (int i = 0; i < r; i++) {
+                double v = Pnew[ld * i];
+                double dv = fabs(v - M_prev[i]);
+                change = (dv > change || isnan(dv)) ? dv : change;
+                size = fabs(v) > size ? fabs(v) : size;
+                M_prev[i] = M[i] = v;
+            }
+            if (l > r && change <= 1e-13 * size)
+                steady = 1;
+        }
+        double res = w[l] - anew[0];
+        double inv_gain = 1.0 / gain;
+        double scaled = res * inv_gain;
+        if (gain < GAIN_LIMIT) {
+            nu++;
+            ssq += res * scaled;
+            sumlog += log_gain;
+        }
+        for (int i = 0; i < r; i++)
+            a[i] = anew[i] + M[i] * scaled;
+        if (!steady) {
+            for (int j = 0; j < r; j++) {
+                double mj = M[j] / gain;
+                double *Pj = P + ld * j;
+                const double *Pnj = Pnew + ld * j;
+                for (int i = 0; i <= j; i++)
+                    Pj[i] = Pnj[i] - M[i] * mj;
+            }
+        }
+    }
+    *ssq_out = ssq;
+    *sumlog_out = sumlog;
+    *nu_out = nu;
+    return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Conditional sum of squares                                          */
 
 /* stats::arima's CSS: difference, then the ARMA recursion from n_cond on
  * (residuals before n_cond are 0).  w and resid have n entries.  Returns
  * ssq / (number of finite residuals). */
+static double css_recursion(const double *w, R_xlen_t n, const arma_dims *ad,
+                            const double *phi, const double *theta,
+                            int n_cond, double *resid);
+
 static double css_value(const double *x, R_xlen_t n, const arma_dims *ad,
                         int d, int D, const double *phi,
                         const double *theta, int n_cond, double *w,
                         double *resid)
 {
-    int ns = ad->ns, p = ad->p, q = ad->q;
+    int ns = ad->ns;
     memcpy(w, x, sizeof(double) * (size_t) n);
     for (int i = 0; i < d; i++)
         for (R_xlen_t l = n - 1; l > 0; l--) w[l] -= w[l - 1];
     for (int i = 0; i < D; i++)
         for (R_xlen_t l = n - 1; l >= ns; l--) w[l] -= w[l - ns];
+    return css_recursion(w, n, ad, phi, theta, n_cond, resid);
+}
+
+/* The ARMA recursion of the CSS objective on the differenced series w. */
+static double css_recursion(const double *w, R_xlen_t n, const arma_dims *ad,
+                            const double *phi, const double *theta,
+                            int n_cond, double *resid)
+{
+    int p = ad->p, q = ad->q;
     for (R_xlen_t l = 0; l < n_cond && l < n; l++) resid[l] = 0.0;
     double ssq = 0.0;
     R_xlen_t nu = 0;
@@ -834,8 +960,24 @@ typedef struct {
     const double *coef_fixed; /* ncoef, NaN where free */
     double *par, *params, *trwork;
     int trans, ncond;
+    int w_ready;              /* w holds the differenced series (no xreg) */
+    int wdiff_ready;          /* wdiff likewise, for the ML filter */
+    int fast;                 /* no missing values: filter the differences */
+    int nd;                   /* d + s D */
+    double *wdiff;            /* n: differenced adjusted series */
     kalman_ws k;
 } fit_ctx;
+
+/* w = (1 - B)^d (1 - B^s)^D x; the first d + s D entries are not used. */
+static void difference_series(const double *x, R_xlen_t n, int d, int D,
+                              int s, double *w)
+{
+    memcpy(w, x, sizeof(double) * (size_t) n);
+    for (int i = 0; i < d; i++)
+        for (R_xlen_t l = n - 1; l > 0; l--) w[l] -= w[l - 1];
+    for (int i = 0; i < D; i++)
+        for (R_xlen_t l = n - 1; l >= s; l--) w[l] -= w[l - s];
+}
 
 static void fill_par(fit_ctx *c, const double *free_par)
 {
@@ -866,9 +1008,16 @@ static double objective_css(int n_free, const double *free_par, void *vctx)
     fit_ctx *c = vctx;
     fill_par(c, free_par);
     expand_pars(&c->ad, c->par, 0, c->k.phi, c->k.theta, c->params, c->trwork);
-    const double *x = adjusted_series(c);
-    double s2 = css_value(x, c->n, &c->ad, c->d, c->D, c->k.phi, c->k.theta,
-                          c->ncond, c->w, c->cssres);
+    double s2;
+    if (c->ncxreg == 0 && c->w_ready) {
+        s2 = css_recursion(c->w, c->n, &c->ad, c->k.phi, c->k.theta, c->ncond,
+                           c->cssres);
+    } else {
+        const double *x = adjusted_series(c);
+        s2 = css_value(x, c->n, &c->ad, c->d, c->D, c->k.phi, c->k.theta,
+                       c->ncond, c->w, c->cssres);
+        c->w_ready = c->ncxreg == 0;
+    }
     return 0.5 * log(s2);
 }
 
@@ -879,12 +1028,21 @@ static double objective_ml(int n_free, const double *free_par, void *vctx)
     fill_par(c, free_par);
     expand_pars(&c->ad, c->par, c->trans, c->k.phi, c->k.theta, c->params,
                 c->trwork);
-    if (kalman_init(&c->k))
-        return DBL_MAX;
-    const double *x = adjusted_series(c);
     double ssq, sumlog;
     R_xlen_t nu;
-    kalman_filter(&c->k, x, c->n, &ssq, &sumlog, &nu, NULL);
+    const double *x = adjusted_series(c);
+    if (c->fast) {
+        /* without regressors the differenced series never changes */
+        if (!(c->ncxreg == 0 && c->wdiff_ready))
+            difference_series(x, c->n, c->d, c->D, c->ad.ns, c->wdiff);
+        c->wdiff_ready = 1;
+        if (arma_filter(&c->k, c->wdiff + c->nd, c->n - c->nd, &ssq, &sumlog, &nu))
+            return DBL_MAX;
+    } else {
+        if (kalman_init(&c->k))
+            return DBL_MAX;
+        kalman_filter(&c->k, x, c->n, &ssq, &sumlog, &nu, NULL);
+    }
     double s2 = ssq / (double) nu;
     return 0.5 * (log(s2) + sumlog / (double) nu);
 }
@@ -1005,7 +1163,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
     size_t nn = (size_t) n, nc = (size_t) ncoef, nx = (size_t) ncxreg;
     size_t kdoubles = kalman_ws_doubles(ad.p, ad.q, nd);
     size_t maxar = (size_t) imax(imax(ad.mp, ad.msp), 1);
-    size_t total = kdoubles + nn * nx /* X */ + 3 * nn /* xadj, w, cssres */ +
+    size_t total = kdoubles + nn * nx /* X */ + 4 * nn /* xadj, w, cssres, wdiff */ +
         nn /* dx */ + nn * nx /* dX */ + nn * (nx + 1) + nx * nx + 2 * nx +
         2 * nx /* beta, se */ + 3 * nx * nx /* S, V, values */ +
         6 * nc /* fixed, par, init, pscale_all, coef, tmp */ +
@@ -1014,6 +1172,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
         (size_t) narma + 1 + 4 * maxar + 8;
     double *mem = malloc(sizeof(double) * total);
     int *mask = malloc(sizeof(int) * (nc + 1));
+    fit_ctx ctx;
     if (mem == NULL || mask == NULL) {
         free(mem); free(mask);
         set_msg(out, LAGRS_ARIMA_ERR_MEMORY, "out of memory");
@@ -1027,7 +1186,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
     double *params, *trwork, *w1, *w2, *w3;
     TAKE(kmem, kdoubles);
     TAKE(X, nn * nx);
-    TAKE(xadj, nn); TAKE(w, nn); TAKE(cssres, nn);
+    TAKE(xadj, nn); TAKE(w, nn); TAKE(cssres, nn); TAKE(ctx.wdiff, nn);
     TAKE(dx, nn); TAKE(dX, nn * nx);
     TAKE(lsq_work, nn * (nx + 1) + nx * nx + 2 * nx);
     TAKE(beta, nx); TAKE(se, nx);
@@ -1041,7 +1200,6 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
     TAKE(trwork, maxar); TAKE(w1, maxar); TAKE(w2, maxar); TAKE(w3, maxar);
 #undef TAKE
 
-    fit_ctx ctx;
     ctx.ad = ad; ctx.d = spec->d; ctx.D = spec->D;
     ctx.narma = narma; ctx.ncoef = ncoef; ctx.ncxreg = ncxreg; ctx.n = n;
     ctx.x = y; ctx.xreg = X; ctx.xadj = xadj; ctx.w = w; ctx.cssres = cssres;
@@ -1093,6 +1251,10 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
         complete += ok;
     }
     R_xlen_t n_used = complete - nd;
+    ctx.fast = !any_na;
+    ctx.w_ready = 0;
+    ctx.wdiff_ready = 0;
+    ctx.nd = nd;
     if (method == LAGRS_ARIMA_CSS_ML && any_na)
         method = LAGRS_ARIMA_ML;
     int ncond = 0;
@@ -1416,6 +1578,9 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
                 memcpy(resid, cssres, sizeof(double) * nn);
         } else {
             out->sigma2 = ssq / (double) n_used;
+            /* the likelihood as stats::arima evaluates it (diffuse prior
+             * kappa), whichever filter the search used */
+            value = 0.5 * (log(ssq / (double) nu) + sumlog / (double) nu);
         }
         if (out->state_a)
             memcpy(out->state_a, ctx.k.a, sizeof(double) * (size_t) ctx.k.rd);
