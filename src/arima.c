@@ -704,14 +704,46 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
         }
         for (int i = 0; i < r; i++)
             a[i] = anew[i] + M[i] * scaled;
-        if (!steady) {
-            for (int j = 0; j < r; j++) {
-                double mj = M[j] / gain;
-                double *Pj = P + ld * j;
-                const double *Pnj = Pnew + ld * j;
-                for (int i = 0; i <= j; i++)
-                    Pj[i] = Pnj[i] - M[i] * mj;
+        if (steady) {
+            /* the rest needs only the state: a <- T a + M e / gain */
+            R_xlen_t rest = m - (l + 1);
+            int counted = gain < GAIN_LIMIT;
+            double ssq_rest = 0.0;
+            if (r == 1) {
+                double ph = p > 0 ? phi[0] : 0.0, m0 = M[0], a0 = a[0];
+                for (l = l + 1; l < m; l++) {
+                    double e = w[l] - ph * a0;
+                    double sc = e * inv_gain;
+                    ssq_rest += e * sc;
+                    a0 = ph * a0 + m0 * sc;
+                }
+                a[0] = a0;
+            } else {
+                for (l = l + 1; l < m; l++) {
+                    double a0 = a[0];
+                    double e = w[l] - a[1] - (p > 0 ? phi[0] * a0 : 0.0);
+                    double sc = e * inv_gain;
+                    ssq_rest += e * sc;
+                    for (int i = 0; i < r - 1; i++)
+                        a[i] = a[i + 1] + M[i] * sc;
+                    a[r - 1] = M[r - 1] * sc;
+                    for (int i = 0; i < p; i++)
+                        a[i] += phi[i] * a0;
+                }
             }
+            if (counted) {
+                ssq += ssq_rest;
+                nu += rest;
+                sumlog += log_gain * (double) rest;
+            }
+            break;
+        }
+        for (int j = 0; j < r; j++) {
+            double mj = M[j] / gain;
+            double *Pj = P + ld * j;
+            const double *Pnj = Pnew + ld * j;
+            for (int i = 0; i <= j; i++)
+                Pj[i] = Pnj[i] - M[i] * mj;
         }
     }
     *ssq_out = ssq;
@@ -753,10 +785,11 @@ static double css_recursion(const double *w, R_xlen_t n, const arma_dims *ad,
     for (R_xlen_t l = 0; l < n_cond && l < n; l++) resid[l] = 0.0;
     double ssq = 0.0;
     R_xlen_t nu = 0;
-    for (R_xlen_t l = n_cond; l < n; l++) {
+    R_xlen_t warm = n_cond + q < n ? n_cond + q : n;
+    for (R_xlen_t l = n_cond; l < warm; l++) {
         double v = w[l];
         for (int j = 0; j < p; j++) v -= phi[j] * w[l - j - 1];
-        R_xlen_t lim = l - n_cond < q ? l - n_cond : q;
+        R_xlen_t lim = l - n_cond;
         for (R_xlen_t j = 0; j < lim; j++) v -= theta[j] * resid[l - j - 1];
         resid[l] = v;
         if (!isnan(v)) {
@@ -764,6 +797,25 @@ static double css_recursion(const double *w, R_xlen_t n, const arma_dims *ad,
             ssq += v * v;
         }
     }
+    /* after the first q steps every MA term is present; NaN (missing
+     * values) is rare, so count it separately instead of testing each term */
+    R_xlen_t n_nan = 0;
+    double ssq_main = 0.0;
+    const double *wl = w + warm;
+    double *rl = resid + warm;
+    for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {
+        double v = *wl;
+        for (int j = 0; j < p; j++) v -= phi[j] * wl[-j - 1];
+        for (int j = 0; j < q; j++) v -= theta[j] * rl[-j - 1];
+        *rl = v;
+        if (isnan(v)) {
+            n_nan++;
+        } else {
+            ssq_main += v * v;
+        }
+    }
+    ssq += ssq_main;
+    nu += (n - warm) - n_nan;
     return ssq / (double) nu;
 }
 
