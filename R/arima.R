@@ -2,7 +2,7 @@
 # this file checks arguments, builds the objects and provides the methods.
 
 #' @importFrom generics forecast
-#' @importFrom stats coef vcov logLik fitted residuals nobs predict
+#' @importFrom stats coef vcov logLik fitted residuals nobs predict frequency
 #' @importFrom graphics plot
 #' @export
 generics::forecast

@@ -1234,7 +1234,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
 #define TAKE(ptr, count) do { ptr = cur; cur += (count); } while (0)
     double *kmem, *X, *xadj, *w, *cssres, *dx, *dX, *lsq_work, *beta, *se;
     double *S, *V, *svals, *coef_fixed, *par, *init, *pscale_all, *coef;
-    double *tmpc, *fpar, *fscale, *fwork, *hess, *var, *invwork, *A;
+    double *tmpc, *fpar, *fscale, *hess, *var, *invwork, *A;
     double *params, *trwork, *w1, *w2, *w3;
     TAKE(kmem, kdoubles);
     TAKE(X, nn * nx);
@@ -1245,7 +1245,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
     TAKE(S, nx * nx); TAKE(V, nx * nx); TAKE(svals, nx * nx);
     TAKE(coef_fixed, nc); TAKE(par, nc); TAKE(init, nc); TAKE(pscale_all, nc);
     TAKE(coef, nc); TAKE(tmpc, nc);
-    TAKE(fpar, nc); TAKE(fscale, nc); TAKE(fwork, nc);
+    TAKE(fpar, nc); TAKE(fscale, nc);
     TAKE(hess, nc * nc); TAKE(var, nc * nc); TAKE(invwork, 2 * nc * nc);
     TAKE(A, nc * nc);
     TAKE(params, (size_t) narma + 1);
