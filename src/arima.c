@@ -424,11 +424,15 @@ static int stationary_cov(kalman_ws *k, int rd)
         if (!(gam[0] > 0) || !isfinite(gam[0]))
             return 1;
     }
+    double *tt = k->mm;           /* theta_0..theta_{r-1}, then zeros */
+    for (int kk = 0; kk < 2 * r; kk++)
+        tt[kk] = kk < r ? THETA(kk) : 0.0;
     for (int i = 0; i < r; i++)
         for (int j = i; j < r; j++) {
             double v = 0.0;
+            const double *shifted = tt + (j - i);
             for (int kk = i; kk < r; kk++)          /* e with e */
-                v += THETA(kk) * THETA(kk - i + j);
+                v += tt[kk] * shifted[kk];
             if (p > 0) {
                 for (int kk = i + 1; kk <= r; kk++) {
                     double pk = PHI(kk);
@@ -623,11 +627,11 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
 {
     int p = k->p, q = k->q, r = k->r;
     const double *phi = k->phi, *theta = k->theta;
-    double *a = k->a, *anew = k->anew, *P = k->P, *Pnew = k->Pnew, *M = k->M;
+    double *a = k->a, *anew = k->anew, *Pnew = k->Pnew, *M = k->M;
     double *Rv = k->mm;            /* R = (1, theta_1, ..., theta_{r-1}) */
     double *M_prev = k->mm + r;    /* the previous step's M */
     size_t ld = (size_t) r;
-    /* only the upper triangles of P and Pnew are kept up to date */
+    /* only the upper triangle of Pnew (the predicted covariance) is kept */
     if (stationary_cov(k, r))
         return 1;
     for (int i = 0; i < r; i++) {
@@ -638,7 +642,7 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
     double ssq = 0.0, sumlog = 0.0;
     R_xlen_t nu = 0;
     int steady = 0;
-    double gain = 1.0, log_gain = 0.0;
+    double gain = 1.0, inv_gain = 1.0, log_gain = 0.0;
     for (R_xlen_t l = 0; l < m; l++) {
         double a0 = a[0];
         for (int i = 0; i < r - 1; i++) anew[i] = a[i + 1];
@@ -646,42 +650,27 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
         for (int i = 0; i < p; i++) anew[i] += phi[i] * a0;
         if (!steady) {
             if (l > 0) {
+                /* The filtered covariance has a zero first row and column
+                 * (the observation is exact), so T P T' is P shifted up and
+                 * left whatever phi is; fold in the update P = Pnew - M M'/g
+                 * and work in place, column by column. */
                 for (int j = 0; j < r - 1; j++) {
                     double *Pj = Pnew + ld * j;
-                    const double *Pj1 = P + ld * (j + 1) + 1;
-                    double rj = Rv[j];
+                    const double *Pj1 = Pnew + ld * (j + 1) + 1;
+                    double rj = Rv[j], mj = M[j + 1] * inv_gain;
+                    const double *M1 = M + 1;
+                    /* element-wise, so vectorising cannot change results */
+#pragma omp simd
                     for (int i = 0; i <= j; i++)
-                        Pj[i] = rj * Rv[i] + Pj1[i];
+                        Pj[i] = rj * Rv[i] + (Pj1[i] - M1[i] * mj);
                 }
-                {
-                    double *Pj = Pnew + ld * (r - 1);
-                    double rj = Rv[r - 1];
-                    for (int i = 0; i < r; i++)
-                        Pj[i] = rj * Rv[i];
-                }
-                if (p > 0) {
-                    double P00 = P[0];
-                    /* P[0][c] for c >= 1 is the upper-triangle entry */
-                    for (int j = 0; j < r; j++) {
-                        double *Pj = Pnew + ld * j;
-                        double P0j1 = (j < r - 1) ? P[ld * (j + 1)] : 0.0;
-                        int top = j < p - 1 ? j : p - 1;
-                        for (int i = 0; i <= top; i++)
-                            Pj[i] += phi[i] * P0j1;
-                    }
-                    for (int j = 0; j < p; j++) {
-                        double *Pj = Pnew + ld * j;
-                        double phj = phi[j];
-                        if (phj == 0.0) continue;
-                        for (int i = 0; i <= j; i++) {
-                            double v = phi[i] * P00;
-                            if (i < r - 1) v += P[ld * (i + 1)];
-                            Pj[i] += phj * v;
-                        }
-                    }
-                }
+                double *Pj = Pnew + ld * (r - 1);
+                double rj = Rv[r - 1];
+                for (int i = 0; i < r; i++)
+                    Pj[i] = rj * Rv[i];
             }
             gain = Pnew[0];
+            inv_gain = 1.0 / gain;
             log_gain = log(gain);
             double change = 0.0, size = 0.0;
             for (int i = 0; i < r; i++) {
@@ -695,7 +684,6 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
                 steady = 1;
         }
         double res = w[l] - anew[0];
-        double inv_gain = 1.0 / gain;
         double scaled = res * inv_gain;
         if (gain < GAIN_LIMIT) {
             nu++;
@@ -737,13 +725,6 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
                 sumlog += log_gain * (double) rest;
             }
             break;
-        }
-        for (int j = 0; j < r; j++) {
-            double mj = M[j] / gain;
-            double *Pj = P + ld * j;
-            const double *Pnj = Pnew + ld * j;
-            for (int i = 0; i <= j; i++)
-                Pj[i] = Pnj[i] - M[i] * mj;
         }
     }
     *ssq_out = ssq;
@@ -803,10 +784,26 @@ static double css_recursion(const double *w, R_xlen_t n, const arma_dims *ad,
     double ssq_main = 0.0;
     const double *wl = w + warm;
     double *rl = resid + warm;
+    /* the common short orders spelled out: the same operations in the same
+     * order as the loops, without their overhead */
+    double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
+    double th0 = q > 0 ? theta[0] : 0.0, th1 = q > 1 ? theta[1] : 0.0;
     for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {
         double v = *wl;
-        for (int j = 0; j < p; j++) v -= phi[j] * wl[-j - 1];
-        for (int j = 0; j < q; j++) v -= theta[j] * rl[-j - 1];
+        switch (p) {
+        case 0: break;
+        case 1: v -= ph0 * wl[-1]; break;
+        case 2: v -= ph0 * wl[-1]; v -= ph1 * wl[-2]; break;
+        default:
+            for (int j = 0; j < p; j++) v -= phi[j] * wl[-j - 1];
+        }
+        switch (q) {
+        case 0: break;
+        case 1: v -= th0 * rl[-1]; break;
+        case 2: v -= th0 * rl[-1]; v -= th1 * rl[-2]; break;
+        default:
+            for (int j = 0; j < q; j++) v -= theta[j] * rl[-j - 1];
+        }
         *rl = v;
         if (isnan(v)) {
             n_nan++;
