@@ -91,7 +91,8 @@ arima_fit <- function(y, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
                       method = c("CSS-ML", "ML", "CSS"), fixed = NULL,
                       transform_pars = TRUE) {
   call <- match.call()
-  series <- deparse1(substitute(y))
+  y_expr <- substitute(y)
+  series <- if (is.name(y_expr)) as.character(y_expr) else deparse1(y_expr)
   period_given <- !missing(period) ||
     (is.list(seasonal) && !is.null(seasonal$period) && !is.na(seasonal$period))
   if (is.data.frame(y) || is.list(y) || !(is.numeric(y) || is.logical(y)) ||
