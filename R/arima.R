@@ -2,12 +2,21 @@
 # this file checks arguments, builds the objects and provides the methods.
 
 #' @importFrom generics forecast
-#' @importFrom stats coef vcov logLik fitted residuals nobs predict
+#' @importFrom stats coef vcov logLik fitted residuals nobs predict frequency
 #' @importFrom graphics plot
 #' @export
 generics::forecast
 
 arima_methods <- c("CSS-ML", "ML", "CSS")
+
+# A ts (or mts, for a matrix) starting at `start` with frequency `freq`,
+# built from attributes: stats::ts() costs more than a small fit.
+as_ts_at <- function(x, start, freq) {
+  n <- NROW(x)
+  attr(x, "tsp") <- c(start, start + (n - 1) / freq, freq)
+  class(x) <- if (is.matrix(x)) c("mts", "ts", "matrix") else "ts"
+  x
+}
 
 # A vector of three non-negative whole numbers, as an integer vector.
 check_order <- function(x, arg) {
@@ -82,7 +91,8 @@ arima_fit <- function(y, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
                       method = c("CSS-ML", "ML", "CSS"), fixed = NULL,
                       transform_pars = TRUE) {
   call <- match.call()
-  series <- deparse1(substitute(y))
+  y_expr <- substitute(y)
+  series <- if (is.name(y_expr)) as.character(y_expr) else deparse1(y_expr)
   period_given <- !missing(period) ||
     (is.list(seasonal) && !is.null(seasonal$period) && !is.na(seasonal$period))
   if (is.data.frame(y) || is.list(y) || !(is.numeric(y) || is.logical(y)) ||
@@ -209,18 +219,18 @@ arima_fit <- function(y, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
   if (res$status == 1L && nzchar(res$message)) {
     warning(res$message, call. = FALSE)
   }
-  coef <- stats::setNames(res$coef, coef_names)
+  coef <- res$coef
+  names(coef) <- coef_names
   mask <- if (is.null(fixed)) rep(TRUE, length(coef)) else is.na(fixed)
   var_coef <- res$var_coef
   dimnames(var_coef) <- list(coef_names[mask], coef_names[mask])
   resid <- res$residuals
   fitted <- y_num - resid
+  x <- y_num
   if (!is.null(y_tsp)) {
-    resid <- stats::ts(resid, start = y_tsp[1L], frequency = y_tsp[3L])
-    fitted <- stats::ts(fitted, start = y_tsp[1L], frequency = y_tsp[3L])
-    x <- stats::ts(y_num, start = y_tsp[1L], frequency = y_tsp[3L])
-  } else {
-    x <- y_num
+    resid <- as_ts_at(resid, y_tsp[1L], y_tsp[3L])
+    fitted <- as_ts_at(fitted, y_tsp[1L], y_tsp[3L])
+    x <- as_ts_at(x, y_tsp[1L], y_tsp[3L])
   }
   model <- list(order = order, seasonal = seasonal_used, period = period,
                 include_mean = has_mean, include_drift = include_drift,
@@ -276,12 +286,9 @@ arima_predict <- function(object, h, xreg) {
 }
 
 future_ts <- function(object, values) {
-  if (stats::is.ts(object$x)) {
-    tsp_x <- stats::tsp(object$x)
-    stats::ts(values, start = tsp_x[2L] + 1 / tsp_x[3L], frequency = tsp_x[3L])
-  } else {
-    values
-  }
+  tsp_x <- attr(object$x, "tsp")
+  if (is.null(tsp_x)) return(values)
+  as_ts_at(values, tsp_x[2L] + 1 / tsp_x[3L], tsp_x[3L])
 }
 
 #' Forecast from a fitted ARIMA model
@@ -311,10 +318,11 @@ future_ts <- function(object, values) {
 #' @export
 forecast.lagrs_arima <- function(object, h = 10, level = c(80, 95),
                                  xreg = NULL, ...) {
-  xreg <- future_xreg(object, xreg, "xreg")
-  if (!is.null(xreg)) {
+  if (object$model$n_xreg > 0L || !is.null(xreg)) {
+    xreg <- future_xreg(object, xreg, "xreg")
     h <- nrow(xreg)
-  } else {
+  } else if (!(is.numeric(h) && length(h) == 1L && !is.na(h) && h >= 1 &&
+               h == trunc(h) && h <= .Machine$integer.max)) {
     h <- check_count(h, "h")
   }
   if (!is.numeric(level) || length(level) == 0L || anyNA(level)) {
@@ -326,23 +334,24 @@ forecast.lagrs_arima <- function(object, h = 10, level = c(80, 95),
     stop("`level` must be numbers between 0 and 100, not ",
          describe_value(level), ".", call. = FALSE)
   }
-  pred <- arima_predict(object, h, xreg)
+  pred <- .Call(C_arima_forecast_call, object$model, as.integer(h), xreg)
   z <- stats::qnorm(0.5 + level / 200)
-  lower <- pred$pred - outer(pred$se, z)
-  upper <- pred$pred + outer(pred$se, z)
-  colnames(lower) <- colnames(upper) <- paste0(level, "%")
+  width <- pred$se %o% z
+  lower <- pred$pred - width
+  upper <- pred$pred + width
+  dimnames(lower) <- dimnames(upper) <- list(NULL, paste0(level, "%"))
   mean <- future_ts(object, pred$pred)
-  if (stats::is.ts(mean)) {
-    lower <- stats::ts(lower, start = stats::start(mean),
-                       frequency = stats::frequency(mean))
-    upper <- stats::ts(upper, start = stats::start(mean),
-                       frequency = stats::frequency(mean))
+  tsp_mean <- attr(mean, "tsp")
+  if (!is.null(tsp_mean)) {
+    lower <- as_ts_at(lower, tsp_mean[1L], tsp_mean[3L])
+    upper <- as_ts_at(upper, tsp_mean[1L], tsp_mean[3L])
   }
-  structure(list(
-    method = object$label, model = object, level = level, mean = mean,
-    lower = lower, upper = upper, x = object$x, series = object$series,
-    fitted = object$fitted, residuals = object$residuals
-  ), class = c("lagrs_forecast", "forecast"))
+  out <- list(method = object$label, model = object, level = level,
+              mean = mean, lower = lower, upper = upper, x = object$x,
+              series = object$series, fitted = object$fitted,
+              residuals = object$residuals)
+  class(out) <- c("lagrs_forecast", "forecast")
+  out
 }
 
 #' Predictions from a fitted ARIMA model

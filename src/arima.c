@@ -326,7 +326,7 @@ static size_t kalman_ws_doubles(int p, int q, int nd)
 {
     size_t r = (size_t) imax(p, q + 1), rd = r + (size_t) nd;
     size_t sp = (size_t) p + 1;
-    return (size_t) (p + q + nd + 3) + 3 * rd + 3 * rd * rd +
+    return (size_t) (p + q + nd + 3) + 5 * rd + 3 * rd * rd +
         (r + 2) + (r + 2) + sp * (sp + 1);
 }
 
@@ -345,7 +345,7 @@ static void kalman_ws_setup(kalman_ws *k, int p, int q, int nd, double kappa,
     k->M = mem; mem += rd;
     k->P = mem; mem += rd * rd;
     k->Pnew = mem; mem += rd * rd;
-    k->mm = mem; mem += rd * rd;
+    k->mm = mem; mem += rd * rd + 2 * rd;
     k->psi = mem; mem += r + 2;
     k->gam = mem; mem += r + 2;
     k->sys = mem; mem += sp * (sp + 1);
@@ -358,9 +358,9 @@ static void kalman_ws_setup(kalman_ws *k, int p, int q, int nd, double kappa,
  * so its covariances follow from the autocovariances of x and the
  * cross-covariances cov(x_t, e_{t-m}) = psi_m.  Returns 0, or 1 when the
  * AR part is (numerically) not stationary. */
-static int stationary_cov(kalman_ws *k)
+static int stationary_cov(kalman_ws *k, int rd)
 {
-    int p = k->p, q = k->q, r = k->r, rd = k->rd;
+    int p = k->p, q = k->q, r = k->r;
     const double *phi = k->phi, *theta = k->theta;
     double *psi = k->psi, *gam = k->gam, *Q = k->Pnew;
 #define PHI(j) (((j) >= 1 && (j) <= p) ? phi[(j) - 1] : 0.0)
@@ -424,11 +424,15 @@ static int stationary_cov(kalman_ws *k)
         if (!(gam[0] > 0) || !isfinite(gam[0]))
             return 1;
     }
+    double *tt = k->mm;           /* theta_0..theta_{r-1}, then zeros */
+    for (int kk = 0; kk < 2 * r; kk++)
+        tt[kk] = kk < r ? THETA(kk) : 0.0;
     for (int i = 0; i < r; i++)
         for (int j = i; j < r; j++) {
             double v = 0.0;
+            const double *shifted = tt + (j - i);
             for (int kk = i; kk < r; kk++)          /* e with e */
-                v += THETA(kk) * THETA(kk - i + j);
+                v += tt[kk] * shifted[kk];
             if (p > 0) {
                 for (int kk = i + 1; kk <= r; kk++) {
                     double pk = PHI(kk);
@@ -466,7 +470,7 @@ static int kalman_init(kalman_ws *k)
     size_t rd = (size_t) k->rd;
     for (size_t i = 0; i < rd; i++) k->a[i] = 0.0;
     for (size_t i = 0; i < rd * rd; i++) k->Pnew[i] = 0.0;
-    if (stationary_cov(k))
+    if (stationary_cov(k, k->rd))
         return 1;
     for (int i = k->r; i < k->rd; i++)
         k->Pnew[i + rd * i] = k->kappa;
@@ -607,30 +611,166 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
     *nu_out = nu;
 }
 
+/* The exact likelihood of the differenced series w[0..m-1] (no missing
+ * values) under the ARMA part alone: the limit kappa -> infinity of the
+ * filter above, which stats::arima approximates with kappa = 1e6 (the two
+ * differ by O(1/kappa), about 1e-6 in the log-likelihood).  The state is
+ * only r long and the covariance recursion uses the shift structure of T:
+ *   Pnew[i][j] = P[i+1][j+1] + phi_i P[0][j+1] + phi_j P[i+1][0]
+ *                + phi_i phi_j P[0][0] + R_i R_j.
+ * Once the covariance stops changing (it converges for an invertible MA
+ * part) only the state is updated.  Uses a, anew, M, P, Pnew, mm of the
+ * workspace with leading dimension r.  Returns 0, or 1 when the AR part is
+ * not stationary. */
+static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
+                       double *ssq_out, double *sumlog_out, R_xlen_t *nu_out)
+{
+    int p = k->p, q = k->q, r = k->r;
+    const double *phi = k->phi, *theta = k->theta;
+    double *a = k->a, *anew = k->anew, *Pnew = k->Pnew, *M = k->M;
+    double *Rv = k->mm;            /* R = (1, theta_1, ..., theta_{r-1}) */
+    double *M_prev = k->mm + r;    /* the previous step's M */
+    size_t ld = (size_t) r;
+    /* only the upper triangle of Pnew (the predicted covariance) is kept */
+    if (stationary_cov(k, r))
+        return 1;
+    for (int i = 0; i < r; i++) {
+        a[i] = 0.0;
+        Rv[i] = (i == 0) ? 1.0 : ((i - 1 < q) ? theta[i - 1] : 0.0);
+        M_prev[i] = NAN;
+    }
+    double ssq = 0.0, sumlog = 0.0;
+    R_xlen_t nu = 0;
+    int steady = 0;
+    double gain = 1.0, inv_gain = 1.0, log_gain = 0.0;
+    for (R_xlen_t l = 0; l < m; l++) {
+        double a0 = a[0];
+        for (int i = 0; i < r - 1; i++) anew[i] = a[i + 1];
+        anew[r - 1] = 0.0;
+        for (int i = 0; i < p; i++) anew[i] += phi[i] * a0;
+        if (!steady) {
+            if (l > 0) {
+                /* The filtered covariance has a zero first row and column
+                 * (the observation is exact), so T P T' is P shifted up and
+                 * left whatever phi is; fold in the update P = Pnew - M M'/g
+                 * and work in place, column by column. */
+                for (int j = 0; j < r - 1; j++) {
+                    double *Pj = Pnew + ld * j;
+                    const double *Pj1 = Pnew + ld * (j + 1) + 1;
+                    double rj = Rv[j], mj = M[j + 1] * inv_gain;
+                    const double *M1 = M + 1;
+                    /* element-wise, so vectorising cannot change results */
+#pragma omp simd
+                    for (int i = 0; i <= j; i++)
+                        Pj[i] = rj * Rv[i] + (Pj1[i] - M1[i] * mj);
+                }
+                double *Pj = Pnew + ld * (r - 1);
+                double rj = Rv[r - 1];
+                for (int i = 0; i < r; i++)
+                    Pj[i] = rj * Rv[i];
+            }
+            gain = Pnew[0];
+            inv_gain = 1.0 / gain;
+            log_gain = log(gain);
+            double change = 0.0, size = 0.0;
+            for (int i = 0; i < r; i++) {
+                double v = Pnew[ld * i];
+                double dv = fabs(v - M_prev[i]);
+                change = (dv > change || isnan(dv)) ? dv : change;
+                size = fabs(v) > size ? fabs(v) : size;
+                M_prev[i] = M[i] = v;
+            }
+            if (l > r && change <= 1e-13 * size)
+                steady = 1;
+        }
+        double res = w[l] - anew[0];
+        double scaled = res * inv_gain;
+        if (gain < GAIN_LIMIT) {
+            nu++;
+            ssq += res * scaled;
+            sumlog += log_gain;
+        }
+        for (int i = 0; i < r; i++)
+            a[i] = anew[i] + M[i] * scaled;
+        if (steady) {
+            /* the rest needs only the state: a <- T a + M e / gain */
+            R_xlen_t rest = m - (l + 1);
+            int counted = gain < GAIN_LIMIT;
+            double ssq_rest = 0.0;
+            if (r == 1) {
+                double ph = p > 0 ? phi[0] : 0.0, m0 = M[0], a0 = a[0];
+                for (l = l + 1; l < m; l++) {
+                    double e = w[l] - ph * a0;
+                    double sc = e * inv_gain;
+                    ssq_rest += e * sc;
+                    a0 = ph * a0 + m0 * sc;
+                }
+                a[0] = a0;
+            } else {
+                for (l = l + 1; l < m; l++) {
+                    double a0 = a[0];
+                    double e = w[l] - a[1] - (p > 0 ? phi[0] * a0 : 0.0);
+                    double sc = e * inv_gain;
+                    ssq_rest += e * sc;
+                    for (int i = 0; i < r - 1; i++)
+                        a[i] = a[i + 1] + M[i] * sc;
+                    a[r - 1] = M[r - 1] * sc;
+                    for (int i = 0; i < p; i++)
+                        a[i] += phi[i] * a0;
+                }
+            }
+            if (counted) {
+                ssq += ssq_rest;
+                nu += rest;
+                sumlog += log_gain * (double) rest;
+            }
+            break;
+        }
+    }
+    *ssq_out = ssq;
+    *sumlog_out = sumlog;
+    *nu_out = nu;
+    return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Conditional sum of squares                                          */
 
 /* stats::arima's CSS: difference, then the ARMA recursion from n_cond on
  * (residuals before n_cond are 0).  w and resid have n entries.  Returns
  * ssq / (number of finite residuals). */
+static double css_recursion(const double *w, R_xlen_t n, const arma_dims *ad,
+                            const double *phi, const double *theta,
+                            int n_cond, double *resid);
+
 static double css_value(const double *x, R_xlen_t n, const arma_dims *ad,
                         int d, int D, const double *phi,
                         const double *theta, int n_cond, double *w,
                         double *resid)
 {
-    int ns = ad->ns, p = ad->p, q = ad->q;
+    int ns = ad->ns;
     memcpy(w, x, sizeof(double) * (size_t) n);
     for (int i = 0; i < d; i++)
         for (R_xlen_t l = n - 1; l > 0; l--) w[l] -= w[l - 1];
     for (int i = 0; i < D; i++)
         for (R_xlen_t l = n - 1; l >= ns; l--) w[l] -= w[l - ns];
+    return css_recursion(w, n, ad, phi, theta, n_cond, resid);
+}
+
+/* The ARMA recursion of the CSS objective on the differenced series w. */
+static double css_recursion(const double *w, R_xlen_t n, const arma_dims *ad,
+                            const double *phi, const double *theta,
+                            int n_cond, double *resid)
+{
+    int p = ad->p, q = ad->q;
     for (R_xlen_t l = 0; l < n_cond && l < n; l++) resid[l] = 0.0;
     double ssq = 0.0;
     R_xlen_t nu = 0;
-    for (R_xlen_t l = n_cond; l < n; l++) {
+    R_xlen_t warm = n_cond + q < n ? n_cond + q : n;
+    for (R_xlen_t l = n_cond; l < warm; l++) {
         double v = w[l];
         for (int j = 0; j < p; j++) v -= phi[j] * w[l - j - 1];
-        R_xlen_t lim = l - n_cond < q ? l - n_cond : q;
+        R_xlen_t lim = l - n_cond;
         for (R_xlen_t j = 0; j < lim; j++) v -= theta[j] * resid[l - j - 1];
         resid[l] = v;
         if (!isnan(v)) {
@@ -638,6 +778,41 @@ static double css_value(const double *x, R_xlen_t n, const arma_dims *ad,
             ssq += v * v;
         }
     }
+    /* after the first q steps every MA term is present; NaN (missing
+     * values) is rare, so count it separately instead of testing each term */
+    R_xlen_t n_nan = 0;
+    double ssq_main = 0.0;
+    const double *wl = w + warm;
+    double *rl = resid + warm;
+    /* the common short orders spelled out: the same operations in the same
+     * order as the loops, without their overhead */
+    double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
+    double th0 = q > 0 ? theta[0] : 0.0, th1 = q > 1 ? theta[1] : 0.0;
+    for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {
+        double v = *wl;
+        switch (p) {
+        case 0: break;
+        case 1: v -= ph0 * wl[-1]; break;
+        case 2: v -= ph0 * wl[-1]; v -= ph1 * wl[-2]; break;
+        default:
+            for (int j = 0; j < p; j++) v -= phi[j] * wl[-j - 1];
+        }
+        switch (q) {
+        case 0: break;
+        case 1: v -= th0 * rl[-1]; break;
+        case 2: v -= th0 * rl[-1]; v -= th1 * rl[-2]; break;
+        default:
+            for (int j = 0; j < q; j++) v -= theta[j] * rl[-j - 1];
+        }
+        *rl = v;
+        if (isnan(v)) {
+            n_nan++;
+        } else {
+            ssq_main += v * v;
+        }
+    }
+    ssq += ssq_main;
+    nu += (n - warm) - n_nan;
     return ssq / (double) nu;
 }
 
@@ -834,8 +1009,24 @@ typedef struct {
     const double *coef_fixed; /* ncoef, NaN where free */
     double *par, *params, *trwork;
     int trans, ncond;
+    int w_ready;              /* w holds the differenced series (no xreg) */
+    int wdiff_ready;          /* wdiff likewise, for the ML filter */
+    int fast;                 /* no missing values: filter the differences */
+    int nd;                   /* d + s D */
+    double *wdiff;            /* n: differenced adjusted series */
     kalman_ws k;
 } fit_ctx;
+
+/* w = (1 - B)^d (1 - B^s)^D x; the first d + s D entries are not used. */
+static void difference_series(const double *x, R_xlen_t n, int d, int D,
+                              int s, double *w)
+{
+    memcpy(w, x, sizeof(double) * (size_t) n);
+    for (int i = 0; i < d; i++)
+        for (R_xlen_t l = n - 1; l > 0; l--) w[l] -= w[l - 1];
+    for (int i = 0; i < D; i++)
+        for (R_xlen_t l = n - 1; l >= s; l--) w[l] -= w[l - s];
+}
 
 static void fill_par(fit_ctx *c, const double *free_par)
 {
@@ -866,9 +1057,16 @@ static double objective_css(int n_free, const double *free_par, void *vctx)
     fit_ctx *c = vctx;
     fill_par(c, free_par);
     expand_pars(&c->ad, c->par, 0, c->k.phi, c->k.theta, c->params, c->trwork);
-    const double *x = adjusted_series(c);
-    double s2 = css_value(x, c->n, &c->ad, c->d, c->D, c->k.phi, c->k.theta,
-                          c->ncond, c->w, c->cssres);
+    double s2;
+    if (c->ncxreg == 0 && c->w_ready) {
+        s2 = css_recursion(c->w, c->n, &c->ad, c->k.phi, c->k.theta, c->ncond,
+                           c->cssres);
+    } else {
+        const double *x = adjusted_series(c);
+        s2 = css_value(x, c->n, &c->ad, c->d, c->D, c->k.phi, c->k.theta,
+                       c->ncond, c->w, c->cssres);
+        c->w_ready = c->ncxreg == 0;
+    }
     return 0.5 * log(s2);
 }
 
@@ -879,12 +1077,21 @@ static double objective_ml(int n_free, const double *free_par, void *vctx)
     fill_par(c, free_par);
     expand_pars(&c->ad, c->par, c->trans, c->k.phi, c->k.theta, c->params,
                 c->trwork);
-    if (kalman_init(&c->k))
-        return DBL_MAX;
-    const double *x = adjusted_series(c);
     double ssq, sumlog;
     R_xlen_t nu;
-    kalman_filter(&c->k, x, c->n, &ssq, &sumlog, &nu, NULL);
+    const double *x = adjusted_series(c);
+    if (c->fast) {
+        /* without regressors the differenced series never changes */
+        if (!(c->ncxreg == 0 && c->wdiff_ready))
+            difference_series(x, c->n, c->d, c->D, c->ad.ns, c->wdiff);
+        c->wdiff_ready = 1;
+        if (arma_filter(&c->k, c->wdiff + c->nd, c->n - c->nd, &ssq, &sumlog, &nu))
+            return DBL_MAX;
+    } else {
+        if (kalman_init(&c->k))
+            return DBL_MAX;
+        kalman_filter(&c->k, x, c->n, &ssq, &sumlog, &nu, NULL);
+    }
     double s2 = ssq / (double) nu;
     return 0.5 * (log(s2) + sumlog / (double) nu);
 }
@@ -1005,7 +1212,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
     size_t nn = (size_t) n, nc = (size_t) ncoef, nx = (size_t) ncxreg;
     size_t kdoubles = kalman_ws_doubles(ad.p, ad.q, nd);
     size_t maxar = (size_t) imax(imax(ad.mp, ad.msp), 1);
-    size_t total = kdoubles + nn * nx /* X */ + 3 * nn /* xadj, w, cssres */ +
+    size_t total = kdoubles + nn * nx /* X */ + 4 * nn /* xadj, w, cssres, wdiff */ +
         nn /* dx */ + nn * nx /* dX */ + nn * (nx + 1) + nx * nx + 2 * nx +
         2 * nx /* beta, se */ + 3 * nx * nx /* S, V, values */ +
         6 * nc /* fixed, par, init, pscale_all, coef, tmp */ +
@@ -1014,6 +1221,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
         (size_t) narma + 1 + 4 * maxar + 8;
     double *mem = malloc(sizeof(double) * total);
     int *mask = malloc(sizeof(int) * (nc + 1));
+    fit_ctx ctx;
     if (mem == NULL || mask == NULL) {
         free(mem); free(mask);
         set_msg(out, LAGRS_ARIMA_ERR_MEMORY, "out of memory");
@@ -1023,25 +1231,24 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
 #define TAKE(ptr, count) do { ptr = cur; cur += (count); } while (0)
     double *kmem, *X, *xadj, *w, *cssres, *dx, *dX, *lsq_work, *beta, *se;
     double *S, *V, *svals, *coef_fixed, *par, *init, *pscale_all, *coef;
-    double *tmpc, *fpar, *fscale, *fwork, *hess, *var, *invwork, *A;
+    double *tmpc, *fpar, *fscale, *hess, *var, *invwork, *A;
     double *params, *trwork, *w1, *w2, *w3;
     TAKE(kmem, kdoubles);
     TAKE(X, nn * nx);
-    TAKE(xadj, nn); TAKE(w, nn); TAKE(cssres, nn);
+    TAKE(xadj, nn); TAKE(w, nn); TAKE(cssres, nn); TAKE(ctx.wdiff, nn);
     TAKE(dx, nn); TAKE(dX, nn * nx);
     TAKE(lsq_work, nn * (nx + 1) + nx * nx + 2 * nx);
     TAKE(beta, nx); TAKE(se, nx);
     TAKE(S, nx * nx); TAKE(V, nx * nx); TAKE(svals, nx * nx);
     TAKE(coef_fixed, nc); TAKE(par, nc); TAKE(init, nc); TAKE(pscale_all, nc);
     TAKE(coef, nc); TAKE(tmpc, nc);
-    TAKE(fpar, nc); TAKE(fscale, nc); TAKE(fwork, nc);
+    TAKE(fpar, nc); TAKE(fscale, nc);
     TAKE(hess, nc * nc); TAKE(var, nc * nc); TAKE(invwork, 2 * nc * nc);
     TAKE(A, nc * nc);
     TAKE(params, (size_t) narma + 1);
     TAKE(trwork, maxar); TAKE(w1, maxar); TAKE(w2, maxar); TAKE(w3, maxar);
 #undef TAKE
 
-    fit_ctx ctx;
     ctx.ad = ad; ctx.d = spec->d; ctx.D = spec->D;
     ctx.narma = narma; ctx.ncoef = ncoef; ctx.ncxreg = ncxreg; ctx.n = n;
     ctx.x = y; ctx.xreg = X; ctx.xadj = xadj; ctx.w = w; ctx.cssres = cssres;
@@ -1093,6 +1300,10 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
         complete += ok;
     }
     R_xlen_t n_used = complete - nd;
+    ctx.fast = !any_na;
+    ctx.w_ready = 0;
+    ctx.wdiff_ready = 0;
+    ctx.nd = nd;
     if (method == LAGRS_ARIMA_CSS_ML && any_na)
         method = LAGRS_ARIMA_ML;
     int ncond = 0;
@@ -1416,6 +1627,9 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
                 memcpy(resid, cssres, sizeof(double) * nn);
         } else {
             out->sigma2 = ssq / (double) n_used;
+            /* the likelihood as stats::arima evaluates it (diffuse prior
+             * kappa), whichever filter the search used */
+            value = 0.5 * (log(ssq / (double) nu) + sumlog / (double) nu);
         }
         if (out->state_a)
             memcpy(out->state_a, ctx.k.a, sizeof(double) * (size_t) ctx.k.rd);

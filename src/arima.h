@@ -26,7 +26,29 @@
  *
  * Status codes: LAGRS_ARIMA_OK, LAGRS_ARIMA_WARNING (the fit is usable; the
  * message says why it deserves a warning, e.g. the optimizer's convergence
- * code) and the error codes (no usable fit).
+ * code) and the error codes (no usable fit).  A series that is constant
+ * once differenced (and regressed out) gives LAGRS_ARIMA_WARNING with
+ * sigma2 = 0, loglik = +Inf and AIC/AICc/BIC = -Inf.  A CSS start whose AR
+ * part is not stationary does not fail: the ML search starts from zero.
+ *
+ * Speed: without missing values the optimizer evaluates the exact diffuse
+ * likelihood on the differenced series (an r-dimensional filter that stops
+ * updating its covariance once it has converged); the final pass, which
+ * gives loglik, sigma2, residuals and the forecasting state, runs the full
+ * filter with kappa as stats::arima does.  With missing values every
+ * evaluation runs the full filter.
+ *
+ * Use from threads (one series per iteration), e.g.
+ *   lagrs_arima_spec spec;
+ *   lagrs_arima_spec_init(&spec, 1, 1, 1, 0, 0, 0, 1);
+ *   int nc = lagrs_arima_n_coef(&spec, 0), rd = lagrs_arima_state_dim(&spec);
+ *   -- per thread: buffers coef[nc], a[rd], P[rd * rd] (+ var, residuals) --
+ *   lagrs_arima_result res = {0};
+ *   res.coef = coef; res.state_a = a; res.state_P = P;
+ *   spec.want_var = 0; spec.want_residuals = 0;   (optional, faster)
+ *   lagrs_arima_fit_kernel(y, n, NULL, 0, &spec, &res);
+ *   lagrs_arima_forecast_kernel(&spec, &res, n, h, NULL, 0, mean, se, NULL);
+ * Results depend only on the inputs, never on the thread.
  */
 #ifndef LAGRS_ARIMA_H
 #define LAGRS_ARIMA_H
