@@ -189,3 +189,45 @@ stl_decompose <- function(x, period = default_period(x), s_window,
   attr(ans, "weights") <- fit$weights
   ans
 }
+
+# What forecast::auto.arima(x, ...) decides before its first model fit (no
+# xreg, no lambda): trimming of leading missing values, the constant-series
+# and constant-difference exits, m, d and D, the caps on the orders, the ic
+# switch for very short series, whether drift or a mean is allowed, and the
+# stepwise starting orders.  Arguments as auto.arima's, in snake case.
+# `outcome` is one of "search", "all_missing", "constant", "no_data",
+# "constant_diff", "polynomial" (see src/select.h).
+autoarima_plan <- function(x, d = NA, D = NA, max_p = 5L, max_q = 5L,
+                           max_P = 2L, max_Q = 2L, max_d = 2L, max_D = 1L,
+                           start_p = 2L, start_q = 2L, start_P = 1L,
+                           start_Q = 1L, stationary = FALSE, seasonal = TRUE,
+                           allow_drift = TRUE, allow_mean = TRUE,
+                           alpha = 0.05, frequency = stats::frequency(x)) {
+  check_series(x)
+  order_or_na <- function(v, arg) {
+    if (length(v) == 1L && is.na(v) && !is.nan(v)) NA_integer_ else
+      check_count(v, arg, min = 0L)
+  }
+  if (!is.numeric(frequency) || length(frequency) != 1L || is.na(frequency) ||
+      frequency <= 0) {
+    stop("`frequency` must be a single positive number, not ",
+         describe_value(frequency), ".", call. = FALSE)
+  }
+  check_alpha(alpha)
+  for (arg in c("stationary", "seasonal", "allow_drift", "allow_mean")) {
+    check_flag(get(arg), arg)
+  }
+  opts <- c(order_or_na(d, "d"), order_or_na(D, "D"),
+            check_count(max_p, "max_p", min = 0L), check_count(max_q, "max_q", min = 0L),
+            check_count(max_P, "max_P", min = 0L), check_count(max_Q, "max_Q", min = 0L),
+            check_count(max_d, "max_d", min = 0L), check_count(max_D, "max_D", min = 0L),
+            check_count(start_p, "start_p", min = 0L), check_count(start_q, "start_q", min = 0L),
+            check_count(start_P, "start_P", min = 0L), check_count(start_Q, "start_Q", min = 0L),
+            as.integer(stationary), as.integer(seasonal), as.integer(allow_drift),
+            as.integer(allow_mean))
+  attr(opts, "alpha") <- as.double(alpha)
+  plan <- .Call(C_lagrs_autoarima_prepare_call, x, as.double(frequency), opts)
+  plan$outcome <- c("search", "all_missing", "constant", "no_data",
+                    "constant_diff", "polynomial")[plan$outcome + 1L]
+  plan
+}

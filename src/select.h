@@ -41,8 +41,8 @@
  * tolerance sqrt(DBL_EPSILON): the mean absolute difference from x[0] over
  * the elements that differ from x[0], relative to their mean absolute value
  * (absolute when that is <= tolerance or not finite), is <= tolerance.
- * Any missing value gives 0 (all.equal reports an NA mismatch), as does
- * n == 0 (numeric(0) versus logical(0)); n == 1 gives 1. */
+ * Any missing value gives 0 (all.equal reports an NA mismatch); n == 0
+ * and n == 1 give 1. */
 int lagrs_is_constant(const double *x, ptrdiff_t n);
 
 /* ---- KPSS level-stationarity test (urca::ur.kpss(type = "mu")) ----------
@@ -147,6 +147,89 @@ int lagrs_seasonal_strength(const double *x, ptrdiff_t n, int period,
 int lagrs_nsdiffs_seas(const double *x, ptrdiff_t n, int period, int max_D,
                        double *work, int *D_out, int *notes);
 
+
+/* ---- what forecast::auto.arima() decides before fitting any model ---------
+ * (forecast 8.20, no xreg, no lambda).  Each rule names where it lives. */
+typedef struct {
+    int d, D;                 /* fixed orders, or -1 to choose (auto.arima's NA) */
+    int max_p, max_q, max_P, max_Q;  /* 5, 5, 2, 2 */
+    int max_d, max_D;         /* 2, 1 */
+    int start_p, start_q, start_P, start_Q;  /* 2, 2, 1, 1 */
+    int stationary;           /* 0: if 1, d = D = 0 */
+    int seasonal;             /* 1: if 0, m = 1 */
+    int allow_drift, allow_mean;  /* 1, 1 */
+    double alpha;             /* 0.05, the KPSS level */
+} lagrs_autoarima_opts;
+
+/* auto.arima's defaults. */
+void lagrs_autoarima_default_opts(lagrs_autoarima_opts *opts);
+
+/* Outcomes of lagrs_autoarima_prepare(). */
+#define LAGRS_PREP_SEARCH 0        /* search the models the plan allows */
+#define LAGRS_PREP_ALL_MISSING 1   /* auto.arima stops: "All data are missing" */
+#define LAGRS_PREP_CONSTANT 2      /* x is constant: ARIMA(0,0,0) with the mean
+                                      fixed at constant_value (allow_mean) or
+                                      no mean; auto.arima returns it at once */
+#define LAGRS_PREP_NO_DATA 3       /* nothing left after differencing: auto.arima
+                                      stops "Not enough data to proceed" */
+#define LAGRS_PREP_CONSTANT_DIFF 4 /* the differenced series is constant: fit
+                                      ARIMA(0,d,0)(0,D,0)_m with no search, with
+                                      a constant fixed at constant_value when
+                                      has_fixed_constant (D > 0 and d == 0: the
+                                      mean of dx / m as drift; d < 2 and D == 0:
+                                      the mean of dx as mean (d 0) or drift
+                                      (d 1)); else no constant */
+#define LAGRS_PREP_POLYNOMIAL 5    /* dx constant with d > 2 and D == 0:
+                                      auto.arima stops "Data follow a simple
+                                      polynomial..." */
+
+/* Bits of plan->warnings. */
+#define LAGRS_PREP_WARN_TWO_SEASONAL 1 /* D >= 2: "more than one seasonal difference" */
+#define LAGRS_PREP_WARN_THREE_DIFFS 2  /* D < 2 and d + D > 2 */
+#define LAGRS_PREP_WARN_SEAS_TEST 4    /* nsdiffs' strength could not be computed */
+#define LAGRS_PREP_WARN_ALPHA 8        /* alpha clamped to [0.01, 0.1] */
+
+typedef struct {
+    int outcome;              /* LAGRS_PREP_* */
+    ptrdiff_t first;          /* 0-based index of the first non-missing value;
+                                 auto.arima drops the values before it */
+    ptrdiff_t n_used;         /* n - first: length(x) after that (trailing and
+                                 inner missing values included) */
+    ptrdiff_t series_length;  /* non-missing values from the first to the last
+                                 non-missing one (auto.arima's serieslength) */
+    int m;                    /* seasonal period: 1 unless seasonal and
+                                 frequency >= 1, then round(frequency) */
+    int d, D;
+    int max_p, max_q, max_P, max_Q;  /* after the short-series and period caps */
+    int start_p, start_q, start_P, start_Q;  /* stepwise starting model */
+    int ic_aic;               /* serieslength <= 3: auto.arima uses AIC, not AICc */
+    int approximation;        /* auto.arima's default: n_used > 150 or frequency > 12 */
+    int allow_drift, allow_mean, constant;  /* after the d + D rules */
+    int has_fixed_constant;   /* CONSTANT / CONSTANT_DIFF: constant_value is used */
+    double constant_value;
+    int warnings;             /* LAGRS_PREP_WARN_* bits */
+} lagrs_autoarima_plan;
+
+/* Doubles of workspace lagrs_autoarima_prepare() needs. */
+size_t lagrs_autoarima_work_size(ptrdiff_t n, int m);
+
+/* Everything auto.arima(x) decides before its first model fit, in its order:
+ * drop leading missing values; the constant-series exit; m; max orders
+ * capped by floor(serieslength / 3) (and / m for P, Q); ic; D by
+ * nsdiffs (0 when m == 1 or n_used <= 2 m; one less if the differenced
+ * series is all missing); d by ndiffs on the seasonally differenced series
+ * (one less if the result is all missing); the exits for an empty or
+ * constant differenced series; p, q capped at m - 1 when P, Q may be
+ * positive; drift allowed only when d + D == 1, a mean only when
+ * d + D == 0; stepwise start orders (at most 1, 1, 0, 0 when n_used < 10,
+ * then capped by the max orders).  `frequency` is the series' frequency
+ * (e.g. 12, or 52.18; nsdiffs is run with round(frequency), which differs
+ * from forecast for a non-whole frequency).  Returns LAGRS_SEL_OK,
+ * LAGRS_SEL_NOMEM or LAGRS_SEL_BAD_ARG; the outcome is in plan->outcome. */
+int lagrs_autoarima_prepare(const double *x, ptrdiff_t n, double frequency,
+                            const lagrs_autoarima_opts *opts, double *work,
+                            lagrs_autoarima_plan *plan);
+
 /* ---- R entry points (select.c), seen only where Rinternals.h is included */
 #ifdef R_INTERNALS_H_
 SEXP lagrs_is_constant_call(SEXP x);
@@ -155,6 +238,7 @@ SEXP lagrs_ndiffs_kpss_call(SEXP x, SEXP alpha, SEXP max_d);
 SEXP lagrs_nsdiffs_seas_call(SEXP x, SEXP period, SEXP max_D);
 SEXP lagrs_seasonal_strength_call(SEXP x, SEXP period);
 SEXP lagrs_stl_call(SEXP x, SEXP params);
+SEXP lagrs_autoarima_prepare_call(SEXP x, SEXP frequency, SEXP opts);
 #endif
 
 #endif
