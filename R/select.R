@@ -204,19 +204,33 @@ autoarima_plan <- function(x, d = NA, D = NA, max_p = 5L, max_q = 5L,
                            allow_drift = TRUE, allow_mean = TRUE,
                            alpha = 0.05, frequency = stats::frequency(x)) {
   check_series(x)
-  order_or_na <- function(v, arg) {
-    if (length(v) == 1L && is.na(v) && !is.nan(v)) NA_integer_ else
-      check_count(v, arg, min = 0L)
-  }
   if (!is.numeric(frequency) || length(frequency) != 1L || is.na(frequency) ||
       frequency <= 0) {
     stop("`frequency` must be a single positive number, not ",
          describe_value(frequency), ".", call. = FALSE)
   }
-  check_alpha(alpha)
-  for (arg in c("stationary", "seasonal", "allow_drift", "allow_mean")) {
-    check_flag(get(arg), arg)
+  opts <- autoarima_opts(d, D, max_p, max_q, max_P, max_Q, max_d, max_D,
+                         start_p, start_q, start_P, start_Q, stationary,
+                         seasonal, allow_drift, allow_mean, alpha)
+  plan <- .Call(C_lagrs_autoarima_prepare_call, x, as.double(frequency), opts)
+  plan$outcome <- plan_outcomes[plan$outcome + 1L]
+  plan
+}
+
+# auto.arima's options as the C entry points take them: 16 integers (NA d or
+# D = choose) with alpha as an attribute.
+autoarima_opts <- function(d, D, max_p, max_q, max_P, max_Q, max_d, max_D,
+                           start_p, start_q, start_P, start_Q, stationary,
+                           seasonal, allow_drift, allow_mean, alpha) {
+  order_or_na <- function(v, arg) {
+    if (length(v) == 1L && is.na(v) && !is.nan(v)) NA_integer_ else
+      check_count(v, arg, min = 0L)
   }
+  check_alpha(alpha)
+  check_flag(stationary, "stationary")
+  check_flag(seasonal, "seasonal")
+  check_flag(allow_drift, "allow_drift")
+  check_flag(allow_mean, "allow_mean")
   opts <- c(order_or_na(d, "d"), order_or_na(D, "D"),
             check_count(max_p, "max_p", min = 0L), check_count(max_q, "max_q", min = 0L),
             check_count(max_P, "max_P", min = 0L), check_count(max_Q, "max_Q", min = 0L),
@@ -226,8 +240,50 @@ autoarima_plan <- function(x, d = NA, D = NA, max_p = 5L, max_q = 5L,
             as.integer(stationary), as.integer(seasonal), as.integer(allow_drift),
             as.integer(allow_mean))
   attr(opts, "alpha") <- as.double(alpha)
-  plan <- .Call(C_lagrs_autoarima_prepare_call, x, as.double(frequency), opts)
-  plan$outcome <- c("search", "all_missing", "constant", "no_data",
-                    "constant_diff", "polynomial")[plan$outcome + 1L]
-  plan
+  opts
+}
+
+plan_outcomes <- c("search", "all_missing", "constant", "no_data",
+                   "constant_diff", "polynomial")
+
+# autoarima_plan() for a list of series at once, in parallel (OpenMP): a data
+# frame with one row per series.  `frequency` is one number, or one per
+# series (default: each series' own frequency()).
+autoarima_plan_batch <- function(series, frequency = NULL, d = NA, D = NA,
+                                 max_p = 5L, max_q = 5L, max_P = 2L,
+                                 max_Q = 2L, max_d = 2L, max_D = 1L,
+                                 start_p = 2L, start_q = 2L, start_P = 1L,
+                                 start_Q = 1L, stationary = FALSE,
+                                 seasonal = TRUE, allow_drift = TRUE,
+                                 allow_mean = TRUE, alpha = 0.05) {
+  if (!is.list(series) || is.data.frame(series)) {
+    stop("`series` must be a list of numeric vectors, not ",
+         describe_value(series), ".", call. = FALSE)
+  }
+  for (i in seq_along(series)) {
+    el <- series[[i]]
+    if (!(is.numeric(el) || is.logical(el)) || is.factor(el)) {
+      stop("`series[[", i, "]]` must be a numeric vector, not ",
+           describe_value(el), ".", call. = FALSE)
+    }
+  }
+  if (is.null(frequency)) {
+    frequency <- vapply(series, function(el) as.double(stats::frequency(el)), 0)
+  }
+  if (!is.numeric(frequency) || !(length(frequency) %in% c(1L, length(series))) ||
+      anyNA(frequency) || any(frequency <= 0)) {
+    stop("`frequency` must be positive numbers, one or one per series, not ",
+         describe_value(frequency), ".", call. = FALSE)
+  }
+  opts <- autoarima_opts(d, D, max_p, max_q, max_P, max_Q, max_d, max_D,
+                         start_p, start_q, start_P, start_Q, stationary,
+                         seasonal, allow_drift, allow_mean, alpha)
+  ans <- .Call(C_lagrs_autoarima_prepare_batch_call, unname(series),
+               as.double(frequency), opts)
+  ans$status <- NULL
+  ans$outcome <- plan_outcomes[ans$outcome + 1L]
+  for (flag in c("ic_aic", "approximation")) ans[[flag]] <- as.logical(ans[[flag]])
+  ans <- as.data.frame(ans)
+  if (!is.null(names(series))) rownames(ans) <- make.unique(names(series))
+  ans
 }

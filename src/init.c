@@ -14,6 +14,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_seasonal_strength_call, 2),
     CALLDEF(lagrs_stl_call, 2),
     CALLDEF(lagrs_autoarima_prepare_call, 3),
+    CALLDEF(lagrs_autoarima_prepare_batch_call, 3),
     {NULL, NULL, 0}
 };
 

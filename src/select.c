@@ -1003,3 +1003,121 @@ SEXP lagrs_autoarima_prepare_call(SEXP x, SEXP frequency, SEXP opts)
     UNPROTECT(1);
     return ans;
 }
+
+/* Many series at once: lagrs_autoarima_prepare() on each element of a list,
+ * in parallel.  Each series gets its own malloc'd workspace inside the
+ * kernel, so threads share nothing; a series' result does not depend on
+ * which thread ran it, so any thread count gives identical output.  Series
+ * run in fixed blocks so that the main thread can check for interrupts. */
+#define PLAN_BLOCK 1024
+
+SEXP lagrs_autoarima_prepare_batch_call(SEXP series, SEXP frequency, SEXP opts)
+{
+    if (TYPEOF(series) != VECSXP)
+        Rf_error("internal error: `series` must be a list.");
+    if (TYPEOF(opts) != INTSXP || XLENGTH(opts) != 16)
+        Rf_error("internal error: auto.arima options must be 16 integers.");
+    R_xlen_t n_series = XLENGTH(series), n_freq = XLENGTH(frequency);
+    if (TYPEOF(frequency) != REALSXP || (n_freq != 1 && n_freq != n_series))
+        Rf_error("internal error: `frequency` must be a double of length 1 or length(series).");
+    const int *v = INTEGER(opts);
+    lagrs_autoarima_opts o;
+    o.d = v[0] == NA_INTEGER ? -1 : v[0];
+    o.D = v[1] == NA_INTEGER ? -1 : v[1];
+    o.max_p = v[2];
+    o.max_q = v[3];
+    o.max_P = v[4];
+    o.max_Q = v[5];
+    o.max_d = v[6];
+    o.max_D = v[7];
+    o.start_p = v[8];
+    o.start_q = v[9];
+    o.start_P = v[10];
+    o.start_Q = v[11];
+    o.stationary = v[12];
+    o.seasonal = v[13];
+    o.allow_drift = v[14];
+    o.allow_mean = v[15];
+    o.alpha = Rf_asReal(Rf_getAttrib(opts, Rf_install("alpha")));
+
+    /* raw pointers and lengths, converting non-double elements here */
+    SEXP converted = PROTECT(Rf_allocVector(VECSXP, n_series));
+    const double **data = (const double **) R_alloc(n_series > 0 ? n_series : 1, sizeof(double *));
+    ptrdiff_t *lengths = (ptrdiff_t *) R_alloc(n_series > 0 ? n_series : 1, sizeof(ptrdiff_t));
+    double total = 0.0;
+    for (R_xlen_t s = 0; s < n_series; s++) {
+        SEXP el = VECTOR_ELT(series, s);
+        if (TYPEOF(el) != REALSXP) {
+            if (TYPEOF(el) != INTSXP && TYPEOF(el) != LGLSXP)
+                Rf_error("internal error: element %lld of `series` is not numeric.", (long long) s + 1);
+            el = Rf_coerceVector(el, REALSXP);
+            SET_VECTOR_ELT(converted, s, el);
+        }
+        data[s] = REAL(el);
+        lengths[s] = XLENGTH(el);
+        total += (double) lengths[s];
+    }
+    const double *freq = REAL(frequency);
+
+    enum { N_INT = 15 };
+    const char *names[] = {"outcome", "m", "d", "D", "max_p", "max_q", "max_P",
+                           "max_Q", "start_p", "start_q", "start_P", "start_Q",
+                           "ic_aic", "approximation", "warnings", "allow_drift",
+                           "allow_mean", "constant", "fixed_constant",
+                           "first", "series_length", "status", ""};
+    SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));
+    int *cols[N_INT];
+    for (int k = 0; k < N_INT; k++) {
+        SET_VECTOR_ELT(ans, k, Rf_allocVector(INTSXP, n_series));
+        cols[k] = INTEGER(VECTOR_ELT(ans, k));
+    }
+    for (int k = N_INT; k < N_INT + 3; k++)
+        SET_VECTOR_ELT(ans, k, Rf_allocVector(LGLSXP, n_series));
+    int *allow_drift = LOGICAL(VECTOR_ELT(ans, N_INT));
+    int *allow_mean = LOGICAL(VECTOR_ELT(ans, N_INT + 1));
+    int *constant = LOGICAL(VECTOR_ELT(ans, N_INT + 2));
+    SET_VECTOR_ELT(ans, N_INT + 3, Rf_allocVector(REALSXP, n_series));
+    SET_VECTOR_ELT(ans, N_INT + 4, Rf_allocVector(REALSXP, n_series));
+    SET_VECTOR_ELT(ans, N_INT + 5, Rf_allocVector(REALSXP, n_series));
+    SET_VECTOR_ELT(ans, N_INT + 6, Rf_allocVector(INTSXP, n_series));
+    double *fixed = REAL(VECTOR_ELT(ans, N_INT + 3));
+    double *first = REAL(VECTOR_ELT(ans, N_INT + 4));
+    double *series_length = REAL(VECTOR_ELT(ans, N_INT + 5));
+    int *status = INTEGER(VECTOR_ELT(ans, N_INT + 6));
+
+    /* work estimate: the STL passes cost some hundreds of operations a value */
+    double work = total * 200.0;
+    for (R_xlen_t start = 0; start < n_series; start += PLAN_BLOCK) {
+        R_xlen_t end = start + PLAN_BLOCK < n_series ? start + PLAN_BLOCK : n_series;
+        #pragma omp parallel for num_threads(lagrs_nthreads(work)) schedule(dynamic)
+        for (R_xlen_t s = start; s < end; s++) {
+            lagrs_autoarima_plan plan;
+            double f = freq[n_freq == 1 ? 0 : s];
+            int st = lagrs_autoarima_prepare(data[s], lengths[s], f, &o, NULL, &plan);
+            status[s] = st;
+            int vals[N_INT] = {plan.outcome, plan.m, plan.d, plan.D, plan.max_p,
+                               plan.max_q, plan.max_P, plan.max_Q, plan.start_p,
+                               plan.start_q, plan.start_P, plan.start_Q,
+                               plan.ic_aic, plan.approximation, plan.warnings};
+            for (int k = 0; k < N_INT; k++)
+                cols[k][s] = vals[k];
+            allow_drift[s] = plan.allow_drift;
+            allow_mean[s] = plan.allow_mean;
+            constant[s] = plan.constant;
+            fixed[s] = plan.has_fixed_constant ? plan.constant_value : NAN;
+            first[s] = (double) plan.first + 1.0;
+            series_length[s] = (double) plan.series_length;
+        }
+        R_CheckUserInterrupt();
+    }
+    for (R_xlen_t s = 0; s < n_series; s++) {
+        if (status[s] == LAGRS_SEL_NOMEM)
+            Rf_error("autoarima_plan_batch(): out of memory for series %lld.", (long long) s + 1);
+        if (status[s] != LAGRS_SEL_OK)
+            Rf_error("autoarima_plan_batch(): invalid parameters.");
+        if (R_IsNaN(fixed[s]) && !ISNA(fixed[s]))
+            fixed[s] = NA_REAL;
+    }
+    UNPROTECT(2);
+    return ans;
+}

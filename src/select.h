@@ -239,6 +239,7 @@ SEXP lagrs_nsdiffs_seas_call(SEXP x, SEXP period, SEXP max_D);
 SEXP lagrs_seasonal_strength_call(SEXP x, SEXP period);
 SEXP lagrs_stl_call(SEXP x, SEXP params);
 SEXP lagrs_autoarima_prepare_call(SEXP x, SEXP frequency, SEXP opts);
+SEXP lagrs_autoarima_prepare_batch_call(SEXP series, SEXP frequency, SEXP opts);
 #endif
 
 #endif
