@@ -280,3 +280,34 @@ test_that("autoarima_plan applies auto.arima's pre-fit rules", {
     expect_identical(plan$D, if (length(order) > 3) as.integer(order[["D"]]) else 0L)
   }
 })
+
+test_that("autoarima_plan_batch equals the single-series plans at 1 and 2 threads", {
+  autoarima_plan_batch <- sel("autoarima_plan_batch")
+  set.seed(42)
+  series <- lapply(1:120, function(i) {
+    n <- sample(8:90, 1)
+    m <- sample(c(1, 4, 12), 1)
+    x <- ts(cumsum(rnorm(n)) + 3 * sin(2 * pi * seq_len(n) / m), frequency = m)
+    if (i %% 5 == 0) x[sample(n, 3)] <- NA
+    if (i %% 17 == 0) x[] <- 2
+    if (i %% 23 == 0) x[] <- NA
+    x
+  })
+  names(series) <- paste0("id", seq_along(series))
+  results <- at_thread_counts(autoarima_plan_batch(series))
+  expect_identical(results[[1]], results[[2]])
+  batch <- results[[1]]
+  expect_identical(rownames(batch), names(series))
+  for (i in seq_along(series)) {
+    one <- autoarima_plan(series[[i]])
+    for (field in c("outcome", "m", "d", "D", "max_p", "max_q", "max_P", "max_Q",
+                    "start_p", "start_q", "start_P", "start_Q", "ic_aic",
+                    "approximation", "allow_drift", "allow_mean", "constant",
+                    "fixed_constant", "first", "series_length")) {
+      expect_identical(batch[[field]][i], one[[field]], info = paste(i, field))
+    }
+  }
+  expect_setequal(unique(batch$outcome), c("search", "constant", "all_missing"))
+  expect_error(autoarima_plan_batch(list(1:10, "a")), "`series\\[\\[2\\]\\]` must be a numeric vector")
+  expect_error(autoarima_plan_batch(series, frequency = c(1, 2)), "`frequency`")
+})
