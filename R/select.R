@@ -204,7 +204,7 @@ autoarima_plan <- function(x, d = NA, D = NA, max_p = 5L, max_q = 5L,
                            allow_drift = TRUE, allow_mean = TRUE,
                            alpha = 0.05, frequency = stats::frequency(x)) {
   check_series(x)
-  if (!is.numeric(frequency) || length(frequency) != 1L || is.na(frequency) ||
+  if (!is.numeric(frequency) || length(frequency) != 1L || !is.finite(frequency) ||
       frequency <= 0) {
     stop("`frequency` must be a single positive number, not ",
          describe_value(frequency), ".", call. = FALSE)
@@ -271,7 +271,7 @@ autoarima_plan_batch <- function(series, frequency = NULL, d = NA, D = NA,
     frequency <- vapply(series, function(el) as.double(stats::frequency(el)), 0)
   }
   if (!is.numeric(frequency) || !(length(frequency) %in% c(1L, length(series))) ||
-      anyNA(frequency) || any(frequency <= 0)) {
+      !all(is.finite(frequency)) || any(frequency <= 0)) {
     stop("`frequency` must be positive numbers, one or one per series, not ",
          describe_value(frequency), ".", call. = FALSE)
   }

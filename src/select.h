@@ -16,7 +16,27 @@
  * parallel region.
  *
  * Missing values are NaN (R's NA_real_ is a NaN).  Where the rules below
- * say "missing", both NA and NaN count, as is.na() does in R. */
+ * say "missing", both NA and NaN count, as is.na() does in R.
+ *
+ * Where forecast 8.20 keeps each rule, and where it is here:
+ *   auto.arima: drop leading NAs, serieslength, constant exit, m = round(
+ *     frequency), order caps by serieslength/3 (and /m), ic "aic" when
+ *     serieslength <= 3, D = 0 when m == 1 or length <= 2m, "all NA after
+ *     differencing" step-backs, empty / constant differenced series exits,
+ *     p, q <= m - 1, drift only if d + D == 1, mean only if d + D == 0,
+ *     approximation default, stepwise start orders
+ *                                        -> lagrs_autoarima_prepare()
+ *   ndiffs: na.omit, alpha clamp, constant checks, KPSS loop, max.d
+ *                                        -> lagrs_ndiffs_kpss()
+ *   urca::ur.kpss(type "mu"), lag trunc(3 sqrt(n)/13), p-value by approx
+ *                                        -> lagrs_kpss_stat/_lag/_pvalue()
+ *   nsdiffs: constant, frequency < 2, frequency >= n, test failure -> 0,
+ *     max.D loop with the 2m length rule  -> lagrs_nsdiffs_seas()
+ *   seas.heuristic + mstl (+ na.interp)  -> lagrs_seasonal_strength()
+ *   stats::stl (Fortran stl.f)           -> lagrs_stl()
+ *   is.constant                          -> lagrs_is_constant()
+ * Not here (they need fits): the approximation offset, the model search,
+ * myarima's checks of each fit. */
 #ifndef LAGRS_SELECT_H
 #define LAGRS_SELECT_H
 
