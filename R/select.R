@@ -20,15 +20,16 @@ check_series <- function(x, arg = "x") {
   x
 }
 
+# A seasonal period: a number >= 2, whole or not (a ts frequency such as
+# 52.18 is used as stl() and forecast use it).
 check_period <- function(period, arg = "period") {
   ok <- is.numeric(period) && length(period) == 1L && !is.na(period) &&
-    is.finite(period) && period >= 2 && period == trunc(period) &&
-    period <= .Machine$integer.max
+    is.finite(period) && period >= 2 && period <= .Machine$integer.max / 4
   if (!ok) {
-    stop("`", arg, "` must be a single whole number >= 2, not ",
+    stop("`", arg, "` must be a single number >= 2, not ",
          describe_value(period), ".", call. = FALSE)
   }
-  as.integer(period)
+  as.double(period)
 }
 
 check_alpha <- function(alpha) {
@@ -40,8 +41,7 @@ check_alpha <- function(alpha) {
   alpha
 }
 
-# The period of a series: `frequency(x)` rounded, as auto.arima rounds it.
-default_period <- function(x) round(stats::frequency(x))
+default_period <- function(x) stats::frequency(x)
 
 # forecast:::is.constant(): all.equal(x, rep(x[1], n)) is TRUE.
 is_constant <- function(x) {
@@ -83,18 +83,13 @@ ndiffs_kpss <- function(x, alpha = 0.05, max_d = 2L) {
 # frequency `period`.
 nsdiffs_seas <- function(x, period = default_period(x), max_D = 1L) {
   check_series(x)
-  if (!is.numeric(period) || length(period) != 1L || is.na(period) ||
-      period < 1 || period != trunc(period)) {
-    stop("`period` must be a single positive whole number, not ",
-         describe_value(period), ".", call. = FALSE)
+  if (!is.numeric(period) || length(period) != 1L || !is.finite(period) ||
+      period <= 1) {
+    stop("`period` must be a single number greater than 1 (a seasonal ",
+         "frequency), not ", describe_value(period), ".", call. = FALSE)
   }
-  if (period == 1) {
-    stop("`period` must be at least 2 (the series is not seasonal), not 1.",
-         call. = FALSE)
-  }
-  period <- check_period(period)
   max_D <- check_count(max_D, "max_D", min = 0L)
-  ans <- .Call(C_lagrs_nsdiffs_seas_call, x, period, max_D)
+  ans <- .Call(C_lagrs_nsdiffs_seas_call, x, as.double(period), max_D)
   if (bitwAnd(attr(ans, "notes"), select_note_test_failed)) {
     warning("The seasonal strength of `x` could not be computed (too short or ",
             "not finite); ", as.integer(ans), " seasonal differences are used.",
@@ -112,7 +107,7 @@ seasonal_strength <- function(x, period = default_period(x)) {
 }
 
 # stats::stl() with the same arguments and defaults (s.window = "periodic"
-# included); returns a matrix with columns seasonal, trend and remainder
+# included; a non-whole period is used as stl uses a frequency); returns a matrix with columns seasonal, trend and remainder
 # and the robustness weights as attribute "weights".
 stl_decompose <- function(x, period = default_period(x), s_window,
                           s_degree = 0L, t_window = NULL, t_degree = 1L,
@@ -170,7 +165,7 @@ stl_decompose <- function(x, period = default_period(x), s_window,
   if (is.null(t_jump)) t_jump <- ceiling(t_window / 10)
   if (is.null(l_jump)) l_jump <- ceiling(l_window / 10)
   check_flag(robust, "robust")
-  params <- c(period, s_window, s_degree, t_window, t_degree, l_window,
+  params <- c(as.integer(period), s_window, s_degree, t_window, t_degree, l_window,
               l_degree, check_count(s_jump, "s_jump"),
               check_count(t_jump, "t_jump"), check_count(l_jump, "l_jump"),
               check_count(inner, "inner"), check_count(outer, "outer", min = 0L))
@@ -180,7 +175,7 @@ stl_decompose <- function(x, period = default_period(x), s_window,
     cycle_of <- if (stats::is.ts(x) && stats::frequency(x) == period) {
       as.integer(stats::cycle(x))
     } else {
-      (seq_len(n) - 1L) %% period + 1L
+      (seq_len(n) - 1L) %% as.integer(period) + 1L
     }
     seasonal <- as.vector(tapply(seasonal, cycle_of, mean)[cycle_of])
   }

@@ -329,10 +329,10 @@ static void regression_fill(const double *x, ptrdiff_t n, const double *design,
     }
 }
 
-/* forecast::na.interp(x) for a ts of frequency `period` (>= 2) with at
+/* forecast::na.interp(x) for a ts of frequency `freq` (>= 2) with at
  * least one missing value, into `fill`.  `work` holds
  * (MAX_REG_COLS + 1) * n + 3 * n + stl work doubles. */
-static int na_interp(const double *x, ptrdiff_t n, int period, double *fill,
+static int na_interp(const double *x, ptrdiff_t n, double period, double *fill,
                      double *work)
 {
     ptrdiff_t n_present = 0;
@@ -348,13 +348,13 @@ static int na_interp(const double *x, ptrdiff_t n, int period, double *fill,
     }
     if (n_present < 2 || !isfinite(lo) || !isfinite(hi))
         return LAGRS_SEL_MISSING;
-    if (n_present <= 2 * (ptrdiff_t) period) {
+    if ((double) n_present <= 2.0 * period) {
         interp_linear(x, n, fill);
         return LAGRS_SEL_OK;
     }
 
     /* A first guess from Fourier terms and a polynomial trend ... */
-    int n_harmonics = period / 2 < 5 ? period / 2 : 5;
+    int n_harmonics = period / 2.0 < 5.0 ? (int) (period / 2.0) : 5;
     ptrdiff_t degree = n / 10;
     if (degree < 1)
         degree = 1;
@@ -366,8 +366,8 @@ static int na_interp(const double *x, ptrdiff_t n, int period, double *fill,
         design[i] = 1.0;
     n_col++;
     for (int k = 1; k <= n_harmonics; k++) {
-        double freq = 2.0 * (double) k / (double) period; /* in units of pi */
-        if (2 * k != period) {
+        double freq = 2.0 * (double) k / period; /* in units of pi */
+        if (2.0 * k != period) { /* fourier() drops the all-zero sine */
             for (ptrdiff_t i = 0; i < n; i++)
                 design[(size_t) n_col * n + i] = sin(M_PI * fmod(freq * (double) (i + 1), 2.0));
             n_col++;
@@ -416,12 +416,13 @@ static int na_interp(const double *x, ptrdiff_t n, int period, double *fill,
 
 /* ---- seasonal strength and nsdiffs --------------------------------------- */
 
-size_t lagrs_seasonal_work_size(ptrdiff_t n, int period)
+size_t lagrs_seasonal_work_size(ptrdiff_t n, double frequency)
 {
     if (n < 1)
         n = 1;
-    if (period < 0)
-        period = 0;
+    int period = 0;
+    if (frequency > 0 && frequency < (double) INT_MAX / 4)
+        period = (int) ceil(frequency);
     /* filled series, seasonal, trend, differenced copy, then the larger of
      * the STL work and na.interp's work */
     size_t stl = lagrs_stl_work_size(n, period);
@@ -444,13 +445,13 @@ static seasonal_work split_work(double *work, ptrdiff_t n_alloc)
     return ws;
 }
 
-static int strength_kernel(const double *x, ptrdiff_t n, int period,
+static int strength_kernel(const double *x, ptrdiff_t n, double period,
                            const seasonal_work *ws, double *strength)
 {
     *strength = NAN;
-    if (period < 2)
+    if (!(period >= 2.0) || period > (double) INT_MAX / 4)
         return LAGRS_SEL_BAD_ARG;
-    if (n <= 2 * (ptrdiff_t) period)
+    if ((double) n <= 2.0 * period)
         return LAGRS_SEL_TOO_SHORT;
     double *filled = ws->filled, *seasonal = ws->seasonal, *trend = ws->trend;
     double *rest = ws->rest;
@@ -492,7 +493,7 @@ static int strength_kernel(const double *x, ptrdiff_t n, int period,
     return LAGRS_SEL_OK;
 }
 
-int lagrs_seasonal_strength(const double *x, ptrdiff_t n, int period,
+int lagrs_seasonal_strength(const double *x, ptrdiff_t n, double period,
                             double *work, double *strength)
 {
     double *own = NULL;
@@ -508,21 +509,24 @@ int lagrs_seasonal_strength(const double *x, ptrdiff_t n, int period,
     return status;
 }
 
-int lagrs_nsdiffs_seas(const double *x, ptrdiff_t n, int period, int max_D,
-                       double *work, int *D_out, int *notes)
+int lagrs_nsdiffs_seas(const double *x, ptrdiff_t n, double period,
+                       int max_D, double *work, int *D_out, int *notes)
 {
     *notes = 0;
     *D_out = 0;
-    if (max_D < 0 || n < 0)
+    if (max_D < 0 || n < 0 || isnan(period))
         return LAGRS_SEL_BAD_ARG;
     if (lagrs_is_constant(x, n))
         return LAGRS_SEL_OK;
-    if (period < 2) {
+    if (period <= 1.0) {
         *notes |= LAGRS_SEL_NOTE_NON_SEASONAL;
         return LAGRS_SEL_OK;
     }
-    if ((ptrdiff_t) period >= n)
+    if (period >= (double) n)
         return LAGRS_SEL_OK;
+    /* the lag of the differences: forecast rounds the frequency (half to
+     * even, as R's round()) before differencing */
+    ptrdiff_t lag = (ptrdiff_t) nearbyint(period);
     double *own = NULL;
     if (work == NULL) {
         own = malloc(lagrs_seasonal_work_size(n, period) * sizeof(double));
@@ -547,15 +551,15 @@ int lagrs_nsdiffs_seas(const double *x, ptrdiff_t n, int period, int max_D,
     }
     while (status == LAGRS_SEL_OK && verdict && D < max_D) {
         D++;
-        for (ptrdiff_t i = 0; i + period < len; i++)
-            current[i] = series[i + period] - series[i];
-        len -= period;
+        for (ptrdiff_t i = 0; i + lag < len; i++)
+            current[i] = series[i + lag] - series[i];
+        len = len > lag ? len - lag : 0;
         series = current;
         if (lagrs_is_constant(series, len))
             break;
         verdict = 0;
-        if (len >= 2 * (ptrdiff_t) period && D < max_D) {
-            test = strength_kernel(series, len, period, &ws, &strength);
+        if (len >= 2 * lag && D < max_D) {
+            test = strength_kernel(series, len, (double) lag, &ws, &strength);
             if (test == LAGRS_SEL_NOMEM)
                 status = test;
             else if (test != LAGRS_SEL_OK || isnan(strength))
@@ -597,7 +601,7 @@ size_t lagrs_autoarima_work_size(ptrdiff_t n, int m)
 {
     if (n < 1)
         n = 1;
-    size_t seasonal = lagrs_seasonal_work_size(n, m > 1 ? m : 0);
+    size_t seasonal = lagrs_seasonal_work_size(n, m > 1 ? (double) m + 1.0 : 0.0);
     return (size_t) n + (seasonal > (size_t) n ? seasonal : (size_t) n);
 }
 
@@ -704,7 +708,7 @@ int lagrs_autoarima_prepare(const double *x, ptrdiff_t n, double frequency,
     } else if (D < 0 && len <= 2 * (ptrdiff_t) m) {
         D = 0;
     } else if (D < 0) {
-        status = lagrs_nsdiffs_seas(y, len, m, o->max_D, rest, &D, &notes);
+        status = lagrs_nsdiffs_seas(y, len, frequency, o->max_D, rest, &D, &notes);
         if (status != LAGRS_SEL_OK)
             goto done;
         if (notes & LAGRS_SEL_NOTE_TEST_FAILED)
@@ -883,7 +887,7 @@ SEXP lagrs_nsdiffs_seas_call(SEXP x, SEXP period, SEXP max_D)
     int np = 0;
     SEXP xd = as_double_vector(x, &np);
     R_xlen_t n = XLENGTH(xd);
-    int m = Rf_asInteger(period);
+    double m = Rf_asReal(period);
     double *work = alloc_work(lagrs_seasonal_work_size(n, m));
     int D = 0, notes = 0;
     int status = lagrs_nsdiffs_seas(REAL(xd), n, m, Rf_asInteger(max_D),
@@ -898,7 +902,7 @@ SEXP lagrs_seasonal_strength_call(SEXP x, SEXP period)
     int np = 0;
     SEXP xd = as_double_vector(x, &np);
     R_xlen_t n = XLENGTH(xd);
-    int m = Rf_asInteger(period);
+    double m = Rf_asReal(period);
     double *work = alloc_work(lagrs_seasonal_work_size(n, m));
     double strength = NA_REAL;
     int status = lagrs_seasonal_strength(REAL(xd), n, m, work, &strength);

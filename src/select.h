@@ -53,8 +53,8 @@
 #define LAGRS_SEL_NOTE_ALPHA_CLAMPED 1 /* alpha was moved into [0.01, 0.1] */
 #define LAGRS_SEL_NOTE_TEST_FAILED 2   /* the test could not be computed; forecast
                                           warns and keeps the differences so far */
-#define LAGRS_SEL_NOTE_NON_SEASONAL 4  /* period < 2: forecast::nsdiffs() stops
-                                          with "Non seasonal data" for period 1 */
+#define LAGRS_SEL_NOTE_NON_SEASONAL 4  /* frequency <= 1: forecast::nsdiffs()
+                                          stops ("Non seasonal data") for 1 */
 
 /* ---- forecast:::is.constant() ------------------------------------------
  * 1 when isTRUE(all.equal(x, rep(x[1], n))) with all.equal's default
@@ -111,11 +111,14 @@ typedef struct {
     int outer;          /* >= 0; robustness weights when > 0 */
 } lagrs_stl_opts;
 
-/* Fill `opts` with stats::stl()'s defaults for this period and s.window
- * (s.degree 0, t.window nextodd(ceiling(1.5 period / (1 - 1.5 / s.window))),
- * t.degree 1, l.window nextodd(period), l.degree 1, jumps
- * ceiling(window / 10), inner 2 and outer 0, or 1 and 15 when robust). */
-void lagrs_stl_default_opts(int period, int s_window, int robust,
+/* Fill `opts` with stats::stl()'s defaults for a series of this frequency
+ * and s.window: period (int) frequency, s.degree 0, t.window
+ * nextodd(ceiling(1.5 frequency / (1 - 1.5 / s.window))), t.degree 1,
+ * l.window nextodd(frequency), l.degree 1, jumps ceiling(window / 10),
+ * inner 2 and outer 0, or 1 and 15 when robust.  (stl() also refuses
+ * n <= 2 * frequency, which for a non-whole frequency is stricter than
+ * lagrs_stl()'s n <= 2 * period.) */
+void lagrs_stl_default_opts(double frequency, int s_window, int robust,
                             lagrs_stl_opts *opts);
 
 /* Doubles of workspace lagrs_stl() needs: 5 * (n + 2 * period) + n. */
@@ -135,10 +138,11 @@ int lagrs_stl(const double *y, ptrdiff_t n, const lagrs_stl_opts *opts,
 
 /* Doubles of workspace lagrs_seasonal_strength() / lagrs_nsdiffs_seas()
  * need. */
-size_t lagrs_seasonal_work_size(ptrdiff_t n, int period);
+size_t lagrs_seasonal_work_size(ptrdiff_t n, double frequency);
 
 /* max(0, min(1, 1 - var(R) / var(R + S))) where S and R are the seasonal
- * and remainder of forecast::mstl(x) for a ts of frequency `period`: for a
+ * and remainder of forecast::mstl(x) for a ts of frequency `frequency`
+ * (a whole number or not, e.g. 52.18, as stl() takes it): for a
  * single period mstl is one stl(s.window = 11) with stl's other defaults,
  * not robust; the remainder is (x - S) - T.  Missing values are first
  * filled by forecast::na.interp (linear interpolation when at most
@@ -146,26 +150,30 @@ size_t lagrs_seasonal_work_size(ptrdiff_t n, int period);
  * followed by a robust STL, falling back to linear interpolation when that
  * leaves the data's range by more than half of it), and the remainder is
  * missing where x was, which var(na.rm = TRUE) skips.
- * Errors as lagrs_stl(); LAGRS_SEL_MISSING also for an infinite value or
- * fewer than two present values. */
-int lagrs_seasonal_strength(const double *x, ptrdiff_t n, int period,
+ * Errors: LAGRS_SEL_BAD_ARG (frequency < 2), LAGRS_SEL_TOO_SHORT
+ * (n <= 2 frequency), LAGRS_SEL_MISSING (an infinite value, or fewer than
+ * two present values), LAGRS_SEL_NOMEM. */
+int lagrs_seasonal_strength(const double *x, ptrdiff_t n, double frequency,
                             double *work, double *strength);
 
 /* forecast::nsdiffs(x, test = "seas", max.D = max_D) for a ts of frequency
- * `period`:
+ * `frequency`:
  *   1. D = 0.  Stop if x is constant (lagrs_is_constant: any missing value
- *      makes it not constant) or if period >= n.
- *   2. period < 2: D = 0 with NOTE_NON_SEASONAL (forecast stops for
- *      frequency 1 and returns 0 below 1).
- *   3. "difference" when the seasonal strength is > 0.64.  When the strength
- *      cannot be computed (n <= 2 period, an infinite value...) forecast
- *      warns and does not difference: NOTE_TEST_FAILED and D stays.
- *   4. While "difference" and D < max_D: D += 1, take the lag-period
- *      difference, stop if it is constant, test again only when its length
- *      >= 2 period and D < max_D (so with max_D = 1 there is one test).
+ *      makes it not constant).
+ *   2. frequency <= 1: D = 0 with NOTE_NON_SEASONAL (forecast stops with
+ *      "Non seasonal data" for 1 and warns and returns 0 below 1).
+ *   3. Stop if frequency >= n.
+ *   4. "difference" when the seasonal strength is > 0.64.  When the strength
+ *      cannot be computed (frequency < 2, n <= 2 frequency, an infinite
+ *      value...) forecast warns and does not difference: NOTE_TEST_FAILED.
+ *   5. The lag is round(frequency) from here on (forecast rounds a
+ *      non-whole frequency, with a warning, once it differences).  While
+ *      "difference" and D < max_D: D += 1, take the lagged difference, stop
+ *      if it is constant, test again only when its length >= 2 lag and
+ *      D < max_D (so with max_D = 1 there is one test).
  * max_D >= 0, else LAGRS_SEL_BAD_ARG. */
-int lagrs_nsdiffs_seas(const double *x, ptrdiff_t n, int period, int max_D,
-                       double *work, int *D_out, int *notes);
+int lagrs_nsdiffs_seas(const double *x, ptrdiff_t n, double frequency,
+                       int max_D, double *work, int *D_out, int *notes);
 
 
 /* ---- what forecast::auto.arima() decides before fitting any model ---------
@@ -243,8 +251,8 @@ size_t lagrs_autoarima_work_size(ptrdiff_t n, int m);
  * positive; drift allowed only when d + D == 1, a mean only when
  * d + D == 0; stepwise start orders (at most 1, 1, 0, 0 when n_used < 10,
  * then capped by the max orders).  `frequency` is the series' frequency
- * (e.g. 12, or 52.18; nsdiffs is run with round(frequency), which differs
- * from forecast for a non-whole frequency).  Returns LAGRS_SEL_OK,
+ * (e.g. 12, or 52.18: nsdiffs sees it unrounded, as in forecast; m and the
+ * seasonal lag are round(frequency)).  Returns LAGRS_SEL_OK,
  * LAGRS_SEL_NOMEM or LAGRS_SEL_BAD_ARG; the outcome is in plan->outcome. */
 int lagrs_autoarima_prepare(const double *x, ptrdiff_t n, double frequency,
                             const lagrs_autoarima_opts *opts, double *work,

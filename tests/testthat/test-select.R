@@ -115,7 +115,7 @@ test_that("stl_decompose checks its arguments", {
   expect_error(stl_decompose(co2, s_window = 7, s_degree = 2), "`s_degree` must be 0 or 1")
   expect_error(stl_decompose(co2, s_window = "nope"), "`s_window`")
   expect_error(stl_decompose(co2), "`s_window` must be given")
-  expect_error(stl_decompose(co2, period = 1, s_window = 7), "`period` must be a single whole number >= 2")
+  expect_error(stl_decompose(co2, period = 1, s_window = 7), "`period` must be a single number >= 2")
   x <- co2
   x[5] <- NA
   expect_error(stl_decompose(x, s_window = 7), "missing or infinite")
@@ -216,7 +216,7 @@ test_that("nsdiffs_seas edge cases follow forecast::nsdiffs", {
   expect_warning(got <- nsdiffs_seas(ts(rep(c(0, 5), 4) + 0.1 * (1:8), frequency = 4)),
                  "could not be computed")
   expect_identical(got, 0L)
-  expect_error(nsdiffs_seas(ts(rnorm(20))), "`period` must be at least 2")
+  expect_error(nsdiffs_seas(ts(rnorm(20))), "`period` must be a single number greater than 1")
   expect_error(nsdiffs_seas(AirPassengers, max_D = -1), "`max_D`")
   expect_error(ndiffs_kpss(Nile, alpha = 2), "`alpha` must be a single number")
   expect_error(ndiffs_kpss(Nile, max_d = 1.5), "`max_d`")
@@ -309,4 +309,24 @@ test_that("autoarima_plan_batch equals the single-series plans at 1 and 2 thread
   expect_setequal(unique(batch$outcome), c("search", "constant", "all_missing"))
   expect_error(autoarima_plan_batch(list(1:10, "a")), "`series\\[\\[2\\]\\]` must be a numeric vector")
   expect_error(autoarima_plan_batch(series, frequency = c(1, 2)), "`frequency`")
+})
+
+test_that("a non-whole frequency (weekly data) is handled as stl and forecast handle it", {
+  set.seed(11)
+  f <- 365.25 / 7
+  n <- 300
+  x <- ts(10 * sin(2 * pi * seq_len(n) / f) + cumsum(rnorm(n)), frequency = f)
+  ref <- stats::stl(x, s.window = 11)
+  got <- stl_decompose(x, s_window = 11)
+  expect_equal(unname(got[, "trend"]), as.numeric(ref$time.series[, "trend"]), tolerance = 1e-10)
+  expect_equal(unname(got[, "seasonal"]), as.numeric(ref$time.series[, "seasonal"]), tolerance = 1e-10)
+  # n = 105 is more than two periods of 52 but not of 52.18 x 2 = 104.36?
+  # (105 > 104.36): fine; 104 is not
+  expect_error(stl_decompose(ts(rnorm(104), frequency = f), s_window = 11), "two full periods")
+  skip_if_not_installed("forecast")
+  expect_equal(seasonal_strength(x), forecast:::seas.heuristic(x), tolerance = 1e-10)
+  expect_identical(suppressWarnings(nsdiffs_seas(x)),
+                   as.integer(suppressWarnings(forecast::nsdiffs(x))))
+  expect_identical(autoarima_plan(x)$D, as.integer(suppressWarnings(forecast::nsdiffs(x))))
+  expect_identical(autoarima_plan(x)$m, 52L)
 })
