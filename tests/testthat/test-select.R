@@ -320,8 +320,7 @@ test_that("a non-whole frequency (weekly data) is handled as stl and forecast ha
   got <- stl_decompose(x, s_window = 11)
   expect_equal(unname(got[, "trend"]), as.numeric(ref$time.series[, "trend"]), tolerance = 1e-10)
   expect_equal(unname(got[, "seasonal"]), as.numeric(ref$time.series[, "seasonal"]), tolerance = 1e-10)
-  # n = 105 is more than two periods of 52 but not of 52.18 x 2 = 104.36?
-  # (105 > 104.36): fine; 104 is not
+  # stl() wants n > 2 * frequency = 104.36, not just n > 2 * 52
   expect_error(stl_decompose(ts(rnorm(104), frequency = f), s_window = 11), "two full periods")
   skip_if_not_installed("forecast")
   expect_equal(seasonal_strength(x), forecast:::seas.heuristic(x), tolerance = 1e-10)
