@@ -23,6 +23,8 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_nsdiffs_seas_call, 3),
     CALLDEF(lagrs_seasonal_strength_call, 2),
     CALLDEF(lagrs_stl_call, 2),
+    CALLDEF(lagrs_autoarima_prepare_call, 3),
+    CALLDEF(lagrs_autoarima_prepare_batch_call, 3),
     {NULL, NULL, 0}
 };
 

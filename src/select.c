@@ -10,6 +10,7 @@
 #include "lagrs.h"
 #include "select.h"
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ int lagrs_is_constant(const double *x, ptrdiff_t n)
 {
     const double tolerance = ldexp(1.0, -26); /* sqrt(.Machine$double.eps) */
     if (n == 0)
-        return 0;
+        return 1; /* all.equal(numeric(0), numeric(0)) */
     for (ptrdiff_t i = 0; i < n; i++)
         if (isnan(x[i]))
             return 0;
@@ -328,10 +329,10 @@ static void regression_fill(const double *x, ptrdiff_t n, const double *design,
     }
 }
 
-/* forecast::na.interp(x) for a ts of frequency `period` (>= 2) with at
+/* forecast::na.interp(x) for a ts of frequency `freq` (>= 2) with at
  * least one missing value, into `fill`.  `work` holds
  * (MAX_REG_COLS + 1) * n + 3 * n + stl work doubles. */
-static int na_interp(const double *x, ptrdiff_t n, int period, double *fill,
+static int na_interp(const double *x, ptrdiff_t n, double period, double *fill,
                      double *work)
 {
     ptrdiff_t n_present = 0;
@@ -347,13 +348,13 @@ static int na_interp(const double *x, ptrdiff_t n, int period, double *fill,
     }
     if (n_present < 2 || !isfinite(lo) || !isfinite(hi))
         return LAGRS_SEL_MISSING;
-    if (n_present <= 2 * (ptrdiff_t) period) {
+    if ((double) n_present <= 2.0 * period) {
         interp_linear(x, n, fill);
         return LAGRS_SEL_OK;
     }
 
     /* A first guess from Fourier terms and a polynomial trend ... */
-    int n_harmonics = period / 2 < 5 ? period / 2 : 5;
+    int n_harmonics = period / 2.0 < 5.0 ? (int) (period / 2.0) : 5;
     ptrdiff_t degree = n / 10;
     if (degree < 1)
         degree = 1;
@@ -365,8 +366,8 @@ static int na_interp(const double *x, ptrdiff_t n, int period, double *fill,
         design[i] = 1.0;
     n_col++;
     for (int k = 1; k <= n_harmonics; k++) {
-        double freq = 2.0 * (double) k / (double) period; /* in units of pi */
-        if (2 * k != period) {
+        double freq = 2.0 * (double) k / period; /* in units of pi */
+        if (2.0 * k != period) { /* fourier() drops the all-zero sine */
             for (ptrdiff_t i = 0; i < n; i++)
                 design[(size_t) n_col * n + i] = sin(M_PI * fmod(freq * (double) (i + 1), 2.0));
             n_col++;
@@ -415,12 +416,13 @@ static int na_interp(const double *x, ptrdiff_t n, int period, double *fill,
 
 /* ---- seasonal strength and nsdiffs --------------------------------------- */
 
-size_t lagrs_seasonal_work_size(ptrdiff_t n, int period)
+size_t lagrs_seasonal_work_size(ptrdiff_t n, double frequency)
 {
     if (n < 1)
         n = 1;
-    if (period < 0)
-        period = 0;
+    int period = 0;
+    if (frequency > 0 && frequency < (double) INT_MAX / 4)
+        period = (int) ceil(frequency);
     /* filled series, seasonal, trend, differenced copy, then the larger of
      * the STL work and na.interp's work */
     size_t stl = lagrs_stl_work_size(n, period);
@@ -443,13 +445,13 @@ static seasonal_work split_work(double *work, ptrdiff_t n_alloc)
     return ws;
 }
 
-static int strength_kernel(const double *x, ptrdiff_t n, int period,
+static int strength_kernel(const double *x, ptrdiff_t n, double period,
                            const seasonal_work *ws, double *strength)
 {
     *strength = NAN;
-    if (period < 2)
+    if (!(period >= 2.0) || period > (double) INT_MAX / 4)
         return LAGRS_SEL_BAD_ARG;
-    if (n <= 2 * (ptrdiff_t) period)
+    if ((double) n <= 2.0 * period)
         return LAGRS_SEL_TOO_SHORT;
     double *filled = ws->filled, *seasonal = ws->seasonal, *trend = ws->trend;
     double *rest = ws->rest;
@@ -491,7 +493,7 @@ static int strength_kernel(const double *x, ptrdiff_t n, int period,
     return LAGRS_SEL_OK;
 }
 
-int lagrs_seasonal_strength(const double *x, ptrdiff_t n, int period,
+int lagrs_seasonal_strength(const double *x, ptrdiff_t n, double period,
                             double *work, double *strength)
 {
     double *own = NULL;
@@ -507,21 +509,24 @@ int lagrs_seasonal_strength(const double *x, ptrdiff_t n, int period,
     return status;
 }
 
-int lagrs_nsdiffs_seas(const double *x, ptrdiff_t n, int period, int max_D,
-                       double *work, int *D_out, int *notes)
+int lagrs_nsdiffs_seas(const double *x, ptrdiff_t n, double period,
+                       int max_D, double *work, int *D_out, int *notes)
 {
     *notes = 0;
     *D_out = 0;
-    if (max_D < 0 || n < 0)
+    if (max_D < 0 || n < 0 || isnan(period))
         return LAGRS_SEL_BAD_ARG;
     if (lagrs_is_constant(x, n))
         return LAGRS_SEL_OK;
-    if (period < 2) {
+    if (period <= 1.0) {
         *notes |= LAGRS_SEL_NOTE_NON_SEASONAL;
         return LAGRS_SEL_OK;
     }
-    if ((ptrdiff_t) period >= n)
+    if (period >= (double) n)
         return LAGRS_SEL_OK;
+    /* the lag of the differences: forecast rounds the frequency (half to
+     * even, as R's round()) before differencing */
+    ptrdiff_t lag = (ptrdiff_t) nearbyint(period);
     double *own = NULL;
     if (work == NULL) {
         own = malloc(lagrs_seasonal_work_size(n, period) * sizeof(double));
@@ -546,15 +551,15 @@ int lagrs_nsdiffs_seas(const double *x, ptrdiff_t n, int period, int max_D,
     }
     while (status == LAGRS_SEL_OK && verdict && D < max_D) {
         D++;
-        for (ptrdiff_t i = 0; i + period < len; i++)
-            current[i] = series[i + period] - series[i];
-        len -= period;
+        for (ptrdiff_t i = 0; i + lag < len; i++)
+            current[i] = series[i + lag] - series[i];
+        len = len > lag ? len - lag : 0;
         series = current;
         if (lagrs_is_constant(series, len))
             break;
         verdict = 0;
-        if (len >= 2 * (ptrdiff_t) period && D < max_D) {
-            test = strength_kernel(series, len, period, &ws, &strength);
+        if (len >= 2 * lag && D < max_D) {
+            test = strength_kernel(series, len, (double) lag, &ws, &strength);
             if (test == LAGRS_SEL_NOMEM)
                 status = test;
             else if (test != LAGRS_SEL_OK || isnan(strength))
@@ -566,6 +571,229 @@ int lagrs_nsdiffs_seas(const double *x, ptrdiff_t n, int period, int max_D,
     free(own);
     if (status == LAGRS_SEL_OK)
         *D_out = D;
+    return status;
+}
+
+/* ---- auto.arima's decisions before the first fit ---------------------------- */
+
+void lagrs_autoarima_default_opts(lagrs_autoarima_opts *o)
+{
+    o->d = -1;
+    o->D = -1;
+    o->max_p = 5;
+    o->max_q = 5;
+    o->max_P = 2;
+    o->max_Q = 2;
+    o->max_d = 2;
+    o->max_D = 1;
+    o->start_p = 2;
+    o->start_q = 2;
+    o->start_P = 1;
+    o->start_Q = 1;
+    o->stationary = 0;
+    o->seasonal = 1;
+    o->allow_drift = 1;
+    o->allow_mean = 1;
+    o->alpha = 0.05;
+}
+
+size_t lagrs_autoarima_work_size(ptrdiff_t n, int m)
+{
+    if (n < 1)
+        n = 1;
+    size_t seasonal = lagrs_seasonal_work_size(n, m > 1 ? (double) m + 1.0 : 0.0);
+    return (size_t) n + (seasonal > (size_t) n ? seasonal : (size_t) n);
+}
+
+static int min_int(int a, int b) { return a < b ? a : b; }
+
+/* diff(v, lag = lag) in place; returns the new length (0 when lag >= len,
+ * as diff() returns an empty vector). */
+static ptrdiff_t diff_in_place(double *v, ptrdiff_t len, ptrdiff_t lag)
+{
+    if (lag >= len)
+        return 0;
+    for (ptrdiff_t i = 0; i + lag < len; i++)
+        v[i] = v[i + lag] - v[i];
+    return len - lag;
+}
+
+/* all(is.na(v)): TRUE for an empty vector too */
+static int all_missing(const double *v, ptrdiff_t len)
+{
+    for (ptrdiff_t i = 0; i < len; i++)
+        if (!isnan(v[i]))
+            return 0;
+    return 1;
+}
+
+/* floor(a / 3 / m) capped to an int, as min(max, floor(...)) needs */
+static int cap_by_length(int max_order, ptrdiff_t series_length, int m)
+{
+    double cap = floor((double) series_length / 3.0 / (double) m);
+    return cap < (double) max_order ? (int) cap : max_order;
+}
+
+int lagrs_autoarima_prepare(const double *x, ptrdiff_t n, double frequency,
+                            const lagrs_autoarima_opts *o, double *work,
+                            lagrs_autoarima_plan *plan)
+{
+    memset(plan, 0, sizeof *plan);
+    if (n < 0 || isnan(frequency) || o->d < -1 || o->D < -1 ||
+        o->max_p < 0 || o->max_q < 0 || o->max_P < 0 || o->max_Q < 0 ||
+        o->max_d < 0 || o->max_D < 0 || o->start_p < 0 || o->start_q < 0 ||
+        o->start_P < 0 || o->start_Q < 0 || isnan(o->alpha))
+        return LAGRS_SEL_BAD_ARG;
+
+    ptrdiff_t first = 0;
+    while (first < n && isnan(x[first]))
+        first++;
+    plan->first = first;
+    if (first == n) {
+        plan->outcome = LAGRS_PREP_ALL_MISSING;
+        return LAGRS_SEL_OK;
+    }
+    ptrdiff_t last = n - 1;
+    while (isnan(x[last]))
+        last--;
+    ptrdiff_t series_length = 0;
+    for (ptrdiff_t i = first; i <= last; i++)
+        if (!isnan(x[i]))
+            series_length++;
+    const double *y = x + first;
+    ptrdiff_t len = n - first;
+    plan->n_used = len;
+    plan->series_length = series_length;
+
+    int m = 1;
+    if (o->seasonal && frequency >= 1.0) {
+        double rounded = nearbyint(frequency); /* R's round() ties to even */
+        m = rounded > INT_MAX ? INT_MAX : (int) rounded;
+    }
+    plan->m = m;
+    plan->max_p = cap_by_length(o->max_p, series_length, 1);
+    plan->max_q = cap_by_length(o->max_q, series_length, 1);
+    plan->max_P = cap_by_length(o->max_P, series_length, m);
+    plan->max_Q = cap_by_length(o->max_Q, series_length, m);
+    plan->ic_aic = series_length <= 3;
+    plan->approximation = len > 150 || frequency > 12.0;
+
+    if (lagrs_is_constant(y, len)) {
+        plan->outcome = LAGRS_PREP_CONSTANT;
+        plan->allow_mean = o->allow_mean;
+        plan->constant = 1; /* auto.arima marks the fit $constant = TRUE */
+        if (o->allow_mean) {
+            plan->has_fixed_constant = 1;
+            plan->constant_value = r_mean(y, len);
+        }
+        return LAGRS_SEL_OK;
+    }
+
+    double *own = NULL;
+    if (work == NULL) {
+        own = malloc(lagrs_autoarima_work_size(len, m) * sizeof(double));
+        if (own == NULL)
+            return LAGRS_SEL_NOMEM;
+        work = own;
+    }
+    double *dx = work, *rest = work + (len > 0 ? len : 1);
+    int status = LAGRS_SEL_OK, notes = 0;
+
+    int d = o->d, D = o->D;
+    if (o->stationary)
+        d = D = 0;
+    if (m == 1) {
+        D = 0;
+        plan->max_P = plan->max_Q = 0;
+    } else if (D < 0 && len <= 2 * (ptrdiff_t) m) {
+        D = 0;
+    } else if (D < 0) {
+        status = lagrs_nsdiffs_seas(y, len, frequency, o->max_D, rest, &D, &notes);
+        if (status != LAGRS_SEL_OK)
+            goto done;
+        if (notes & LAGRS_SEL_NOTE_TEST_FAILED)
+            plan->warnings |= LAGRS_PREP_WARN_SEAS_TEST;
+        if (D > 0) {
+            memcpy(dx, y, (size_t) len * sizeof(double));
+            ptrdiff_t len_dx = len;
+            for (int k = 0; k < D; k++)
+                len_dx = diff_in_place(dx, len_dx, m);
+            if (all_missing(dx, len_dx))
+                D--;
+        }
+    }
+    memcpy(dx, y, (size_t) len * sizeof(double));
+    ptrdiff_t len_dx = len;
+    for (int k = 0; k < D; k++)
+        len_dx = diff_in_place(dx, len_dx, m);
+
+    if (d < 0) {
+        status = lagrs_ndiffs_kpss(dx, len_dx, o->alpha, o->max_d, rest, &d, &notes);
+        if (status != LAGRS_SEL_OK)
+            goto done;
+        if (notes & LAGRS_SEL_NOTE_ALPHA_CLAMPED)
+            plan->warnings |= LAGRS_PREP_WARN_ALPHA;
+        if (d > 0) {
+            memcpy(rest, dx, (size_t) len_dx * sizeof(double));
+            ptrdiff_t len_check = len_dx;
+            for (int k = 0; k < d; k++)
+                len_check = diff_in_place(rest, len_check, 1);
+            if (all_missing(rest, len_check))
+                d--;
+        }
+    }
+    if (D >= 2)
+        plan->warnings |= LAGRS_PREP_WARN_TWO_SEASONAL;
+    else if (D + d > 2)
+        plan->warnings |= LAGRS_PREP_WARN_THREE_DIFFS;
+    for (int k = 0; k < d; k++)
+        len_dx = diff_in_place(dx, len_dx, 1);
+    plan->d = d;
+    plan->D = D;
+
+    if (m > 1) {
+        if (plan->max_P > 0)
+            plan->max_p = min_int(plan->max_p, m - 1);
+        if (plan->max_Q > 0)
+            plan->max_q = min_int(plan->max_q, m - 1);
+    }
+    plan->allow_drift = o->allow_drift && d + D == 1;
+    plan->allow_mean = o->allow_mean && d + D == 0;
+    plan->constant = plan->allow_drift || plan->allow_mean;
+    int sp = o->start_p, sq = o->start_q, sP = o->start_P, sQ = o->start_Q;
+    if (len < 10) {
+        sp = min_int(sp, 1);
+        sq = min_int(sq, 1);
+        sP = 0;
+        sQ = 0;
+    }
+    plan->start_p = min_int(sp, plan->max_p);
+    plan->start_q = min_int(sq, plan->max_q);
+    plan->start_P = min_int(sP, plan->max_P);
+    plan->start_Q = min_int(sQ, plan->max_Q);
+
+    if (len_dx == 0) {
+        plan->outcome = LAGRS_PREP_NO_DATA;
+    } else if (lagrs_is_constant(dx, len_dx)) {
+        plan->outcome = LAGRS_PREP_CONSTANT_DIFF;
+        if (D > 0 && d == 0) {
+            for (ptrdiff_t i = 0; i < len_dx; i++)
+                dx[i] = dx[i] / (double) m;
+            plan->has_fixed_constant = 1;
+            plan->constant_value = r_mean(dx, len_dx);
+        } else if (D > 0 || d == 2) {
+            plan->has_fixed_constant = 0;
+        } else if (d < 2) {
+            plan->has_fixed_constant = 1;
+            plan->constant_value = r_mean(dx, len_dx);
+        } else {
+            plan->outcome = LAGRS_PREP_POLYNOMIAL;
+        }
+    } else {
+        plan->outcome = LAGRS_PREP_SEARCH;
+    }
+done:
+    free(own);
     return status;
 }
 
@@ -659,7 +887,7 @@ SEXP lagrs_nsdiffs_seas_call(SEXP x, SEXP period, SEXP max_D)
     int np = 0;
     SEXP xd = as_double_vector(x, &np);
     R_xlen_t n = XLENGTH(xd);
-    int m = Rf_asInteger(period);
+    double m = Rf_asReal(period);
     double *work = alloc_work(lagrs_seasonal_work_size(n, m));
     int D = 0, notes = 0;
     int status = lagrs_nsdiffs_seas(REAL(xd), n, m, Rf_asInteger(max_D),
@@ -674,7 +902,7 @@ SEXP lagrs_seasonal_strength_call(SEXP x, SEXP period)
     int np = 0;
     SEXP xd = as_double_vector(x, &np);
     R_xlen_t n = XLENGTH(xd);
-    int m = Rf_asInteger(period);
+    double m = Rf_asReal(period);
     double *work = alloc_work(lagrs_seasonal_work_size(n, m));
     double strength = NA_REAL;
     int status = lagrs_seasonal_strength(REAL(xd), n, m, work, &strength);
@@ -714,5 +942,186 @@ SEXP lagrs_stl_call(SEXP x, SEXP params)
                            REAL(weights), work);
     UNPROTECT(np);
     raise_status(status, "stl_decompose()");
+    return ans;
+}
+
+/* opts: integer vector d, D, max_p, max_q, max_P, max_Q, max_d, max_D,
+ * start_p, start_q, start_P, start_Q, stationary, seasonal, allow_drift,
+ * allow_mean (NA d or D = choose), then alpha as attribute "alpha". */
+SEXP lagrs_autoarima_prepare_call(SEXP x, SEXP frequency, SEXP opts)
+{
+    int np = 0;
+    SEXP xd = as_double_vector(x, &np);
+    R_xlen_t n = XLENGTH(xd);
+    if (TYPEOF(opts) != INTSXP || XLENGTH(opts) != 16)
+        Rf_error("internal error: auto.arima options must be 16 integers.");
+    const int *v = INTEGER(opts);
+    lagrs_autoarima_opts o;
+    o.d = v[0] == NA_INTEGER ? -1 : v[0];
+    o.D = v[1] == NA_INTEGER ? -1 : v[1];
+    o.max_p = v[2];
+    o.max_q = v[3];
+    o.max_P = v[4];
+    o.max_Q = v[5];
+    o.max_d = v[6];
+    o.max_D = v[7];
+    o.start_p = v[8];
+    o.start_q = v[9];
+    o.start_P = v[10];
+    o.start_Q = v[11];
+    o.stationary = v[12];
+    o.seasonal = v[13];
+    o.allow_drift = v[14];
+    o.allow_mean = v[15];
+    o.alpha = Rf_asReal(Rf_getAttrib(opts, Rf_install("alpha")));
+    double freq = Rf_asReal(frequency);
+    int m_guess = (o.seasonal && freq >= 1.0 && freq < INT_MAX) ? (int) nearbyint(freq) : 1;
+    double *work = alloc_work(lagrs_autoarima_work_size(n, m_guess));
+    lagrs_autoarima_plan plan;
+    int status = lagrs_autoarima_prepare(REAL(xd), n, freq, &o, work, &plan);
+    UNPROTECT(np);
+    raise_status(status, "autoarima_prepare()");
+    const char *names[] = {"outcome", "first", "n_used", "series_length", "m",
+                           "d", "D", "max_p", "max_q", "max_P", "max_Q",
+                           "start_p", "start_q", "start_P", "start_Q",
+                           "ic_aic", "approximation", "allow_drift",
+                           "allow_mean", "constant", "fixed_constant",
+                           "warnings", ""};
+    SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));
+    int ints[] = {plan.outcome, 0, 0, 0, plan.m, plan.d, plan.D, plan.max_p,
+                  plan.max_q, plan.max_P, plan.max_Q, plan.start_p,
+                  plan.start_q, plan.start_P, plan.start_Q};
+    SET_VECTOR_ELT(ans, 0, Rf_ScalarInteger(ints[0]));
+    SET_VECTOR_ELT(ans, 1, Rf_ScalarReal((double) plan.first + 1.0));
+    SET_VECTOR_ELT(ans, 2, Rf_ScalarReal((double) plan.n_used));
+    SET_VECTOR_ELT(ans, 3, Rf_ScalarReal((double) plan.series_length));
+    for (int k = 4; k < 15; k++)
+        SET_VECTOR_ELT(ans, k, Rf_ScalarInteger(ints[k]));
+    SET_VECTOR_ELT(ans, 15, Rf_ScalarLogical(plan.ic_aic));
+    SET_VECTOR_ELT(ans, 16, Rf_ScalarLogical(plan.approximation));
+    SET_VECTOR_ELT(ans, 17, Rf_ScalarLogical(plan.allow_drift));
+    SET_VECTOR_ELT(ans, 18, Rf_ScalarLogical(plan.allow_mean));
+    SET_VECTOR_ELT(ans, 19, Rf_ScalarLogical(plan.constant));
+    SET_VECTOR_ELT(ans, 20, Rf_ScalarReal(plan.has_fixed_constant ? plan.constant_value : NA_REAL));
+    SET_VECTOR_ELT(ans, 21, Rf_ScalarInteger(plan.warnings));
+    UNPROTECT(1);
+    return ans;
+}
+
+/* Many series at once: lagrs_autoarima_prepare() on each element of a list,
+ * in parallel.  Each series gets its own malloc'd workspace inside the
+ * kernel, so threads share nothing; a series' result does not depend on
+ * which thread ran it, so any thread count gives identical output.  Series
+ * run in fixed blocks so that the main thread can check for interrupts. */
+#define PLAN_BLOCK 1024
+
+SEXP lagrs_autoarima_prepare_batch_call(SEXP series, SEXP frequency, SEXP opts)
+{
+    if (TYPEOF(series) != VECSXP)
+        Rf_error("internal error: `series` must be a list.");
+    if (TYPEOF(opts) != INTSXP || XLENGTH(opts) != 16)
+        Rf_error("internal error: auto.arima options must be 16 integers.");
+    R_xlen_t n_series = XLENGTH(series), n_freq = XLENGTH(frequency);
+    if (TYPEOF(frequency) != REALSXP || (n_freq != 1 && n_freq != n_series))
+        Rf_error("internal error: `frequency` must be a double of length 1 or length(series).");
+    const int *v = INTEGER(opts);
+    lagrs_autoarima_opts o;
+    o.d = v[0] == NA_INTEGER ? -1 : v[0];
+    o.D = v[1] == NA_INTEGER ? -1 : v[1];
+    o.max_p = v[2];
+    o.max_q = v[3];
+    o.max_P = v[4];
+    o.max_Q = v[5];
+    o.max_d = v[6];
+    o.max_D = v[7];
+    o.start_p = v[8];
+    o.start_q = v[9];
+    o.start_P = v[10];
+    o.start_Q = v[11];
+    o.stationary = v[12];
+    o.seasonal = v[13];
+    o.allow_drift = v[14];
+    o.allow_mean = v[15];
+    o.alpha = Rf_asReal(Rf_getAttrib(opts, Rf_install("alpha")));
+
+    /* raw pointers and lengths, converting non-double elements here */
+    SEXP converted = PROTECT(Rf_allocVector(VECSXP, n_series));
+    const double **data = (const double **) R_alloc(n_series > 0 ? n_series : 1, sizeof(double *));
+    ptrdiff_t *lengths = (ptrdiff_t *) R_alloc(n_series > 0 ? n_series : 1, sizeof(ptrdiff_t));
+    double total = 0.0;
+    for (R_xlen_t s = 0; s < n_series; s++) {
+        SEXP el = VECTOR_ELT(series, s);
+        if (TYPEOF(el) != REALSXP) {
+            if (TYPEOF(el) != INTSXP && TYPEOF(el) != LGLSXP)
+                Rf_error("internal error: element %lld of `series` is not numeric.", (long long) s + 1);
+            el = Rf_coerceVector(el, REALSXP);
+            SET_VECTOR_ELT(converted, s, el);
+        }
+        data[s] = REAL(el);
+        lengths[s] = XLENGTH(el);
+        total += (double) lengths[s];
+    }
+    const double *freq = REAL(frequency);
+
+    enum { N_INT = 15 };
+    const char *names[] = {"outcome", "m", "d", "D", "max_p", "max_q", "max_P",
+                           "max_Q", "start_p", "start_q", "start_P", "start_Q",
+                           "ic_aic", "approximation", "warnings", "allow_drift",
+                           "allow_mean", "constant", "fixed_constant",
+                           "first", "series_length", "status", ""};
+    SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));
+    int *cols[N_INT];
+    for (int k = 0; k < N_INT; k++) {
+        SET_VECTOR_ELT(ans, k, Rf_allocVector(INTSXP, n_series));
+        cols[k] = INTEGER(VECTOR_ELT(ans, k));
+    }
+    for (int k = N_INT; k < N_INT + 3; k++)
+        SET_VECTOR_ELT(ans, k, Rf_allocVector(LGLSXP, n_series));
+    int *allow_drift = LOGICAL(VECTOR_ELT(ans, N_INT));
+    int *allow_mean = LOGICAL(VECTOR_ELT(ans, N_INT + 1));
+    int *constant = LOGICAL(VECTOR_ELT(ans, N_INT + 2));
+    SET_VECTOR_ELT(ans, N_INT + 3, Rf_allocVector(REALSXP, n_series));
+    SET_VECTOR_ELT(ans, N_INT + 4, Rf_allocVector(REALSXP, n_series));
+    SET_VECTOR_ELT(ans, N_INT + 5, Rf_allocVector(REALSXP, n_series));
+    SET_VECTOR_ELT(ans, N_INT + 6, Rf_allocVector(INTSXP, n_series));
+    double *fixed = REAL(VECTOR_ELT(ans, N_INT + 3));
+    double *first = REAL(VECTOR_ELT(ans, N_INT + 4));
+    double *series_length = REAL(VECTOR_ELT(ans, N_INT + 5));
+    int *status = INTEGER(VECTOR_ELT(ans, N_INT + 6));
+
+    /* work estimate: the STL passes cost some hundreds of operations a value */
+    double work = total * 200.0;
+    for (R_xlen_t start = 0; start < n_series; start += PLAN_BLOCK) {
+        R_xlen_t end = start + PLAN_BLOCK < n_series ? start + PLAN_BLOCK : n_series;
+        #pragma omp parallel for num_threads(lagrs_nthreads(work)) schedule(dynamic)
+        for (R_xlen_t s = start; s < end; s++) {
+            lagrs_autoarima_plan plan;
+            double f = freq[n_freq == 1 ? 0 : s];
+            int st = lagrs_autoarima_prepare(data[s], lengths[s], f, &o, NULL, &plan);
+            status[s] = st;
+            int vals[N_INT] = {plan.outcome, plan.m, plan.d, plan.D, plan.max_p,
+                               plan.max_q, plan.max_P, plan.max_Q, plan.start_p,
+                               plan.start_q, plan.start_P, plan.start_Q,
+                               plan.ic_aic, plan.approximation, plan.warnings};
+            for (int k = 0; k < N_INT; k++)
+                cols[k][s] = vals[k];
+            allow_drift[s] = plan.allow_drift;
+            allow_mean[s] = plan.allow_mean;
+            constant[s] = plan.constant;
+            fixed[s] = plan.has_fixed_constant ? plan.constant_value : NAN;
+            first[s] = (double) plan.first + 1.0;
+            series_length[s] = (double) plan.series_length;
+        }
+        R_CheckUserInterrupt();
+    }
+    for (R_xlen_t s = 0; s < n_series; s++) {
+        if (status[s] == LAGRS_SEL_NOMEM)
+            Rf_error("autoarima_plan_batch(): out of memory for series %lld.", (long long) s + 1);
+        if (status[s] != LAGRS_SEL_OK)
+            Rf_error("autoarima_plan_batch(): invalid parameters.");
+        if (R_IsNaN(fixed[s]) && !ISNA(fixed[s]))
+            fixed[s] = NA_REAL;
+    }
+    UNPROTECT(2);
     return ans;
 }

@@ -372,15 +372,17 @@ static int next_odd(double x)
     return v;
 }
 
-void lagrs_stl_default_opts(int period, int s_window, int robust,
+void lagrs_stl_default_opts(double frequency, int s_window, int robust,
                             lagrs_stl_opts *opts)
 {
-    opts->period = period;
+    /* stl() passes as.integer(frequency) to the Fortran but computes the
+     * default windows from the frequency itself */
+    opts->period = (int) frequency;
     opts->s_window = s_window;
     opts->s_degree = 0;
-    opts->t_window = next_odd(ceil(1.5 * period / (1.0 - 1.5 / s_window)));
+    opts->t_window = next_odd(ceil(1.5 * frequency / (1.0 - 1.5 / s_window)));
     opts->t_degree = 1;
-    opts->l_window = next_odd((double) period);
+    opts->l_window = next_odd(frequency);
     opts->l_degree = opts->t_degree;
     opts->s_jump = (int) ceil(s_window / 10.0);
     opts->t_jump = (int) ceil(opts->t_window / 10.0);
