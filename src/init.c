@@ -1,4 +1,5 @@
 #include "lagrs.h"
+#include "arima.h"
 #include <R_ext/Rdynload.h>
 
 #define CALLDEF(name, n) {#name, (DL_FUNC) &name, n}
@@ -6,6 +7,8 @@
 static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_threads_get, 1),
     CALLDEF(lagrs_threads_set, 1),
+    CALLDEF(arima_fit_call, 10),
+    CALLDEF(arima_forecast_call, 3),
     {NULL, NULL, 0}
 };
 
