@@ -1,5 +1,6 @@
 #include "lagrs.h"
 #include "arima.h"
+#include "batch.h"
 #include <R_ext/Rdynload.h>
 
 #define CALLDEF(name, n) {#name, (DL_FUNC) &name, n}
@@ -9,6 +10,8 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_threads_set, 1),
     CALLDEF(arima_fit_call, 10),
     CALLDEF(arima_forecast_call, 3),
+    CALLDEF(arima_batch_call, 8),
+    CALLDEF(arima_batch_forecast_call, 3),
     {NULL, NULL, 0}
 };
 

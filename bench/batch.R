@@ -1,0 +1,113 @@
+# Benchmark: many series at once.
+#   (a) 10,000 series x 100 points, ARIMA(1,1,1), fit + forecast(h = 10):
+#       lagrs at 2 threads vs a loop of stats::arima + predict, vs
+#       parallel::mclapply of stats::arima on 2 cores, vs lagrs at 1 thread;
+#       peak memory against the size of inputs plus outputs; statsmodels'
+#       ARIMA where python3 has it.
+# Run with `Rscript bench/batch.R` after installing lagrs (`make install`).
+# Options (environment): LAGRS_BENCH_SERIES (default 10000),
+# LAGRS_BENCH_SAMPLE (series timed for the slow peers, default 300).
+suppressPackageStartupMessages(library(lagrs))
+
+n_series <- as.integer(Sys.getenv("LAGRS_BENCH_SERIES", "10000"))
+n_sample <- as.integer(Sys.getenv("LAGRS_BENCH_SAMPLE", "300"))
+n_obs <- 100L
+h <- 10L
+cores <- parallel::detectCores()
+
+set.seed(20261124)
+simulate_sku <- function() {
+  as.numeric(stats::arima.sim(list(order = c(1, 1, 1), ar = 0.5, ma = -0.3), n = n_obs - 1L)) + 50
+}
+skus <- replicate(n_series, simulate_sku(), simplify = FALSE)
+names(skus) <- sprintf("SKU-%05d", seq_len(n_series))
+
+median_time <- function(expr, times = 3L) {
+  expr <- substitute(expr)
+  env <- parent.frame()
+  stats::median(vapply(seq_len(times), function(i) {
+    gc(FALSE)
+    system.time(eval(expr, env))[["elapsed"]]
+  }, 0))
+}
+
+lagrs_run <- function() forecast(arima_batch(skus, order = c(1, 1, 1), progress = FALSE), h = h)
+stats_one <- function(y) {
+  fit <- stats::arima(y, order = c(1, 1, 1))
+  stats::predict(fit, n.ahead = h)
+}
+
+cat(sprintf("lagrs batch benchmark: %d series x %d points, ARIMA(1,1,1), h = %d\n",
+            n_series, n_obs, h))
+cat(sprintf("machine: %s, %d cores, R %s, date %s\n", Sys.info()[["machine"]], cores,
+            getRversion(), format(Sys.Date())))
+
+old <- lagrs_threads(2)
+t_lagrs2 <- median_time(lagrs_run())
+lagrs_threads(1)
+t_lagrs1 <- median_time(lagrs_run())
+lagrs_threads(old)
+
+sample_ids <- seq_len(min(n_sample, n_series))
+t_stats_sample <- median_time(for (k in sample_ids) stats_one(skus[[k]]), times = 1L)
+t_stats <- t_stats_sample * n_series / length(sample_ids)
+t_mc_sample <- median_time(parallel::mclapply(skus[sample_ids], stats_one, mc.cores = 2L), times = 1L)
+t_mc <- t_mc_sample * n_series / length(sample_ids)
+
+rows <- list(
+  c("lagrs arima_batch + forecast, 2 threads", t_lagrs2),
+  c("lagrs arima_batch + forecast, 1 thread", t_lagrs1),
+  c(sprintf("stats::arima + predict loop (timed on %d, scaled)", length(sample_ids)), t_stats),
+  c(sprintf("mclapply(stats::arima) on 2 cores (timed on %d, scaled)", length(sample_ids)), t_mc)
+)
+
+# statsmodels, where the python3 on the PATH has it.
+py <- Sys.which("python3")
+py_script <- file.path(tempdir(), "sm_bench.py")
+writeLines(c(
+  "import sys, time, warnings, numpy as np",
+  "from statsmodels.tsa.arima.model import ARIMA",
+  "warnings.simplefilter('ignore')",
+  "data = np.loadtxt(sys.argv[1], delimiter=',')",
+  "t0 = time.perf_counter()",
+  "for y in data:",
+  "    res = ARIMA(y, order=(1, 1, 1)).fit()",
+  "    res.get_forecast(10).summary_frame()",
+  "print(time.perf_counter() - t0)"), py_script)
+sm_ok <- nzchar(py) && system2(py, c("-c", shQuote("import statsmodels")), stdout = FALSE, stderr = FALSE) == 0L
+if (sm_ok) {
+  n_sm <- min(100L, n_series)
+  csv <- file.path(tempdir(), "skus.csv")
+  utils::write.table(do.call(rbind, skus[seq_len(n_sm)]), csv, sep = ",", row.names = FALSE, col.names = FALSE)
+  t_sm <- as.numeric(system2(py, c(py_script, csv), stdout = TRUE)) * n_series / n_sm
+  rows[[length(rows) + 1L]] <- c(sprintf("statsmodels ARIMA loop (timed on %d, scaled)", n_sm), t_sm)
+} else {
+  cat("statsmodels: not available to python3 (install Debian's python3-statsmodels); skipped\n")
+}
+
+table <- data.frame(method = vapply(rows, `[[`, "", 1L),
+                    seconds = as.numeric(vapply(rows, `[[`, "", 2L)))
+table$per_series_ms <- 1000 * table$seconds / n_series
+table$lagrs_2t_speedup <- table$seconds / t_lagrs2
+print(table, row.names = FALSE, digits = 3)
+cat(sprintf("scaling: 1 thread / 2 threads = %.2fx\n", t_lagrs1 / t_lagrs2))
+
+# Memory: R allocations of the whole call, and the process's peak resident
+# size in a fresh R, against the size of inputs plus outputs.
+input_bytes <- as.numeric(utils::object.size(skus))
+if (requireNamespace("bench", quietly = TRUE)) {
+  lagrs_threads(2)
+  mem <- bench::mark(lagrs_run(), iterations = 1, check = FALSE)$mem_alloc
+  out <- lagrs_run()
+  output_bytes <- as.numeric(utils::object.size(out))
+  cat(sprintf("memory: inputs %.1f MB, forecast output %.1f MB, R allocations during fit+forecast %.1f MB (%.2fx inputs+outputs)\n",
+              input_bytes / 2^20, output_bytes / 2^20, as.numeric(mem) / 2^20,
+              as.numeric(mem) / (input_bytes + output_bytes)))
+}
+peak_kb <- function() {
+  status <- readLines("/proc/self/status")
+  as.numeric(sub("[^0-9]*([0-9]+).*", "\\1", grep("^VmHWM", status, value = TRUE)))
+}
+if (file.exists("/proc/self/status")) {
+  cat(sprintf("process peak resident size at the end: %.1f MB\n", peak_kb() / 1024))
+}
