@@ -454,35 +454,85 @@ print.lagrs_batch_forecast <- function(x, n = 10L, ...) {
 
 # ---- specification helpers (shared with auto_arima_batch) -----------------
 
-arima_method_code <- function(method) {
-  match(method, c("CSS-ML", "ML", "CSS")) - 1L
-}
-
-check_order3 <- function(x, arg) {
-  if (!is.numeric(x) || length(x) != 3L || anyNA(x) || any(x < 0) || any(x != trunc(x))) {
-    stop("`", arg, "` must be three non-negative whole numbers, not ", describe_value(x), ".",
-         call. = FALSE)
-  }
-  as.integer(x)
-}
-
+# Checks a batch's model the way arima_fit() checks a single one, and returns
+# the spec that every series is fitted with.
 batch_spec <- function(order, seasonal, period, include_mean, include_drift, method) {
-  order <- check_order3(order, "order")
+  order <- check_order(order, "order")
   if (is.list(seasonal)) {
-    if (!is.null(seasonal$period)) period <- check_count(seasonal$period, "seasonal$period")
-    seasonal <- seasonal$order
+    if (!is.null(seasonal$period) && !is.na(seasonal$period)) period <- seasonal$period
+    seasonal <- check_order(seasonal$order, "seasonal$order")
+  } else {
+    seasonal <- check_order(seasonal, "seasonal")
   }
-  seasonal <- check_order3(seasonal, "seasonal")
   check_flag(include_mean, "include_mean")
   check_flag(include_drift, "include_drift")
-  if (any(seasonal > 0L) && period < 2L) {
+  is_seasonal <- any(seasonal > 0L)
+  period <- if (is_seasonal) check_count(period, "period") else 1L
+  if (is_seasonal && period < 2L) {
     stop("`period` must be at least 2 for a seasonal model, not ", period, ".", call. = FALSE)
   }
-  if (include_drift && order[2L] + seasonal[2L] > 1L) {
-    stop("`include_drift` needs d + D <= 1; this model has d + D = ",
-         order[2L] + seasonal[2L], ".", call. = FALSE)
+  n_diff <- order[2L] + seasonal[2L]
+  if (include_drift && n_diff > 1L) {
+    warning("No drift term fitted: the order of differencing (d + D = ", n_diff,
+            ") is 2 or more.", call. = FALSE)
+    include_drift <- FALSE
   }
-  list(order = order, seasonal = seasonal, period = as.integer(period),
-       include_mean = include_mean, include_drift = include_drift,
-       method = method, method_code = arima_method_code(method))
+  list(order = order, seasonal = seasonal, period = period,
+       include_mean = include_mean && n_diff == 0L, include_drift = include_drift,
+       method = method, method_code = match(method, arima_methods) - 1L)
+}
+
+# Coefficient names in the order the C kernel stores them (as stats::arima).
+arima_coef_names <- function(order, seasonal, include_mean, include_drift,
+                             xreg_names = NULL) {
+  c(if (order[1L] > 0L) paste0("ar", seq_len(order[1L])),
+    if (order[3L] > 0L) paste0("ma", seq_len(order[3L])),
+    if (seasonal[1L] > 0L) paste0("sar", seq_len(seasonal[1L])),
+    if (seasonal[3L] > 0L) paste0("sma", seq_len(seasonal[3L])),
+    if (include_mean && order[2L] + seasonal[2L] == 0L) "intercept",
+    if (include_drift) "drift",
+    xreg_names)
+}
+
+#' Plot chosen series of a batch with their forecasts
+#'
+#' Draws a grid of panels, one per chosen series: its history, the forecast
+#' path and shaded prediction intervals.
+#'
+#' @param x A `lagrs_batch`.
+#' @param ids The series to show: ids or positions. By default the first four
+#'   series that fitted.
+#' @param h Forecast horizon.
+#' @param level Interval levels, in percent.
+#' @param ... Passed to the single-series plot method ([plot.lagrs_forecast()]).
+#' @return `x`, invisibly.
+#' @export
+#' @examples
+#' set.seed(4)
+#' skus <- lapply(1:4, function(i) ts(cumsum(rnorm(40)) + 20, frequency = 4, start = 2015))
+#' names(skus) <- paste0("SKU-", 1:4)
+#' plot(arima_batch(skus, order = c(0, 1, 1)), h = 8)
+plot.lagrs_batch <- function(x, ids = NULL, h = 12, level = c(80, 95), ...) {
+  if (is.null(ids)) ids <- utils::head(x$ids[x$status != "error"], 4L)
+  if (is.numeric(ids)) ids <- x$ids[ids]
+  unknown <- setdiff(ids, x$ids)
+  if (length(ids) == 0L || length(unknown)) {
+    stop("`ids` must name series of the batch", if (length(unknown))
+      paste0("; \"", unknown[1L], "\" is not one"), ".", call. = FALSE)
+  }
+  n <- length(ids)
+  cols <- ceiling(sqrt(n))
+  old <- graphics::par(mfrow = c(ceiling(n / cols), cols), mar = c(4, 4, 2.5, 1))
+  on.exit(graphics::par(old))
+  for (id in ids) {
+    if (x$status[[id]] == "error") {
+      graphics::plot.new()
+      graphics::title(main = paste0(id, ": not fitted"))
+      graphics::text(0.5, 0.5, x$message[[id]])
+      next
+    }
+    fc <- forecast(x[[id]], h = h, level = level)
+    graphics::plot(fc, main = id, ...)
+  }
+  invisible(x)
 }

@@ -1,100 +1,128 @@
-# Batch benchmarks (issue 4).
-#
-#   Rscript bench/batch.R [n_series] [n_forecast_sample]
-#
-# (b) 1,000 monthly series x 120 points: auto_arima_batch() (fit + forecast
-#     h = 12) at 2 threads and at 1 thread against a loop of
-#     forecast::auto.arima() + forecast(). The forecast loop is timed on a
-#     sample of the series (default 50) and scaled to the whole set; the
-#     output says so. The chosen models of the sample are compared too.
-#     Part (a), fixed-order arima_batch() on 10,000 series, is the lead's.
-suppressMessages({
-  library(lagrs)
-  library(forecast)
+# Benchmark: many series at once.
+#   (a) 10,000 series x 100 points, ARIMA(1,1,1), fit + forecast(h = 10):
+#       lagrs at 2 threads vs a loop of stats::arima + predict, vs
+#       parallel::mclapply of stats::arima on 2 cores, vs lagrs at 1 thread;
+#       peak memory against the size of inputs plus outputs; statsmodels'
+#       ARIMA where python3 has it.
+#   (b) 1,000 monthly series x 120 points, auto_arima_batch() vs a loop of
+#       forecast::auto.arima(): bench/batch_auto.R, run at the end.
+# Run with `Rscript bench/batch.R` after installing lagrs (`make install`).
+# LAGRS_BENCH_PARTS (default "a,b") chooses the parts.
+# Options (environment): LAGRS_BENCH_SERIES (default 10000),
+# LAGRS_BENCH_SAMPLE (series timed for the slow peers, default 300).
+suppressPackageStartupMessages(library(lagrs))
+bench_parts <- strsplit(Sys.getenv("LAGRS_BENCH_PARTS", "a,b"), ",")[[1]]
+bench_dir <- local({
+  file_arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)
+  if (length(file_arg)) dirname(sub("^--file=", "", file_arg[1])) else "bench"
 })
-args <- commandArgs(trailingOnly = TRUE)
-n_series <- if (length(args) >= 1) as.integer(args[1]) else 1000L
-n_sample <- if (length(args) >= 2) as.integer(args[2]) else 50L
-n_obs <- 120L
-h <- 12L
+if ("a" %in% bench_parts) {
 
-# Monthly SKU-like series: a level, a seasonal pattern of random strength,
-# and seasonal or non-seasonal ARIMA noise (some integrated).
-simulate_series <- function(i) {
-  set.seed(1000 + i)
-  kind <- i %% 4
-  noise <- switch(kind + 1,
-    stats::arima.sim(list(ar = runif(1, -0.5, 0.8)), n_obs),
-    cumsum(stats::arima.sim(list(ma = runif(1, -0.6, 0.6)), n_obs)),
-    stats::arima.sim(list(ar = runif(1, 0, 0.6), ma = runif(1, -0.4, 0.4)), n_obs),
-    cumsum(rnorm(n_obs)) * 0.5
-  )
-  season <- sin(2 * pi * (1:n_obs) / 12 + runif(1, 0, 2 * pi)) * runif(1, 0, 4)
-  stats::ts(100 + season + as.numeric(noise) * 2, frequency = 12, start = c(2015, 1))
+n_series <- as.integer(Sys.getenv("LAGRS_BENCH_SERIES", "10000"))
+n_sample <- as.integer(Sys.getenv("LAGRS_BENCH_SAMPLE", "300"))
+n_obs <- 100L
+h <- 10L
+cores <- parallel::detectCores()
+
+set.seed(20261124)
+simulate_sku <- function() {
+  as.numeric(stats::arima.sim(list(order = c(1, 1, 1), ar = 0.5, ma = -0.3), n = n_obs - 1L)) + 50
 }
-series <- lapply(seq_len(n_series), simulate_series)
-names(series) <- sprintf("SKU-%04d", seq_len(n_series))
+skus <- replicate(n_series, simulate_sku(), simplify = FALSE)
+names(skus) <- sprintf("SKU-%05d", seq_len(n_series))
 
-cat(sprintf("(b) auto ARIMA: %d monthly series x %d points, forecast h = %d\n", n_series,
-            n_obs, h))
-cat(sprintf("machine: %d cores reported by parallel::detectCores()\n\n",
-            parallel::detectCores()))
-
-time_lagrs <- function(threads, ids) {
-  old <- lagrs_threads(threads)
-  on.exit(lagrs_threads(old))
-  gc()
-  t <- system.time({
-    batch <- auto_arima_batch(series[ids], progress = FALSE)
-    fc <- lagrs::forecast(batch, h = h, progress = FALSE)
-  })[["elapsed"]]
-  list(time = t, batch = batch)
+median_time <- function(expr, times = 3L) {
+  expr <- substitute(expr)
+  env <- parent.frame()
+  stats::median(vapply(seq_len(times), function(i) {
+    gc(FALSE)
+    system.time(eval(expr, env))[["elapsed"]]
+  }, 0))
 }
 
-# forecast loop on a sample, every series timed
-sample_ids <- round(seq(1, n_series, length.out = n_sample))
-fc_times <- numeric(length(sample_ids))
-fc_orders <- vector("list", length(sample_ids))
-for (k in seq_along(sample_ids)) {
-  y <- series[[sample_ids[k]]]
-  fc_times[k] <- system.time({
-    fit <- forecast::auto.arima(y)
-    f <- forecast::forecast(fit, h = h)
-  })[["elapsed"]]
-  a <- fit$arma
-  fc_orders[[k]] <- c(a[1], a[6], a[2], a[3], a[7], a[4], a[5],
-                      as.integer(any(c("intercept", "drift") %in% names(fit$coef))))
+lagrs_run <- function() forecast(arima_batch(skus, order = c(1, 1, 1), progress = FALSE), h = h)
+stats_one <- function(y) {
+  fit <- stats::arima(y, order = c(1, 1, 1))
+  stats::predict(fit, n.ahead = h)
 }
-fc_total <- sum(fc_times) * n_series / n_sample
 
-one <- time_lagrs(1L, sample_ids)
-two_sample <- time_lagrs(2L, sample_ids)
-two_all <- time_lagrs(2L, seq_len(n_series))
+cat(sprintf("lagrs batch benchmark: %d series x %d points, ARIMA(1,1,1), h = %d\n",
+            n_series, n_obs, h))
+cat(sprintf("machine: %s, %d cores, R %s, date %s\n", Sys.info()[["machine"]], cores,
+            getRversion(), format(Sys.Date())))
 
-same <- vapply(seq_along(sample_ids), function(k) {
-  all(fc_orders[[k]] == unname(two_all$batch$orders[sample_ids[k], ]))
-}, TRUE)
-identical_threads <- identical(one$batch$orders, two_sample$batch$orders) &&
-  identical(one$batch$coef, two_sample$batch$coef)
+old <- lagrs_threads(2)
+t_lagrs2 <- median_time(lagrs_run())
+lagrs_threads(1)
+t_lagrs1 <- median_time(lagrs_run())
+lagrs_threads(old)
 
-per_series <- data.frame(
-  method = c("forecast::auto.arima + forecast (loop)",
-             "lagrs auto_arima_batch + forecast, 1 thread",
-             "lagrs auto_arima_batch + forecast, 2 threads",
-             "lagrs auto_arima_batch + forecast, 2 threads, all series"),
-  series_timed = c(n_sample, n_sample, n_sample, n_series),
-  seconds = c(sum(fc_times), one$time, two_sample$time, two_all$time),
-  stringsAsFactors = FALSE
+sample_ids <- seq_len(min(n_sample, n_series))
+t_stats_sample <- median_time(for (k in sample_ids) stats_one(skus[[k]]), times = 1L)
+t_stats <- t_stats_sample * n_series / length(sample_ids)
+t_mc_sample <- median_time(parallel::mclapply(skus[sample_ids], stats_one, mc.cores = 2L), times = 1L)
+t_mc <- t_mc_sample * n_series / length(sample_ids)
+
+rows <- list(
+  c("lagrs arima_batch + forecast, 2 threads", t_lagrs2),
+  c("lagrs arima_batch + forecast, 1 thread", t_lagrs1),
+  c(sprintf("stats::arima + predict loop (timed on %d, scaled)", length(sample_ids)), t_stats),
+  c(sprintf("mclapply(stats::arima) on 2 cores (timed on %d, scaled)", length(sample_ids)), t_mc)
 )
-per_series$ms_per_series <- 1000 * per_series$seconds / per_series$series_timed
-per_series$speedup_vs_forecast <- per_series$ms_per_series[1] / per_series$ms_per_series
-print(per_series, row.names = FALSE, digits = 4)
-cat(sprintf("\nforecast loop: median %.0f ms per series over the %d-series sample; ",
-            1000 * stats::median(fc_times), n_sample))
-cat(sprintf("scaled to %d series: %.0f s (not run on all series)\n", n_series, fc_total))
-cat(sprintf("lagrs, %d series at 2 threads: %.1f s -> %.1fx the scaled forecast loop (target 30x)\n",
-            n_series, two_all$time, fc_total / two_all$time))
-cat(sprintf("same model as forecast::auto.arima on the sample: %d / %d\n", sum(same), length(same)))
-cat(sprintf("1 and 2 threads identical (orders and coefficients): %s\n", identical_threads))
-cat(sprintf("batch status: %s\n", paste(names(table(two_all$batch$status)),
-                                         table(two_all$batch$status), collapse = ", ")))
+
+# statsmodels, where the python3 on the PATH has it.
+py <- Sys.which("python3")
+py_script <- file.path(tempdir(), "sm_bench.py")
+writeLines(c(
+  "import sys, time, warnings, numpy as np",
+  "from statsmodels.tsa.arima.model import ARIMA",
+  "warnings.simplefilter('ignore')",
+  "data = np.loadtxt(sys.argv[1], delimiter=',')",
+  "t0 = time.perf_counter()",
+  "for y in data:",
+  "    res = ARIMA(y, order=(1, 1, 1)).fit()",
+  "    res.get_forecast(10).summary_frame()",
+  "print(time.perf_counter() - t0)"), py_script)
+sm_ok <- nzchar(py) && system2(py, c("-c", shQuote("import statsmodels")), stdout = FALSE, stderr = FALSE) == 0L
+if (sm_ok) {
+  n_sm <- min(100L, n_series)
+  csv <- file.path(tempdir(), "skus.csv")
+  utils::write.table(do.call(rbind, skus[seq_len(n_sm)]), csv, sep = ",", row.names = FALSE, col.names = FALSE)
+  t_sm <- as.numeric(system2(py, c(py_script, csv), stdout = TRUE)) * n_series / n_sm
+  rows[[length(rows) + 1L]] <- c(sprintf("statsmodels ARIMA loop (timed on %d, scaled)", n_sm), t_sm)
+} else {
+  cat("statsmodels: not available to python3 (install Debian's python3-statsmodels); skipped\n")
+}
+
+table <- data.frame(method = vapply(rows, `[[`, "", 1L),
+                    seconds = as.numeric(vapply(rows, `[[`, "", 2L)))
+table$per_series_ms <- 1000 * table$seconds / n_series
+table$lagrs_2t_speedup <- table$seconds / t_lagrs2
+print(table, row.names = FALSE, digits = 3)
+cat(sprintf("scaling: 1 thread / 2 threads = %.2fx\n", t_lagrs1 / t_lagrs2))
+
+# Memory: R allocations of the whole call, and the process's peak resident
+# size in a fresh R, against the size of inputs plus outputs.
+input_bytes <- as.numeric(utils::object.size(skus))
+if (requireNamespace("bench", quietly = TRUE)) {
+  lagrs_threads(2)
+  mem <- bench::mark(lagrs_run(), iterations = 1, check = FALSE)$mem_alloc
+  out <- lagrs_run()
+  output_bytes <- as.numeric(utils::object.size(out))
+  cat(sprintf("memory: inputs %.1f MB, forecast output %.1f MB, R allocations during fit+forecast %.1f MB (%.2fx inputs+outputs)\n",
+              input_bytes / 2^20, output_bytes / 2^20, as.numeric(mem) / 2^20,
+              as.numeric(mem) / (input_bytes + output_bytes)))
+}
+peak_kb <- function() {
+  status <- readLines("/proc/self/status")
+  as.numeric(sub("[^0-9]*([0-9]+).*", "\\1", grep("^VmHWM", status, value = TRUE)))
+}
+if (file.exists("/proc/self/status")) {
+  cat(sprintf("process peak resident size at the end: %.1f MB\n", peak_kb() / 1024))
+}
+}
+
+if ("b" %in% bench_parts) {
+  cat("\n")
+  source(file.path(bench_dir, "batch_auto.R"), local = new.env())
+}
