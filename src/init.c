@@ -1,4 +1,5 @@
 #include "lagrs.h"
+#include "select.h"
 #include <R_ext/Rdynload.h>
 
 #define CALLDEF(name, n) {#name, (DL_FUNC) &name, n}
@@ -6,6 +7,14 @@
 static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_threads_get, 1),
     CALLDEF(lagrs_threads_set, 1),
+    CALLDEF(lagrs_is_constant_call, 1),
+    CALLDEF(lagrs_kpss_call, 2),
+    CALLDEF(lagrs_ndiffs_kpss_call, 3),
+    CALLDEF(lagrs_nsdiffs_seas_call, 3),
+    CALLDEF(lagrs_seasonal_strength_call, 2),
+    CALLDEF(lagrs_stl_call, 2),
+    CALLDEF(lagrs_autoarima_prepare_call, 3),
+    CALLDEF(lagrs_autoarima_prepare_batch_call, 3),
     {NULL, NULL, 0}
 };
 
