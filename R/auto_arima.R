@@ -50,7 +50,9 @@
 #' @param allow_drift,allow_mean May the model have a drift (`d + D == 1`) or
 #'   a mean (`d + D == 0`)?
 #' @param seasonal Consider seasonal models?
-#' @param period The seasonal period; defaults to `frequency(y)`.
+#' @param period The seasonal frequency; defaults to `frequency(y)`. As in
+#'   forecast, the seasonal period is its rounded value, and the default
+#'   approximation is on for frequencies above 12.
 #' @return A [arima_fit()] object (class `lagrs_arima`) for the chosen model,
 #'   with an extra element `auto`: a list with `orders` (p, d, q, P, D, Q,
 #'   period, constant), the criterion `ic` of the search, `n_models` (the
@@ -106,14 +108,26 @@ check_auto_series <- function(y, arg) {
   invisible(y)
 }
 
-# auto.arima rounds the frequency and treats anything below 1 as 1.
+# The series' frequency as auto.arima sees it: the seasonal period is its
+# rounded value (1 below 1), and a frequency above 12 switches the CSS
+# approximation on by default.
 check_auto_period <- function(period) {
   if (!is.numeric(period) || length(period) != 1L || is.na(period) ||
-      !is.finite(period) || period > .Machine$integer.max) {
+      !is.finite(period) || period <= 0 || period > .Machine$integer.max) {
     stop("`period` must be a single positive number, not ",
          describe_value(period), ".", call. = FALSE)
   }
-  max(1L, as.integer(round(period)))
+  as.double(period)
+}
+
+# The frequency shared by the series of a batch (1 for plain vectors).
+auto_batch_frequency <- function(collection) {
+  freqs <- unique(vapply(collection$tsp, function(t) if (is.null(t)) 1 else t[3L], 1))
+  if (length(freqs) > 1L) {
+    stop("`period` must be given when the series have different frequencies (",
+         paste(freqs, collapse = ", "), ").", call. = FALSE)
+  }
+  if (length(freqs) == 0L) 1 else freqs
 }
 
 check_optional_count <- function(x, arg, min = 0L) {
@@ -229,9 +243,9 @@ auto_refit <- function(y, orders, method_code, fixed, start) {
 #'
 #' @inheritParams arima_batch
 #' @inheritParams auto_arima
-#' @param period The seasonal period shared by the series. By default their
-#'   frequency (which must then be the same for all of them), or 1 for a
-#'   data frame.
+#' @param period The seasonal frequency shared by the series. By default
+#'   their frequency (which must then be the same for all of them), or 1 for
+#'   a data frame.
 #' @return A `lagrs_batch` (see [arima_batch()]) with the extra element
 #'   `orders`: an integer matrix with one row per series and columns p, d,
 #'   q, P, D, Q, period and constant (`NA` for failed series). `coef` has one
@@ -263,7 +277,7 @@ auto_arima_batch <- function(series, max_p = 5, max_q = 5, max_P = 2, max_Q = 2,
            "\") must not contain infinite values.", call. = FALSE)
     }
   }
-  period <- if (is.null(period)) batch_period(NULL, collection) else
+  period <- if (is.null(period)) auto_batch_frequency(collection) else
     check_auto_period(period)
   options <- auto_options(max_p, max_q, max_P, max_Q, max_order, max_d, max_D,
                           start_p, start_q, start_P, start_Q, ic, stepwise,

@@ -15,8 +15,6 @@
  * visiting the candidates in the same order and comparing them with the
  * same strict "<", so the order of the moves is part of the algorithm. */
 
-static int imin(int a, int b) { return a < b ? a : b; }
-
 void lagrs_auto_options_init(lagrs_auto_options *opt)
 {
     opt->max_p = 5; opt->max_q = 5; opt->max_P = 2; opt->max_Q = 2;
@@ -39,60 +37,6 @@ static void set_status(lagrs_auto_result *out, int status, const char *text)
 }
 
 /* ---- small numerical helpers ------------------------------------------ */
-
-/* diff(x, lag, differences) as R computes it: NA propagates, and the result
- * is empty once lag * differences reaches the length. */
-static R_xlen_t diff_series(const double *src, R_xlen_t len, int lag, int times,
-                            double *dst)
-{
-    if (src != dst)
-        memcpy(dst, src, sizeof(double) * (size_t) len);
-    for (int t = 0; t < times; t++) {
-        if (len <= lag)
-            return 0;
-        for (R_xlen_t i = 0; i + lag < len; i++)
-            dst[i] = dst[i + lag] - dst[i];
-        len -= lag;
-    }
-    return len;
-}
-
-/* all(is.na(x)), which is TRUE for an empty x */
-static int all_missing(const double *x, R_xlen_t len)
-{
-    for (R_xlen_t i = 0; i < len; i++)
-        if (!isnan(x[i]))
-            return 0;
-    return 1;
-}
-
-/* mean(x / divisor, na.rm = TRUE) the way R's mean() computes it: a long
- * double sum, then one refinement pass. */
-static double r_mean(const double *x, R_xlen_t len, double divisor)
-{
-    long double sum = 0.0L;
-    R_xlen_t count = 0;
-    for (R_xlen_t i = 0; i < len; i++) {
-        double v = x[i] / divisor;
-        if (!isnan(v)) {
-            sum += v;
-            count++;
-        }
-    }
-    if (count == 0)
-        return NAN;
-    long double mean = sum / count;
-    if (isfinite((double) mean)) {
-        long double t = 0.0L;
-        for (R_xlen_t i = 0; i < len; i++) {
-            double v = x[i] / divisor;
-            if (!isnan(v))
-                t += v - mean;
-        }
-        mean += t / count;
-    }
-    return (double) mean;
-}
 
 /* 1 when 1 - a_1 z - ... - a_k z^k has a root of modulus below `radius`.
  * myarima() takes the smallest root modulus of the fitted AR and MA
@@ -164,8 +108,24 @@ static void model_spec(const search_ctx *s, int p, int q, int P, int Q,
 /* The information criterion of one model, Inf when it cannot be used.
  * *fitted is 0 when stats::arima() would have stopped with an error (the
  * "try-error" of myarima), 1 when there is a fit, however bad. */
+static double try_model_impl(search_ctx *s, int p, int q, int P, int Q,
+                             int constant, int approx, int *fitted);
+
+/* Building with -DLAGRS_AUTO_TRACE prints every model and its criterion, in
+ * the format of auto.arima(trace = TRUE), for comparing search paths. */
 static double try_model(search_ctx *s, int p, int q, int P, int Q,
                         int constant, int approx, int *fitted)
+{
+    double ic = try_model_impl(s, p, q, P, Q, constant, approx, fitted);
+#ifdef LAGRS_AUTO_TRACE
+    fprintf(stderr, " ARIMA(%d,%d,%d)(%d,%d,%d)[%d] %s%s: %.4f\n", p, s->d, q, P, s->D, Q,
+            s->m, constant ? "constant" : "", approx ? " approx" : "", ic);
+#endif
+    return ic;
+}
+
+static double try_model_impl(search_ctx *s, int p, int q, int P, int Q,
+                             int constant, int approx, int *fitted)
 {
     *fitted = 0;
     s->n_models++;
@@ -326,26 +286,17 @@ static const int moves[16][4] = {
     {-1, -1, 0, 0}, {-1, 1, 0, 0}, {1, -1, 0, 0}, {1, 1, 0, 0}
 };
 
-static int stepwise_search(search_ctx *s, const lagrs_auto_options *opt,
-                           int max_p, int max_q, int max_P, int max_Q,
+static int stepwise_search(search_ctx *s, const lagrs_autoarima_plan *plan,
+                           int nmodels, int max_p, int max_q, int max_P, int max_Q,
                            int constant, int allow_change, int approx,
                            best_rec *best, int *stopped_early)
 {
-    int nmodels = opt->nmodels;
     int m = s->m;
     model_rec *results = malloc(sizeof(model_rec) * (size_t) nmodels);
     if (results == NULL)
         return 1;
-    int start_p = opt->start_p, start_q = opt->start_q;
-    int start_P = opt->start_P, start_Q = opt->start_Q;
-    if (s->nx < 10) {
-        start_p = imin(start_p, 1);
-        start_q = imin(start_q, 1);
-        start_P = 0;
-        start_Q = 0;
-    }
-    int p = imin(start_p, max_p), q = imin(start_q, max_q);
-    int P = imin(start_P, max_P), Q = imin(start_Q, max_Q);
+    /* the starting model, already reduced for short series and capped */
+    int p = plan->start_p, q = plan->start_q, P = plan->start_P, Q = plan->start_Q;
     int k = 0, fitted;
     double ic;
 
@@ -490,172 +441,102 @@ static void set_model(lagrs_auto_result *out, int p, int q, int P, int Q,
     out->include_drift = constant && diffs == 1;
 }
 
-int lagrs_auto_arima_kernel(const double *y, R_xlen_t n, int period,
+int lagrs_auto_arima_kernel(const double *y, R_xlen_t n, double frequency,
                             const lagrs_auto_options *opt,
                             lagrs_auto_result *out)
 {
     memset(out, 0, sizeof *out);
-    out->period = period > 1 ? period : 1;
+    out->period = 1;
     out->method = LAGRS_ARIMA_CSS_ML;
     out->fixed_value = NAN;
     out->ic = NAN;
     out->status = LAGRS_AUTO_OK;
-    if (period < 1 || opt->nmodels < 5 || opt->max_p < 0 || opt->max_q < 0 ||
-        opt->max_P < 0 || opt->max_Q < 0 || opt->max_d < 0 || opt->max_D < 0 ||
-        opt->max_order < 0) {
+    if (!(frequency > 0) || opt->nmodels < 5 || opt->max_order < 0) {
         set_status(out, LAGRS_AUTO_INPUT, "invalid options");
         return out->status;
     }
 
-    /* leading missing values are dropped; the count of non-missing values
-     * between the first and the last one sets the limits */
-    R_xlen_t first = 0, last = n - 1;
-    while (first < n && isnan(y[first]))
-        first++;
-    if (first == n) {
+    /* everything auto.arima decides before its first fit: the select
+     * feature's lagrs_autoarima_prepare() (leading NAs, the constant exits,
+     * m, the order caps, D by nsdiffs, d by ndiffs, drift and mean rules,
+     * start orders, the default approximation) */
+    lagrs_autoarima_opts popt;
+    lagrs_autoarima_default_opts(&popt);
+    popt.d = opt->d; popt.D = opt->D;
+    popt.max_p = opt->max_p; popt.max_q = opt->max_q;
+    popt.max_P = opt->max_P; popt.max_Q = opt->max_Q;
+    popt.max_d = opt->max_d; popt.max_D = opt->max_D;
+    popt.start_p = opt->start_p; popt.start_q = opt->start_q;
+    popt.start_P = opt->start_P; popt.start_Q = opt->start_Q;
+    popt.stationary = 0;
+    popt.seasonal = opt->seasonal;
+    popt.allow_drift = opt->allow_drift; popt.allow_mean = opt->allow_mean;
+    popt.alpha = opt->alpha;
+    lagrs_autoarima_plan plan;
+    int st = lagrs_autoarima_prepare(y, n, frequency, &popt, NULL, &plan);
+    if (st == LAGRS_SEL_NOMEM) {
+        set_status(out, LAGRS_AUTO_MEMORY, "out of memory");
+        return out->status;
+    }
+    if (st != LAGRS_SEL_OK) {
+        set_status(out, LAGRS_AUTO_INPUT, "invalid options");
+        return out->status;
+    }
+    out->select_notes = plan.warnings;
+    out->start = plan.first;
+    out->d = plan.d;
+    out->D = plan.D;
+    out->period = plan.m;
+    switch (plan.outcome) {
+    case LAGRS_PREP_ALL_MISSING:
         set_status(out, LAGRS_AUTO_ALL_MISSING, "all values are missing");
         return out->status;
-    }
-    while (last > first && isnan(y[last]))
-        last--;
-    R_xlen_t n_obs = 0;
-    int has_na = 0;
-    for (R_xlen_t i = first; i < n; i++) {
-        if (!isnan(y[i]))
-            n_obs++;
-        else
-            has_na = 1;
-    }
-    const double *x = y + first;
-    R_xlen_t nx = n - first;
-    out->start = first;
-
-    if (lagrs_is_constant(x, nx)) {
-        out->path = LAGRS_AUTO_CONSTANT_SERIES;
-        out->d = out->D = 0;
-        out->period = 1;
-        set_model(out, 0, 0, 0, 0, opt->allow_mean ? 1 : 0);
-        if (opt->allow_mean) {
-            out->has_fixed = 1;
-            out->fixed_value = r_mean(x, nx, 1.0);
-        }
-        return out->status;
-    }
-
-    int m = opt->seasonal ? period : 1;
-    if (m < 1)
-        m = 1;
-    int max_p = imin(opt->max_p, (int) (n_obs / 3));
-    int max_q = imin(opt->max_q, (int) (n_obs / 3));
-    int max_P = imin(opt->max_P, (int) floor((double) n_obs / 3.0 / m));
-    int max_Q = imin(opt->max_Q, (int) floor((double) n_obs / 3.0 / m));
-    int ic_type = n_obs <= 3 ? LAGRS_AUTO_AIC : opt->ic;
-
-    double *work = malloc(sizeof(double) * (size_t) (2 * nx + 1));
-    if (work == NULL) {
-        set_status(out, LAGRS_AUTO_MEMORY, "out of memory");
-        return out->status;
-    }
-    double *dx = work, *scratch = work + nx;
-    int notes = 0, sel_status = LAGRS_SEL_OK;
-
-    /* D by seasonal strength, then d by KPSS on the seasonally differenced
-     * series; a difference that leaves nothing but NA is undone */
-    int D = opt->D;
-    if (m == 1) {
-        D = 0;
-        max_P = max_Q = 0;
-    } else if (D < 0 && nx <= 2 * (R_xlen_t) m) {
-        D = 0;
-    } else if (D < 0) {
-        int note = 0;
-        sel_status = lagrs_nsdiffs_seas(x, nx, m, opt->max_D, NULL, &D, &note);
-        notes |= note;
-        if (sel_status != LAGRS_SEL_OK)
-            D = 0;
-        if (D > 0) {
-            R_xlen_t len = diff_series(x, nx, m, D, scratch);
-            if (all_missing(scratch, len))
-                D--;
-        }
-    }
-    R_xlen_t len = D > 0 ? diff_series(x, nx, m, D, dx) : diff_series(x, nx, 1, 0, dx);
-    int d = opt->d;
-    if (d < 0) {
-        int note = 0;
-        int st = lagrs_ndiffs_kpss(dx, len, opt->alpha, opt->max_d, NULL, &d, &note);
-        notes |= note;
-        if (st != LAGRS_SEL_OK) {
-            sel_status = st;
-            d = 0;
-        }
-        if (d > 0) {
-            R_xlen_t len2 = diff_series(dx, len, 1, d, scratch);
-            if (all_missing(scratch, len2))
-                d--;
-        }
-    }
-    out->select_notes = notes;
-    if (sel_status == LAGRS_SEL_NOMEM) {
-        free(work);
-        set_status(out, LAGRS_AUTO_MEMORY, "out of memory");
-        return out->status;
-    }
-    out->d = d;
-    out->D = D;
-    out->period = m;
-    if (d > 0)
-        len = diff_series(dx, len, 1, d, dx);
-    if (len == 0) {
-        free(work);
+    case LAGRS_PREP_NO_DATA:
         set_status(out, LAGRS_AUTO_TOO_SHORT,
                    "not enough data to proceed once differenced");
         return out->status;
-    }
-    if (lagrs_is_constant(dx, len)) {
-        /* auto.arima's shortcuts for data that differencing makes constant */
-        out->path = LAGRS_AUTO_CONSTANT_DIFFERENCED;
-        if (D > 0 && d == 0) {
-            /* forecast fixes the drift at the mean seasonal step / m */
-            set_model(out, 0, 0, 0, 0, D == 1);
-            if (out->include_drift) {
-                out->has_fixed = 1;
-                out->fixed_value = r_mean(dx, len, (double) m);
-            }
-        } else if (D > 0 || d == 2) {
-            set_model(out, 0, 0, 0, 0, 0);
-        } else if (d < 2) {
-            set_model(out, 0, 0, 0, 0, 1);
-            out->has_fixed = 1;
-            out->fixed_value = r_mean(dx, len, 1.0);
-        } else {
-            free(work);
-            set_status(out, LAGRS_AUTO_POLYNOMIAL,
-                       "the data follow a simple polynomial and are not suitable "
-                       "for ARIMA modelling");
-            return out->status;
-        }
-        free(work);
+    case LAGRS_PREP_POLYNOMIAL:
+        set_status(out, LAGRS_AUTO_POLYNOMIAL,
+                   "the data follow a simple polynomial and are not suitable "
+                   "for ARIMA modelling");
         return out->status;
+    case LAGRS_PREP_CONSTANT:
+    case LAGRS_PREP_CONSTANT_DIFF:
+        /* auto.arima's deterministic models: no search */
+        out->path = plan.outcome == LAGRS_PREP_CONSTANT ? LAGRS_AUTO_CONSTANT_SERIES
+                                                        : LAGRS_AUTO_CONSTANT_DIFFERENCED;
+        if (plan.outcome == LAGRS_PREP_CONSTANT) {
+            out->d = out->D = 0;
+            out->period = 1;
+        }
+        set_model(out, 0, 0, 0, 0, plan.has_fixed_constant);
+        if (plan.has_fixed_constant && (out->include_mean || out->include_drift)) {
+            out->has_fixed = 1;
+            out->fixed_value = plan.constant_value;
+        } else {
+            set_model(out, 0, 0, 0, 0, 0);
+        }
+        return out->status;
+    default:
+        break;
     }
-    free(work);
 
-    if (m > 1) {
-        if (max_P > 0)
-            max_p = imin(max_p, m - 1);
-        if (max_Q > 0)
-            max_q = imin(max_q, m - 1);
-    }
+    const double *x = y + plan.first;
+    R_xlen_t nx = plan.n_used;
+    int has_na = 0;
+    for (R_xlen_t i = 0; i < nx; i++)
+        if (isnan(x[i]))
+            has_na = 1;
+    int m = plan.m, d = plan.d, D = plan.D;
+    int max_p = plan.max_p, max_q = plan.max_q, max_P = plan.max_P, max_Q = plan.max_Q;
+    int ic_type = plan.ic_aic ? LAGRS_AUTO_AIC : opt->ic;
+    R_xlen_t n_obs = plan.series_length;
 
     search_ctx s;
     memset(&s, 0, sizeof s);
     s.x = x; s.nx = nx; s.n_obs = n_obs; s.has_na = has_na;
     s.m = m; s.d = d; s.D = D; s.ic = ic_type;
-    int biggest_p = max_p > opt->start_p ? max_p : opt->start_p;
-    int biggest_q = max_q > opt->start_q ? max_q : opt->start_q;
-    int biggest_P = max_P > opt->start_P ? max_P : opt->start_P;
-    int biggest_Q = max_Q > opt->start_Q ? max_Q : opt->start_Q;
-    int max_coef = biggest_p + biggest_q + biggest_P + biggest_Q + 2;
+    int max_coef = max_p + max_q + max_P + max_Q + 2;
     size_t poly = (size_t) (max_coef + 1);
     double *mem = malloc(sizeof(double) * ((size_t) max_coef + (size_t) max_coef * max_coef +
                                            2 * poly));
@@ -668,16 +549,13 @@ int lagrs_auto_arima_kernel(const double *y, R_xlen_t n, int period,
     s.work = s.var + (size_t) max_coef * max_coef;
     s.tmp = s.work + poly;
 
-    int approx = opt->approximation;
-    if (approx < 0)
-        approx = nx > 150 || period > 12;
+    int approx = opt->approximation < 0 ? plan.approximation : opt->approximation;
     out->approximation = approx;
     s.offset = approx ? css_offset(&s) : 0.0;
     out->offset = s.offset;
 
-    int allow_drift = opt->allow_drift && d + D == 1;
-    int allow_mean = opt->allow_mean && d + D == 0;
-    int constant = allow_drift || allow_mean;
+    int allow_drift = plan.allow_drift, allow_mean = plan.allow_mean;
+    int constant = plan.constant;
 
     best_rec best;
     memset(&best, 0, sizeof best);
@@ -706,7 +584,7 @@ int lagrs_auto_arima_kernel(const double *y, R_xlen_t n, int period,
             return out->status;
         }
     } else {
-        if (stepwise_search(&s, opt, max_p, max_q, max_P, max_Q, constant,
+        if (stepwise_search(&s, &plan, opt->nmodels, max_p, max_q, max_P, max_Q, constant,
                             allow_drift || allow_mean, approx, &best, &stopped_early)) {
             free(mem);
             set_status(out, LAGRS_AUTO_MEMORY, "out of memory");
@@ -856,14 +734,14 @@ static SEXP search_to_r(const lagrs_auto_result *res)
     return ans;
 }
 
-SEXP auto_arima_call(SEXP y, SEXP period, SEXP options)
+SEXP auto_arima_call(SEXP y, SEXP frequency, SEXP options)
 {
     if (TYPEOF(y) != REALSXP)
         Rf_error("internal error: `y` must be a double vector");
     lagrs_auto_options opt;
     options_from_r(options, &opt);
     lagrs_auto_result res;
-    lagrs_auto_arima_kernel(REAL(y), XLENGTH(y), Rf_asInteger(period), &opt, &res);
+    lagrs_auto_arima_kernel(REAL(y), XLENGTH(y), Rf_asReal(frequency), &opt, &res);
     return search_to_r(&res);
 }
 
@@ -877,7 +755,7 @@ SEXP auto_arima_call(SEXP y, SEXP period, SEXP options)
 typedef struct {
     const double **y;
     const R_xlen_t *n;
-    int period;
+    double frequency;
     lagrs_auto_options opt;
     lagrs_auto_result *results;
 } batch_search_ctx;
@@ -885,7 +763,7 @@ typedef struct {
 static void batch_search_one(R_xlen_t i, void *vctx)
 {
     batch_search_ctx *ctx = (batch_search_ctx *) vctx;
-    lagrs_auto_arima_kernel(ctx->y[i], ctx->n[i], ctx->period, &ctx->opt,
+    lagrs_auto_arima_kernel(ctx->y[i], ctx->n[i], ctx->frequency, &ctx->opt,
                             &ctx->results[i]);
 }
 
@@ -947,10 +825,10 @@ static const char *batch_names[] = {
     "message", ""
 };
 
-/* series: list of double vectors; period: integer(1); options as for
+/* series: list of double vectors; frequency: double(1); options as for
  * auto_arima_call.  Two parallel passes: the searches, then (after the
  * main thread has allocated each chosen model's outputs) the final fits. */
-SEXP auto_arima_batch_call(SEXP series, SEXP period, SEXP options, SEXP progress)
+SEXP auto_arima_batch_call(SEXP series, SEXP frequency, SEXP options, SEXP progress)
 {
     R_xlen_t n_series = XLENGTH(series);
     R_xlen_t n_alloc = n_series > 0 ? n_series : 1;
@@ -958,7 +836,7 @@ SEXP auto_arima_batch_call(SEXP series, SEXP period, SEXP options, SEXP progress
     batch_search_ctx sctx;
     memset(&sctx, 0, sizeof sctx);
     options_from_r(options, &sctx.opt);
-    sctx.period = Rf_asInteger(period);
+    sctx.frequency = Rf_asReal(frequency);
     sctx.y = (const double **) R_alloc(n_alloc, sizeof(double *));
     R_xlen_t *lengths = (R_xlen_t *) R_alloc(n_alloc, sizeof(R_xlen_t));
     double work = 0;

@@ -13,6 +13,10 @@
  * Models are visited in forecast's order and compared with forecast's
  * strict "<", so ties resolve the same way.
  *
+ * What auto.arima decides before fitting (differencing, limits, the
+ * constant exits) comes from the select feature's lagrs_autoarima_prepare()
+ * (select.h); this file adds the fits and the search.
+ *
  * Nothing here uses the R API (R_xlen_t apart): the kernel may run in an
  * OpenMP thread.  It allocates its own workspace with malloc() and frees it,
  * and reports problems through the result's status and message. */
@@ -85,9 +89,10 @@ typedef struct {
     char message[LAGRS_ARIMA_MSG_LEN];
 } lagrs_auto_result;
 
-/* Choose a model for y[0 .. n-1] (NaN = missing) with seasonal frequency
- * `period` (>= 1).  Returns out->status. */
-int lagrs_auto_arima_kernel(const double *y, R_xlen_t n, int period,
+/* Choose a model for y[0 .. n-1] (NaN = missing) of the given frequency
+ * (frequency(y) in R, e.g. 12 or 52.18; the seasonal period is its rounded
+ * value, as in auto.arima).  Returns out->status. */
+int lagrs_auto_arima_kernel(const double *y, R_xlen_t n, double frequency,
                             const lagrs_auto_options *opt,
                             lagrs_auto_result *out);
 
@@ -110,8 +115,8 @@ int lagrs_auto_final_fit(const double *y, R_xlen_t n,
                          lagrs_arima_result *out);
 
 /* R entry points (auto_arima.c). */
-SEXP auto_arima_call(SEXP y, SEXP period, SEXP options);
-SEXP auto_arima_batch_call(SEXP series, SEXP period, SEXP options,
+SEXP auto_arima_call(SEXP y, SEXP frequency, SEXP options);
+SEXP auto_arima_batch_call(SEXP series, SEXP frequency, SEXP options,
                            SEXP progress);
 SEXP auto_arima_batch_forecast_call(SEXP model, SEXP orders, SEXP h,
                                     SEXP progress);
