@@ -646,7 +646,7 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
     }
     double ssq = 0.0, sumlog = 0.0;
     R_xlen_t nu = 0;
-    int steady = 0;
+    int steady = 0, track = 0;
     double gain = 1.0, inv_gain = 1.0, log_gain = 0.0;
     for (R_xlen_t l = 0; l < m; l++) {
         double a0 = a[0];
@@ -654,9 +654,27 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
         anew[r - 1] = 0.0;
         for (int i = 0; i < p; i++) anew[i] += phi[i] * a0;
         if (!steady) {
-            /* largest change of any covariance entry, and largest entry */
+            /* largest change of any covariance entry, and largest entry;
+             * tracked only once the first row has settled, which it must
+             * before the rest can */
             double change = 0.0, size = 0.0;
-            if (l > 0) {
+            if (l > 0 && !track) {
+                for (int j = 0; j < r - 1; j++) {
+                    double *Pj = Pnew + ld * j;
+                    const double *Pj1 = Pnew + ld * (j + 1) + 1;
+                    double rj = Rv[j], mj = M[j + 1] * inv_gain;
+                    const double *M1 = M + 1;
+                    /* element-wise, so vectorising cannot change results */
+#pragma omp simd
+                    for (int i = 0; i <= j; i++)
+                        Pj[i] = rj * Rv[i] + (Pj1[i] - M1[i] * mj);
+                }
+                double *Pj = Pnew + ld * (r - 1);
+                double rj = Rv[r - 1];
+                for (int i = 0; i < r; i++)
+                    Pj[i] = rj * Rv[i];
+                change = INFINITY;
+            } else if (l > 0) {
                 /* The filtered covariance has a zero first row and column
                  * (the observation is exact), so T P T' is P shifted up and
                  * left whatever phi is; fold in the update P = Pnew - M M'/g
@@ -666,7 +684,6 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
                     const double *Pj1 = Pnew + ld * (j + 1) + 1;
                     double rj = Rv[j], mj = M[j + 1] * inv_gain;
                     const double *M1 = M + 1;
-                    /* element-wise, so vectorising cannot change results */
 #pragma omp simd reduction(max:change, size)
                     for (int i = 0; i <= j; i++) {
                         double v = rj * Rv[i] + (Pj1[i] - M1[i] * mj);
@@ -690,12 +707,19 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
             log_gain = log(gain);
             if (!(gain < FAST_GAIN_LIMIT))
                 k->large_gain = 1;
-            for (int i = 0; i < r; i++)
-                M[i] = Pnew[ld * i];
+            double row_change = 0.0, row_size = 0.0;
+            for (int i = 0; i < r; i++) {
+                double v = Pnew[ld * i];
+                double dv = fabs(v - M[i]);
+                row_change = (dv > row_change || isnan(dv)) ? dv : row_change;
+                row_size = fabs(v) > row_size ? fabs(v) : row_size;
+                M[i] = v;
+            }
             /* converged: every entry of the covariance stopped moving (NaN
              * never compares as converged) */
-            if (l > r && change <= 1e-13 * size)
+            if (l > r && track && change <= 1e-13 * size)
                 steady = 1;
+            track = l > 0 && row_change <= 1e-13 * row_size;
         }
         double res = w[l] - anew[0];
         double scaled = res * inv_gain;
@@ -720,6 +744,19 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
                     a0 = ph * a0 + m0 * sc;
                 }
                 a[0] = a0;
+            } else if (r == 2) {
+                double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
+                double m0 = M[0], m1 = M[1], a0 = a[0], a1 = a[1];
+                for (l = l + 1; l < m; l++) {
+                    double e = w[l] - a1 - ph0 * a0;
+                    double sc = e * inv_gain;
+                    ssq_rest += e * sc;
+                    double next0 = (a1 + m0 * sc) + ph0 * a0;
+                    a1 = m1 * sc + ph1 * a0;
+                    a0 = next0;
+                }
+                a[0] = a0;
+                a[1] = a1;
             } else {
                 for (l = l + 1; l < m; l++) {
                     double a0 = a[0];
