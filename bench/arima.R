@@ -17,52 +17,67 @@ cases <- list(
                                                  seasonal = c(0, 1, 1))
 )
 
-median_ms <- function(expr_fun, min_time = 1) {
-  if (has_bench) {
-    b <- bench::mark(expr_fun(), min_time = min_time, iterations = NULL,
-                     check = FALSE, filter_gc = FALSE)
-    return(as.numeric(b$median) * 1e3)
+now <- if (has_bench) bench::hires_time else function() proc.time()[["elapsed"]]
+
+# Median milliseconds per call of each function in `funs`. The functions are
+# timed in interleaved rounds (each round runs every function `reps` times),
+# so that a load change on the shared machine hits them all alike.
+interleaved_ms <- function(funs, rounds = 25L, target_s = 0.02) {
+  reps <- vapply(funs, function(f) {
+    t0 <- now(); f(); el <- as.numeric(now() - t0)
+    max(1L, as.integer(ceiling(target_s / max(el, 1e-6))))
+  }, integer(1))
+  times <- matrix(NA_real_, rounds, length(funs), dimnames = list(NULL, names(funs)))
+  for (r in seq_len(rounds)) {
+    for (k in seq_along(funs)) {
+      f <- funs[[k]]
+      t0 <- now()
+      for (i in seq_len(reps[k])) f()
+      times[r, k] <- as.numeric(now() - t0) / reps[k]
+    }
   }
-  times <- numeric()
-  start <- proc.time()[["elapsed"]]
-  while (proc.time()[["elapsed"]] - start < min_time || length(times) < 5L) {
-    t0 <- proc.time()[["elapsed"]]
-    expr_fun()
-    times <- c(times, proc.time()[["elapsed"]] - t0)
-  }
-  stats::median(times) * 1e3
+  apply(times, 2L, stats::median) * 1e3
 }
 
 rows <- list()
 for (nm in names(cases)) {
   cs <- cases[[nm]]
-  t_lagrs <- median_ms(function() {
-    fit <- arima_fit(cs$y, order = cs$order, seasonal = cs$seasonal)
-    forecast(fit, h = 10)
-  })
-  # the engine alone: the C fit and forecast kernels behind one .Call each,
-  # without building the R objects (what the batch fitter pays per series)
   y_num <- as.double(cs$y)
   period <- if (any(cs$seasonal > 0)) as.integer(frequency(cs$y)) else 1L
   fit0 <- arima_fit(cs$y, order = cs$order, seasonal = cs$seasonal)
-  t_engine <- median_ms(function() {
-    res <- .Call(lagrs:::C_arima_fit_call, y_num, as.integer(cs$order),
-                 as.integer(cs$seasonal), period, TRUE, FALSE, NULL, 0L,
-                 NULL, TRUE)
-    model <- fit0$model
-    model$coef <- res$coef
-    model$state_a <- res$state_a
-    model$state_P <- res$state_P
-    .Call(lagrs:::C_arima_forecast_call, model, 10L, NULL)
-  })
-  t_stats <- median_ms(function() {
-    fit <- stats::arima(cs$y, order = cs$order, seasonal = cs$seasonal)
-    stats::predict(fit, n.ahead = 10)
-  })
-  t_fc <- if (has_forecast) median_ms(function() {
-    fit <- forecast::Arima(cs$y, order = cs$order, seasonal = cs$seasonal)
-    forecast::forecast(fit, h = 10)
-  }) else NA_real_
+  funs <- list(
+    lagrs = function() {
+      fit <- arima_fit(cs$y, order = cs$order, seasonal = cs$seasonal)
+      forecast(fit, h = 10)
+    },
+    # the engine alone: the C fit and forecast kernels behind one .Call
+    # each, without building the R objects (what a batch pays per series)
+    engine = function() {
+      res <- .Call(lagrs:::C_arima_fit_call, y_num, as.integer(cs$order),
+                   as.integer(cs$seasonal), period, TRUE, FALSE, NULL, 0L,
+                   NULL, TRUE)
+      model <- fit0$model
+      model$coef <- res$coef
+      model$state_a <- res$state_a
+      model$state_P <- res$state_P
+      .Call(lagrs:::C_arima_forecast_call, model, 10L, NULL)
+    },
+    stats = function() {
+      fit <- stats::arima(cs$y, order = cs$order, seasonal = cs$seasonal)
+      stats::predict(fit, n.ahead = 10)
+    }
+  )
+  if (has_forecast) {
+    funs$forecast <- function() {
+      fit <- forecast::Arima(cs$y, order = cs$order, seasonal = cs$seasonal)
+      forecast::forecast(fit, h = 10)
+    }
+  }
+  ms <- interleaved_ms(funs)
+  t_lagrs <- ms[["lagrs"]]
+  t_engine <- ms[["engine"]]
+  t_stats <- ms[["stats"]]
+  t_fc <- if (has_forecast) ms[["forecast"]] else NA_real_
   rows[[nm]] <- data.frame(case = nm, lagrs_ms = t_lagrs,
                            engine_ms = t_engine, stats_ms = t_stats,
                            forecast_ms = t_fc, x_vs_stats = t_stats / t_lagrs,

@@ -20,6 +20,11 @@
 
 #define DEFAULT_KAPPA 1e6
 #define GAIN_LIMIT 1e4
+/* Near a unit root the stationary variance grows; once it is no longer
+ * small against kappa, the filter on the differences no longer tracks
+ * stats::arima's kappa-diffuse likelihood closely, so the search falls back
+ * to the full filter. */
+#define FAST_GAIN_LIMIT 1e3
 #define NDEPS 1e-3
 #define GRADTRANS_EPS 1e-3
 
@@ -320,6 +325,7 @@ typedef struct {
     double *a, *anew, *P, *Pnew, *M, *mm;
     double *psi, *gam, *sys;  /* stationary covariance work */
     double kappa;
+    int large_gain;           /* arma_filter met a prediction variance >= 1e3 */
 } kalman_ws;
 
 static size_t kalman_ws_doubles(int p, int q, int nd)
@@ -336,6 +342,7 @@ static void kalman_ws_setup(kalman_ws *k, int p, int q, int nd, double kappa,
     k->p = p; k->q = q; k->r = imax(p, q + 1); k->nd = nd;
     k->rd = k->r + nd;
     k->kappa = kappa;
+    k->large_gain = 0;
     size_t rd = (size_t) k->rd, r = (size_t) k->r, sp = (size_t) p + 1;
     k->phi = mem; mem += p + 1;
     k->theta = mem; mem += q + 1;
@@ -629,7 +636,6 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
     const double *phi = k->phi, *theta = k->theta;
     double *a = k->a, *anew = k->anew, *Pnew = k->Pnew, *M = k->M;
     double *Rv = k->mm;            /* R = (1, theta_1, ..., theta_{r-1}) */
-    double *M_prev = k->mm + r;    /* the previous step's M */
     size_t ld = (size_t) r;
     /* only the upper triangle of Pnew (the predicted covariance) is kept */
     if (stationary_cov(k, r))
@@ -637,11 +643,10 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
     for (int i = 0; i < r; i++) {
         a[i] = 0.0;
         Rv[i] = (i == 0) ? 1.0 : ((i - 1 < q) ? theta[i - 1] : 0.0);
-        M_prev[i] = NAN;
     }
     double ssq = 0.0, sumlog = 0.0;
     R_xlen_t nu = 0;
-    int steady = 0;
+    int steady = 0, track = 0;
     double gain = 1.0, inv_gain = 1.0, log_gain = 0.0;
     for (R_xlen_t l = 0; l < m; l++) {
         double a0 = a[0];
@@ -649,11 +654,11 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
         anew[r - 1] = 0.0;
         for (int i = 0; i < p; i++) anew[i] += phi[i] * a0;
         if (!steady) {
-            if (l > 0) {
-                /* The filtered covariance has a zero first row and column
-                 * (the observation is exact), so T P T' is P shifted up and
-                 * left whatever phi is; fold in the update P = Pnew - M M'/g
-                 * and work in place, column by column. */
+            /* largest change of any covariance entry, and largest entry;
+             * tracked only once the first row has settled, which it must
+             * before the rest can */
+            double change = 0.0, size = 0.0;
+            if (l > 0 && !track) {
                 for (int j = 0; j < r - 1; j++) {
                     double *Pj = Pnew + ld * j;
                     const double *Pj1 = Pnew + ld * (j + 1) + 1;
@@ -668,20 +673,53 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
                 double rj = Rv[r - 1];
                 for (int i = 0; i < r; i++)
                     Pj[i] = rj * Rv[i];
+                change = INFINITY;
+            } else if (l > 0) {
+                /* The filtered covariance has a zero first row and column
+                 * (the observation is exact), so T P T' is P shifted up and
+                 * left whatever phi is; fold in the update P = Pnew - M M'/g
+                 * and work in place, column by column. */
+                for (int j = 0; j < r - 1; j++) {
+                    double *Pj = Pnew + ld * j;
+                    const double *Pj1 = Pnew + ld * (j + 1) + 1;
+                    double rj = Rv[j], mj = M[j + 1] * inv_gain;
+                    const double *M1 = M + 1;
+#pragma omp simd reduction(max:change, size)
+                    for (int i = 0; i <= j; i++) {
+                        double v = rj * Rv[i] + (Pj1[i] - M1[i] * mj);
+                        double dv = fabs(v - Pj[i]);
+                        change = dv > change ? dv : change;
+                        size = fabs(v) > size ? fabs(v) : size;
+                        Pj[i] = v;
+                    }
+                }
+                double *Pj = Pnew + ld * (r - 1);
+                double rj = Rv[r - 1];
+                for (int i = 0; i < r; i++) {
+                    double v = rj * Rv[i];
+                    double dv = fabs(v - Pj[i]);
+                    change = dv > change ? dv : change;
+                    Pj[i] = v;
+                }
             }
             gain = Pnew[0];
             inv_gain = 1.0 / gain;
             log_gain = log(gain);
-            double change = 0.0, size = 0.0;
+            if (!(gain < FAST_GAIN_LIMIT))
+                k->large_gain = 1;
+            double row_change = 0.0, row_size = 0.0;
             for (int i = 0; i < r; i++) {
                 double v = Pnew[ld * i];
-                double dv = fabs(v - M_prev[i]);
-                change = (dv > change || isnan(dv)) ? dv : change;
-                size = fabs(v) > size ? fabs(v) : size;
-                M_prev[i] = M[i] = v;
+                double dv = fabs(v - M[i]);
+                row_change = (dv > row_change || isnan(dv)) ? dv : row_change;
+                row_size = fabs(v) > row_size ? fabs(v) : row_size;
+                M[i] = v;
             }
-            if (l > r && change <= 1e-13 * size)
+            /* converged: every entry of the covariance stopped moving (NaN
+             * never compares as converged) */
+            if (l > r && track && change <= 1e-13 * size)
                 steady = 1;
+            track = l > 0 && row_change <= 1e-13 * row_size;
         }
         double res = w[l] - anew[0];
         double scaled = res * inv_gain;
@@ -706,6 +744,19 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
                     a0 = ph * a0 + m0 * sc;
                 }
                 a[0] = a0;
+            } else if (r == 2) {
+                double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
+                double m0 = M[0], m1 = M[1], a0 = a[0], a1 = a[1];
+                for (l = l + 1; l < m; l++) {
+                    double e = w[l] - a1 - ph0 * a0;
+                    double sc = e * inv_gain;
+                    ssq_rest += e * sc;
+                    double next0 = (a1 + m0 * sc) + ph0 * a0;
+                    a1 = m1 * sc + ph1 * a0;
+                    a0 = next0;
+                }
+                a[0] = a0;
+                a[1] = a1;
             } else {
                 for (l = l + 1; l < m; l++) {
                     double a0 = a[0];
@@ -1140,6 +1191,30 @@ static void gradtrans(const arma_dims *ad, int ncoef, const double *raw,
     }
 }
 
+/* 1 when an AR part has a partial autocorrelation beyond +-0.99 (or is
+ * not stationary): there the likelihood surface is flat and the kappa
+ * prior of stats::arima matters more than elsewhere. */
+static int near_unit_root(const arma_dims *ad, const double *par, int trans,
+                          double *pacf, double *work)
+{
+    int blocks[2][2] = {{0, ad->mp}, {ad->mp + ad->mq, ad->msp}};
+    for (int b = 0; b < 2; b++) {
+        int off = blocks[b][0], m = blocks[b][1];
+        for (int i = 0; i < m; i++) {
+            double v;
+            if (trans) {
+                v = tanh(par[off + i]);
+            } else {
+                if (i == 0) ar_to_pacf(m, par + off, pacf, work);
+                v = tanh(pacf[i]);
+            }
+            if (!(fabs(v) <= 0.99))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 static void info_criteria(lagrs_arima_result *out, const double *resid_or_null,
                           const double *y, R_xlen_t n, int n_diff,
                           const double *xreg, int ncxreg)
@@ -1533,8 +1608,24 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
         }
         nf = 0;
         for (int i = 0; i < ncoef; i++) if (mask[i]) fpar[nf++] = init[i];
+        for (int i = 0; i < nfree; i++) tmpc[i] = fpar[i];
+        ctx.k.large_gain = 0;
         err = lagrs_bfgs(nfree, fpar, &value, &conv, objective_ml, &ctx, &ctl,
                          &fn_count, &gr_count);
+        if (ctx.fast && err == LAGRS_OPT_OK && !ctx.k.large_gain) {
+            for (int i = 0; i < ncoef; i++) par[i] = coef_fixed[i];
+            nf = 0;
+            for (int i = 0; i < ncoef; i++) if (mask[i]) par[i] = fpar[nf++];
+            if (near_unit_root(&ad, par, trans, w1, w2))
+                ctx.k.large_gain = 1;
+        }
+        if (ctx.fast && (ctx.k.large_gain || err != LAGRS_OPT_OK)) {
+            /* redo the search with the full filter, as stats::arima */
+            ctx.fast = 0;
+            for (int i = 0; i < nfree; i++) fpar[i] = tmpc[i];
+            err = lagrs_bfgs(nfree, fpar, &value, &conv, objective_ml, &ctx,
+                             &ctl, &fn_count, &gr_count);
+        }
         if (err != LAGRS_OPT_OK) {
             set_msg(out, err == LAGRS_OPT_NOMEM ? LAGRS_ARIMA_ERR_MEMORY : LAGRS_ARIMA_ERR_NUMERIC,
                     err == LAGRS_OPT_NONFINITE_START ? "non-finite likelihood at the initial values"
@@ -1564,7 +1655,12 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
                 value = objective_ml(nfree, fpar, &ctx);
         }
         if (spec->want_var && !no_optim) {
+            ctx.k.large_gain = 0;
             err = lagrs_num_hessian(nfree, fpar, objective_ml, &ctx, &ctl, hess);
+            if (ctx.fast && ctx.k.large_gain) {
+                ctx.fast = 0;
+                err = lagrs_num_hessian(nfree, fpar, objective_ml, &ctx, &ctl, hess);
+            }
             if (err == LAGRS_OPT_OK) {
                 for (size_t i = 0; i < (size_t) nfree * nfree; i++) hess[i] *= (double) n_used;
                 have_var = mat_inverse(nfree, hess, var, invwork) == 0;
