@@ -2,6 +2,8 @@
 #include "batch.h"
 #include "arima.h"
 #include <string.h>
+#include <stdio.h>
+#include <math.h>
 #include <time.h>
 
 /* Many series at once.  Every series is fitted by the same plain-C kernel as
@@ -96,7 +98,24 @@ static void batch_fit_one(R_xlen_t i, void *vctx)
     res.state_P = ctx->state_P + i * ctx->state_dim * ctx->state_dim;
     res.var_coef = NULL;
     res.residuals = NULL;
-    int status = lagrs_arima_fit_kernel(ctx->y[i], ctx->n[i], NULL, 0, &ctx->spec, &res);
+    /* arima_fit()'s length rule: more non-missing values than the
+     * differences and AR lags need */
+    const lagrs_arima_spec *sp = &ctx->spec;
+    int s = sp->period > 1 ? sp->period : 0;
+    R_xlen_t needed = (R_xlen_t) sp->d + (R_xlen_t) sp->D * s + sp->p + (R_xlen_t) sp->P * s;
+    R_xlen_t n_ok = 0;
+    for (R_xlen_t t = 0; t < ctx->n[i]; t++)
+        if (!isnan(ctx->y[i][t]))
+            n_ok++;
+    int status;
+    if (n_ok <= needed) {
+        status = res.status = LAGRS_ARIMA_ERR_TOO_SHORT;
+        snprintf(res.message, LAGRS_ARIMA_MSG_LEN,
+                 "too short: %lld non-missing values, the model needs more than %lld",
+                 (long long) n_ok, (long long) needed);
+    } else {
+        status = lagrs_arima_fit_kernel(ctx->y[i], ctx->n[i], NULL, 0, sp, &res);
+    }
     ctx->status[i] = status;
     ctx->convergence[i] = res.convergence;
     char *msg = ctx->messages + i * LAGRS_ARIMA_MSG_LEN;
