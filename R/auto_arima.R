@@ -85,6 +85,7 @@ auto_arima <- function(y, max_p = 5, max_q = 5, max_P = 2, max_Q = 2,
   if (search$status != 0L) {
     stop(auto_error_message(search$status, search$message), call. = FALSE)
   }
+  auto_warnings(search$notes)
   fit <- auto_refit(y, search$orders, search$method, search$fixed, search$start)
   fit$call <- call
   fit$series <- series
@@ -178,6 +179,21 @@ auto_error_message <- function(status, message) {
     "11" = "Invalid options for auto_arima().",
     paste0("auto_arima() failed: ", message, ".")
   )
+}
+
+# The warnings forecast::auto.arima() gives before its search (bits of the
+# select plan, src/select.h).
+auto_warnings <- function(notes) {
+  if (bitwAnd(notes, 1L)) {
+    warning("Having more than one seasonal difference is not recommended.", call. = FALSE)
+  } else if (bitwAnd(notes, 2L)) {
+    warning("Having 3 or more differencing operations is not recommended.", call. = FALSE)
+  }
+  if (bitwAnd(notes, 4L)) {
+    warning("The seasonal strength of `y` could not be computed; no seasonal ",
+            "difference is taken.", call. = FALSE)
+  }
+  invisible(notes)
 }
 
 auto_order_names <- c("p", "d", "q", "P", "D", "Q", "period", "constant")

@@ -84,7 +84,7 @@ typedef struct {
     double offset;
     int n_models;        /* models fitted, refits included */
     double ic;           /* the chosen model's criterion from the search */
-    int select_notes;    /* LAGRS_SEL_NOTE_* bits from ndiffs / nsdiffs */
+    int select_notes;    /* LAGRS_PREP_WARN_* bits of the select plan */
     int status;          /* enum lagrs_auto_status */
     char message[LAGRS_ARIMA_MSG_LEN];
 } lagrs_auto_result;

@@ -59,6 +59,13 @@ test_that("the exhaustive search, other criteria and fixed orders agree with for
                forecast_choice(forecast::auto.arima(JohnsonJohnson, seasonal = FALSE)))
 })
 
+test_that("forecast's warnings about heavy differencing are given", {
+  expect_warning(auto_arima(UKgas, d = 2, D = 1), "3 or more differencing")
+  expect_warning(auto_arima(UKgas, d = 0, D = 2, max_D = 2), "more than one seasonal")
+  skip_if_not_installed("forecast")
+  expect_warning(forecast::auto.arima(UKgas, d = 2, D = 1), "3 or more differencing")
+})
+
 test_that("the CSS approximation path (long series) agrees with forecast", {
   skip_if_not_installed("forecast")
   set.seed(11)
