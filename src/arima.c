@@ -993,16 +993,18 @@ static int least_squares(R_xlen_t m, int k, const double *y, const double *X,
     if (rows < k || rows == 0)
         return 1;
     double *Rinv = A + (size_t) cap * (kk + 1), *colnorm = Rinv + kk * kk;
+    double max_colnorm = 0.0;
     for (int j = 0; j < k; j++) {
         double v = 0.0;
         for (R_xlen_t i = 0; i < rows; i++) v += A[i + cap * j] * A[i + cap * j];
         colnorm[j] = sqrt(v);
+        if (colnorm[j] > max_colnorm) max_colnorm = colnorm[j];
     }
     for (int j = 0; j < k; j++) {
         double norm = 0.0;
         for (R_xlen_t i = j; i < rows; i++) norm += A[i + cap * j] * A[i + cap * j];
         norm = sqrt(norm);
-        if (norm == 0.0 || norm < 1e-7 * colnorm[j])
+        if (norm == 0.0 || norm < 1e-7 * colnorm[j] || norm < 1e-10 * max_colnorm)
             return 2;
         double alpha = A[j + cap * j] > 0 ? -norm : norm;
         /* v = x - alpha e1, stored in place */
@@ -1471,7 +1473,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
             ls = least_squares(n, ncxreg, y, X, n, beta, se, lsq_work);
         if (ls != 0) {
             set_msg(out, LAGRS_ARIMA_ERR_INPUT,
-                    ls == 2 ? "`xreg` (with the mean/drift columns) is rank deficient"
+                    ls == 2 ? "`xreg` is rank deficient: its columns (with the intercept or drift) are collinear"
                             : "too few non-missing observations for the regression");
             goto cleanup;
         }
@@ -1549,7 +1551,9 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
                          &fn_count, &gr_count);
         if (err != LAGRS_OPT_OK) {
             set_msg(out, err == LAGRS_OPT_NOMEM ? LAGRS_ARIMA_ERR_MEMORY : LAGRS_ARIMA_ERR_NUMERIC,
-                    err == LAGRS_OPT_NONFINITE_START ? "non-finite CSS objective at the initial values"
+                    err == LAGRS_OPT_NONFINITE_START ?
+                        (any_na ? "the CSS objective is not finite: missing values interrupt the MA recursion; use method = \"ML\" or \"CSS-ML\""
+                                : "non-finite CSS objective at the initial values")
                     : err == LAGRS_OPT_NONFINITE_GRADIENT ? "non-finite finite-difference gradient of the CSS objective"
                     : "out of memory");
             goto cleanup;
