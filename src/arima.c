@@ -1236,14 +1236,13 @@ static int near_unit_root(const arma_dims *ad, const double *par, int trans,
     return 0;
 }
 
-static void info_criteria(lagrs_arima_result *out, const double *resid_or_null,
-                          const double *y, R_xlen_t n, int n_diff,
-                          const double *xreg, int ncxreg)
+static void info_criteria(lagrs_arima_result *out, const double *y,
+                          R_xlen_t n, int n_diff, const double *xreg,
+                          int ncxreg)
 {
     /* forecast::Arima counts the non-missing residuals between the first
      * and the last non-missing one; the residuals are missing exactly where
      * y or a regressor is. */
-    (void) resid_or_null;
     R_xlen_t count = 0;
     for (R_xlen_t l = 0; l < n; l++) {
         int ok = !isnan(y[l]);
@@ -1802,7 +1801,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
     double dev = 2.0 * nu_d * value + nu_d + nu_d * log(2.0 * M_PI);
     out->loglik = -0.5 * dev;
     out->aic = (method != LAGRS_ARIMA_CSS) ? dev + 2.0 * nfree + 2.0 : NAN;
-    info_criteria(out, NULL, y, n, nd, X, ncxreg);
+    info_criteria(out, y, n, nd, X, ncxreg);
     out->convergence = conv;
     if (out->coef)
         memcpy(out->coef, coef, sizeof(double) * nc);
