@@ -1,11 +1,13 @@
 #include "lagrs.h"
 #include <R_ext/Rdynload.h>
+#include "rolling.h"
 
 #define CALLDEF(name, n) {#name, (DL_FUNC) &name, n}
 
 static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_threads_get, 1),
     CALLDEF(lagrs_threads_set, 1),
+    CALLDEF(rolling_call, 10),
     {NULL, NULL, 0}
 };
 
