@@ -35,14 +35,6 @@ R_xlen_t lagrs_roll_chunk_length(const lagrs_roll_spec *spec)
     return len > floor_len ? len : floor_len;
 }
 
-static R_xlen_t pow2_at_least(R_xlen_t n)
-{
-    R_xlen_t p = 1;
-    while (p < n)
-        p <<= 1;
-    return p;
-}
-
 typedef struct {
     double value;
     int slot;
@@ -53,7 +45,7 @@ size_t lagrs_roll_workspace_bytes(const lagrs_roll_spec *spec)
     switch (spec->stat) {
     case LAGRS_ROLL_MIN:
     case LAGRS_ROLL_MAX:
-        return (size_t) pow2_at_least(spec->width) * sizeof(R_xlen_t);
+        return (size_t) (lagrs_roll_chunk_length(spec) + spec->width) * sizeof(double);
     case LAGRS_ROLL_MEDIAN:
     case LAGRS_ROLL_QUANTILE:
         return (size_t) spec->width * (2 * sizeof(heap_node) + sizeof(int));
@@ -218,6 +210,128 @@ static double exact_window_mean(const double *x, R_xlen_t lo, R_xlen_t hi, int w
     return (double) s;
 }
 
+/* The variance (or standard deviation) of m values whose deviations from
+ * `shift` sum to s1 and whose squared deviations sum to s2. */
+static inline double var_value(double s1, double s2, double shift, double m, int want_sd)
+{
+    double q = s1 / m;
+    double ss = s2 - s1 * q;
+    /* var() takes deviations from the mean rounded to a double, mean_r, so
+     * its sum of squares exceeds the exact one by m * (mean - mean_r)^2.
+     * That is below the data's rounding for most series, but not when the
+     * spread is tiny against the level (1e9 + noise): add it, to give
+     * var()'s number. */
+    double mean_r = shift + q;
+    double z = mean_r - shift;
+    double delta = (shift - (mean_r - z)) + (q - z);
+    ss += m * delta * delta;
+    double ans = ss > 0 ? ss / (m - 1.0) : 0.0;
+    if (isnan(ss))
+        ans = ss;
+    return want_sd ? sqrt(ans) : ans;
+}
+
+/* The steady state of sum and mean: a full window of finite values slides
+ * by one at each step.  Locals instead of the state struct keep the
+ * dependency chains in registers.  Returns the first output not written:
+ * at `end`, or where a non-finite value would enter or leave (the general
+ * step takes over). */
+static R_xlen_t sum_fast(sum_state *st, const double *x, R_xlen_t i, R_xlen_t end,
+                         R_xlen_t lo, const lagrs_roll_spec *spec, double *out)
+{
+    const R_xlen_t w = spec->width;
+    const double m = (double) w;
+    const int want_sum = spec->stat == LAGRS_ROLL_SUM;
+    double s = st->sum, c = st->sum_c, abs_sum = st->abs_sum, peak = st->abs_peak;
+    double run_value = st->run_value;
+    R_xlen_t run_start = st->run_start;
+    for (; i < end; i++, lo++) {
+        double a = x[lo + w], b = x[lo];
+        /* a - b is finite only if both are (or, rarely, overflows: then the
+         * general step takes this one too) */
+        if (!isfinite(a - b) || !(abs_sum < 1e300))
+            break;
+        if (a != run_value) {
+            run_start = lo + w;
+            run_value = a;
+        }
+        two_sum_replace(&s, &c, a, b);
+        abs_sum += fabs(a) - fabs(b);
+        if (abs_sum > peak)
+            peak = abs_sum;
+        if (abs_sum < peak * LAGRS_RESTART_RATIO) {
+            sum_restart(st, x, lo + 1, lo + 1 + w);
+            s = st->sum;
+            c = st->sum_c;
+            abs_sum = peak = st->abs_sum;
+        }
+        double total = s + c;
+        if (lo + 1 >= run_start)
+            out[i] = (want_sum ? run_value * m : run_value) + 0.0;
+        else
+            out[i] = want_sum ? total : total / m;
+    }
+    st->sum = s;
+    st->sum_c = c;
+    st->abs_sum = abs_sum;
+    st->abs_peak = peak;
+    st->run_value = run_value;
+    st->run_start = run_start;
+    st->last_present = lo + w - 1;
+    return i;
+}
+
+/* The steady state of var and sd, as sum_fast(). */
+static R_xlen_t var_fast(sum_state *st, const double *x, R_xlen_t i, R_xlen_t end,
+                         R_xlen_t lo, const lagrs_roll_spec *spec, double *out)
+{
+    const R_xlen_t w = spec->width;
+    const double m = (double) w;
+    const int want_sd = spec->stat == LAGRS_ROLL_SD;
+    double s1 = st->s1, c1 = st->s1_c, s2 = st->s2, c2 = st->s2_c;
+    double peak = st->s2_peak, shift = st->shift;
+    double run_value = st->run_value;
+    R_xlen_t run_start = st->run_start;
+    for (; i < end; i++, lo++) {
+        double a = x[lo + w], b = x[lo];
+        if (!isfinite(a - b))
+            break;
+        if (a != run_value) {
+            run_start = lo + w;
+            run_value = a;
+        }
+        double da = a - shift, db = b - shift;
+        two_sum_replace(&s1, &c1, da, db);
+        two_sum_replace(&s2, &c2, da * da, db * db);
+        if (s2 > peak)
+            peak = s2;
+        if (s2 < peak * LAGRS_RESTART_RATIO || 5.0 * s1 * s1 > 4.0 * m * s2) {
+            var_restart(st, x, lo + 1, lo + 1 + w);
+            s1 = st->s1;
+            c1 = st->s1_c;
+            s2 = st->s2;
+            c2 = st->s2_c;
+            peak = st->s2_peak;
+            shift = st->shift;
+        }
+        double v = lo + 1 >= run_start ? 0.0 : var_value(s1 + c1, s2 + c2, shift, m, want_sd);
+        if (!isfinite(v)) {
+            st->dirty = 1;
+            v = INFINITY;
+        }
+        out[i] = v;
+    }
+    st->s1 = s1;
+    st->s1_c = c1;
+    st->s2 = s2;
+    st->s2_c = c2;
+    st->s2_peak = peak;
+    st->run_value = run_value;
+    st->run_start = run_start;
+    st->last_present = lo + w - 1;
+    return i;
+}
+
 static void sum_family_kernel(const double *x, R_xlen_t n, R_xlen_t first,
                               R_xlen_t last, const lagrs_roll_spec *spec,
                               double *out)
@@ -239,8 +353,21 @@ static void sum_family_kernel(const double *x, R_xlen_t n, R_xlen_t first,
     else
         sum_restart(&st, x, lo, hi);
 
+    /* outputs whose windows slide by one whole step, both ends inside */
+    const R_xlen_t steady_from = spec->before + 1;
+    const R_xlen_t steady_to = n - spec->after < last ? n - spec->after : last;
     for (R_xlen_t i = first; i < last; i++) {
         if (i > first) {
+            if (i >= steady_from && i < steady_to && hi - lo == spec->width &&
+                st.n_finite == spec->width && !st.dirty &&
+                (!want_var || spec->width >= 2)) {
+                i = want_var ? var_fast(&st, x, i, steady_to, lo, spec, out)
+                             : sum_fast(&st, x, i, steady_to, lo, spec, out);
+                lo = window_lo(i - 1, spec);
+                hi = window_hi(i - 1, n, spec);
+                if (i >= last)
+                    break;
+            }
             R_xlen_t new_lo = window_lo(i, spec), new_hi = window_hi(i, n, spec);
             int enter = new_hi > hi, leave = new_lo > lo;
             double a = enter ? x[hi] : 0.0, b = leave ? x[lo] : 0.0;
@@ -301,16 +428,10 @@ static void sum_family_kernel(const double *x, R_xlen_t n, R_xlen_t first,
             else if (in_run(&st, lo))
                 ans = 0.0;
             else {
-                double m = (double) st.n_finite;
-                double s1 = st.s1 + st.s1_c, s2 = st.s2 + st.s2_c;
-                double ss = s2 - s1 * (s1 / m);
-                if (!isfinite(ss)) {
+                ans = var_value(st.s1 + st.s1_c, st.s2 + st.s2_c, st.shift,
+                                (double) st.n_finite, stat == LAGRS_ROLL_SD);
+                if (!isfinite(ans))
                     st.dirty = 1;
-                    ss = INFINITY;
-                }
-                ans = ss > 0 ? ss / (m - 1.0) : 0.0;
-                if (stat == LAGRS_ROLL_SD)
-                    ans = sqrt(ans);
             }
         } else {
             if (st.n_pos_inf > 0 && st.n_neg_inf > 0)
@@ -340,52 +461,71 @@ static void sum_family_kernel(const double *x, R_xlen_t n, R_xlen_t first,
 
 
 /* ------------------------------------------------------------------------ */
-/* Minimum and maximum: a monotone deque of indices, O(1) amortised a step   */
+/* Minimum and maximum: van Herk / Gil-Werman, O(1) a step whatever the data */
 
+/* The observations a chunk touches, [lo of its first window, hi of its
+ * last), are cut into blocks of `width` starting at the first.  A window is
+ * at most `width` long, so it lies in one block or across two neighbours:
+ * its maximum is that of a block suffix (kept in `suffix`, filled by one
+ * backward pass) and a block prefix (kept while walking forwards).  Three
+ * comparisons per observation, no branch on the data, so monotone input
+ * costs what random input costs.  The minimum is minus the maximum of -x,
+ * which is exact.  NA and NaN are counted apart and stand as -Inf, which
+ * can never be an answer unless the window holds nothing else, and such a
+ * window answers NA or fill instead. */
 static void minmax_kernel(const double *x, R_xlen_t n, R_xlen_t first,
                           R_xlen_t last, const lagrs_roll_spec *spec,
-                          R_xlen_t *deque, int want_max, double *out)
+                          double *suffix, int want_max, double *out)
 {
-    /* deque[head..tail) (indices taken mod cap) holds the window's
-     * candidates; their values are monotone from the front, which is the
-     * answer.  A window never holds more than `width` of them. */
-    const R_xlen_t mask = pow2_at_least(spec->width) - 1;
-    R_xlen_t head = 0, tail = 0, n_nan = 0;
-    R_xlen_t lo = window_lo(first, spec), hi = lo;
+    const R_xlen_t w = spec->width;
+    const double sign = want_max ? 1.0 : -1.0;
+    const R_xlen_t start = window_lo(first, spec);
+    const R_xlen_t end = window_hi(last - 1, n, spec);
 
+    for (R_xlen_t block = start + (end - 1 - start) / w * w; block >= start; block -= w) {
+        R_xlen_t block_end = block + w < end ? block + w : end;
+        double acc = -INFINITY;
+        for (R_xlen_t j = block_end - 1; j >= block; j--) {
+            double v = isnan(x[j]) ? -INFINITY : sign * x[j];
+            acc = v > acc ? v : acc;
+            suffix[j - start] = acc;
+        }
+    }
+
+    /* lo_block and hi_block: the starts of the blocks holding lo and hi - 1 */
+    R_xlen_t lo = start, hi = start, n_nan = 0;
+    R_xlen_t lo_block = start, hi_block = start - w;
+    double prefix = -INFINITY;
     for (R_xlen_t i = first; i < last; i++) {
         R_xlen_t new_hi = window_hi(i, n, spec), new_lo = window_lo(i, spec);
-        /* leave first: a full window plus the entering value would not fit */
-        for (; lo < new_lo; lo++) {
-            if (isnan(x[lo]))
-                n_nan--;
-            else if (tail > head && deque[head & mask] == lo)
-                head++;
-        }
         for (; hi < new_hi; hi++) {
+            if (hi == hi_block + w) {
+                hi_block = hi;
+                prefix = -INFINITY;
+            }
             double v = x[hi];
-            if (isnan(v)) {
-                n_nan++;
-                continue;
-            }
-            if (want_max) {
-                while (tail > head && x[deque[(tail - 1) & mask]] <= v)
-                    tail--;
-            } else {
-                while (tail > head && x[deque[(tail - 1) & mask]] >= v)
-                    tail--;
-            }
-            deque[tail & mask] = hi;
-            tail++;
+            n_nan += isnan(v);
+            v = isnan(v) ? -INFINITY : sign * v;
+            prefix = v > prefix ? v : prefix;
         }
+        for (; lo < new_lo; lo++)
+            n_nan -= isnan(x[lo]);
+        if (lo >= lo_block + w)
+            lo_block += w;
         R_xlen_t counted = spec->na_rm ? (hi - lo) - n_nan : hi - lo;
         double ans;
         if (counted < spec->min_obs)
             ans = spec->fill;
         else if (n_nan > 0 && !spec->na_rm)
             ans = spec->na_value;
-        else
-            ans = x[deque[head & mask]];
+        else if (lo_block != hi_block) {
+            double tail = suffix[lo - start];
+            ans = sign * (tail > prefix ? tail : prefix);
+        } else if (lo == lo_block) {
+            ans = sign * prefix;
+        } else {
+            ans = sign * suffix[lo - start];
+        }
         out[i] = ans;
     }
 }
@@ -642,7 +782,7 @@ void lagrs_roll_kernel(const double *x, R_xlen_t n, R_xlen_t first,
     switch (spec->stat) {
     case LAGRS_ROLL_MIN:
     case LAGRS_ROLL_MAX:
-        minmax_kernel(x, n, first, last, spec, (R_xlen_t *) workspace,
+        minmax_kernel(x, n, first, last, spec, (double *) workspace,
                       spec->stat == LAGRS_ROLL_MAX, out);
         break;
     case LAGRS_ROLL_MEDIAN:
