@@ -21,19 +21,23 @@ for (p in c("data.table", "RcppRoll", "zoo")) {
 }
 
 rows <- list()
-# Times one expression; returns a one-row data frame.
-measure <- function(case, method, expr, iterations = 5L, skip = NULL) {
+# Times one expression (quoted here, evaluated afresh at every iteration in
+# the caller's environment) and appends a row to the table.
+add <- function(case, method, expr, iterations = 5L, skip = NULL) {
   if (!is.null(skip)) {
-    return(data.frame(case = case, method = method, median_ms = NA_real_,
-                      mem_MB = NA_real_, note = skip))
+    row <- data.frame(case = case, method = method, median_ms = NA_real_,
+                      mem_MB = NA_real_, note = skip)
+  } else {
+    b <- bench::mark(exprs = list(substitute(expr)), env = parent.frame(),
+                     iterations = iterations, check = FALSE, filter_gc = FALSE,
+                     memory = TRUE)
+    row <- data.frame(case = case, method = method,
+                      median_ms = as.numeric(b$median) * 1e3,
+                      mem_MB = as.numeric(b$mem_alloc) / 2^20, note = "")
   }
-  b <- bench::mark(expr, iterations = iterations, check = FALSE,
-                   filter_gc = FALSE, memory = TRUE)
-  data.frame(case = case, method = method,
-             median_ms = as.numeric(b$median) * 1e3,
-             mem_MB = as.numeric(b$mem_alloc) / 2^20, note = "")
+  rows[[length(rows) + 1L]] <<- row
+  invisible(row)
 }
-add <- function(...) rows[[length(rows) + 1L]] <<- measure(...)
 too_slow <- function(n, width, limit = 2e9) {
   if (n * width > limit) sprintf("skipped: O(n * width) = %.0e", n * width) else NULL
 }

@@ -810,7 +810,7 @@ static void prefer_huge_pages(void *p, size_t bytes)
 {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     const uintptr_t huge = (uintptr_t) 1 << 21;
-    if (bytes < 4 * huge)
+    if (bytes < 2 * huge)
         return;
     uintptr_t start = ((uintptr_t) p + huge - 1) & ~(huge - 1);
     uintptr_t end = ((uintptr_t) p + bytes) & ~(huge - 1);
