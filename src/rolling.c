@@ -44,15 +44,25 @@ typedef struct {
     int slot;
 } heap_node;
 
-size_t lagrs_roll_workspace_bytes(const lagrs_roll_spec *spec)
+/* The most observations a window can hold in a series of n. */
+static inline R_xlen_t window_cap(const lagrs_roll_spec *spec, R_xlen_t n)
 {
+    return spec->width < n ? spec->width : (n > 0 ? n : 1);
+}
+
+size_t lagrs_roll_workspace_bytes(const lagrs_roll_spec *spec, R_xlen_t longest)
+{
+    R_xlen_t cap = window_cap(spec, longest);
     switch (spec->stat) {
     case LAGRS_ROLL_MIN:
-    case LAGRS_ROLL_MAX:
-        return (size_t) (lagrs_roll_chunk_length(spec) + spec->width) * sizeof(double);
+    case LAGRS_ROLL_MAX: {
+        /* the block suffixes of the observations one chunk touches */
+        R_xlen_t span = lagrs_roll_chunk_length(spec) + spec->width;
+        return (size_t) (span < longest ? span : longest) * sizeof(double);
+    }
     case LAGRS_ROLL_MEDIAN:
     case LAGRS_ROLL_QUANTILE:
-        return (size_t) spec->width * (2 * sizeof(heap_node) + sizeof(int));
+        return (size_t) cap * (2 * sizeof(heap_node) + sizeof(int));
     default:
         return 0;
     }
@@ -715,13 +725,14 @@ static void order_kernel(const double *x, R_xlen_t n, R_xlen_t first,
                          R_xlen_t last, const lagrs_roll_spec *spec,
                          void *workspace, double *out)
 {
-    const R_xlen_t width = spec->width;
+    /* slots: index mod cap, distinct within any window */
+    const R_xlen_t n_slots = window_cap(spec, n);
     two_heaps h;
     h.low = (heap_node *) workspace;
-    h.high = h.low + width;
-    h.where = (int *) (h.high + width);
+    h.high = h.low + n_slots;
+    h.where = (int *) (h.high + n_slots);
     h.n_low = h.n_high = 0;
-    memset(h.where, 0, (size_t) width * sizeof(int));
+    memset(h.where, 0, (size_t) n_slots * sizeof(int));
 
     const int is_median = spec->stat == LAGRS_ROLL_MEDIAN;
     R_xlen_t n_nan = 0;
@@ -735,13 +746,13 @@ static void order_kernel(const double *x, R_xlen_t n, R_xlen_t first,
             if (isnan(x[lo]))
                 n_nan--;
             else
-                heaps_remove(&h, (int) (lo % width));
+                heaps_remove(&h, (int) (lo % n_slots));
         }
         for (; hi < new_hi; hi++) {
             if (isnan(x[hi]))
                 n_nan++;
             else
-                heaps_insert(&h, x[hi], (int) (hi % width));
+                heaps_insert(&h, x[hi], (int) (hi % n_slots));
         }
         R_xlen_t present = (hi - lo) - n_nan;
         R_xlen_t counted = spec->na_rm ? present : hi - lo;
@@ -936,7 +947,11 @@ SEXP rolling_call(SEXP x, SEXP n_rows, SEXP n_cols, SEXP stat, SEXP width,
 
     /* Per-thread workspace, sized for the most threads any batch may use. */
     const int max_threads = lagrs_nthreads(INFINITY);
-    size_t ws_bytes = lagrs_roll_workspace_bytes(&spec);
+    R_xlen_t longest = 0;
+    for (R_xlen_t s = 0; s < n_series; s++)
+        if (series_len[s] > longest)
+            longest = series_len[s];
+    size_t ws_bytes = lagrs_roll_workspace_bytes(&spec, longest);
     ws_bytes = (ws_bytes + 63) / 64 * 64;   /* keep threads off each other's cache lines */
     char *workspace = ws_bytes > 0 ? R_alloc((size_t) max_threads, ws_bytes) : NULL;
 

@@ -46,8 +46,9 @@ typedef struct {
 /* Chunk length: a function of the width and statistic only. */
 R_xlen_t lagrs_roll_chunk_length(const lagrs_roll_spec *spec);
 
-/* Bytes of workspace one concurrent call of the kernel needs. */
-size_t lagrs_roll_workspace_bytes(const lagrs_roll_spec *spec);
+/* Bytes of workspace one concurrent call of the kernel needs, for series
+ * of at most `longest` observations. */
+size_t lagrs_roll_workspace_bytes(const lagrs_roll_spec *spec, R_xlen_t longest);
 
 /* Writes out[first], ..., out[last - 1] for the series x[0..n). */
 void lagrs_roll_kernel(const double *x, R_xlen_t n, R_xlen_t first,

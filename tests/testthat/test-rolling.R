@@ -307,8 +307,14 @@ test_that("bad input gets an error naming the argument", {
   expect_error(rolling_mean(x, 3, min_obs = 1.5), "`min_obs` must be")
   expect_error(rolling_mean(x, 3, na_rm = NA), "`na_rm` must be TRUE or FALSE, not NA")
   expect_error(rolling_mean(x, 3, na_rm = "yes"), "`na_rm` must be TRUE or FALSE")
-  # a width longer than the series is fine once partial windows are allowed
+  # a width longer than the series is fine once partial windows are allowed,
+  # and needs no workspace beyond the series' length
   expect_identical(rolling_sum(c(1, 2), 5, min_obs = 1), c(1, 3))
+  for (stat in all_stats) {
+    expect_roll_equal(call_roll(c(4, 1, 3), 1e9, stat, prob = 0.2, min_obs = 1),
+                      ref_roll(c(4, 1, 3), 3, stat, min_obs = 1, prob = 0.2),
+                      stat, paste("huge width", stat))
+  }
 })
 
 test_that("agrees with data.table::frollmean", {
