@@ -72,11 +72,16 @@
 #'
 #' @section Speed:
 #' Sum, mean, variance and standard deviation take O(n) time whatever the
-#' width, minimum and maximum take O(n) even on monotone data (a monotone
-#' deque), and median and quantile take O(n log(width)) (two heaps indexed
-#' by window position, so the value leaving the window is removed without a
-#' search). Double input is read in place; integer input is converted to
-#' double first.
+#' width. Minimum and maximum take O(n) whatever the data, monotone or not
+#' (the van Herk / Gil-Werman block prefix and suffix maxima: three
+#' comparisons per observation). Median and quantile take O(n log(width)):
+#' two heaps, indexed by window position so that the value leaving the
+#' window is removed without a search, hold the lower and upper parts of
+#' the window, and the order statistics a quantile needs are their tops.
+#' Long series are cut into chunks whose length depends only on `width`,
+#' and chunks and series are shared among threads. Double input is read in
+#' place (integer input is converted to double first); besides the result,
+#' each thread uses a workspace of O(width) (min, max: O(chunk length)).
 #'
 #' @param x A numeric (double or integer) vector or `ts`; a matrix, each
 #'   column a series; or a data frame or list, each element a numeric vector
