@@ -7,7 +7,7 @@
 static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_threads_get, 1),
     CALLDEF(lagrs_threads_set, 1),
-    CALLDEF(rolling_call, 10),
+    CALLDEF(lagrs_rolling_call, 10),
     {NULL, NULL, 0}
 };
 
