@@ -1,4 +1,5 @@
 #include "lagrs.h"
+#include "rolling.h"
 #include "select.h"
 #include <R_ext/Rdynload.h>
 
@@ -15,6 +16,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_stl_call, 2),
     CALLDEF(lagrs_autoarima_prepare_call, 3),
     CALLDEF(lagrs_autoarima_prepare_batch_call, 3),
+    CALLDEF(lagrs_rolling_call, 10),
     {NULL, NULL, 0}
 };
 
