@@ -9,6 +9,12 @@
 #' [rolling_min()], [rolling_max()], [rolling_median()] and
 #' [rolling_quantile()].
 #'
+#' @section ARIMA:
+#' [arima_fit()] fits seasonal ARIMA models with regressors, in agreement
+#' with [stats::arima()]; [forecast()][forecast.lagrs_arima] and
+#' [predict()][predict.lagrs_arima] forecast from them. The kernels are
+#' plain C (declared in `src/arima.h`) and can run in parallel threads.
+#'
 #' @section Threads:
 #' [lagrs_threads()] reads and sets the number of threads. The default is
 #' every processor, or the `LAGRS_NUM_THREADS` environment variable, capped by

@@ -1,6 +1,7 @@
 #include "lagrs.h"
 #include "rolling.h"
 #include "select.h"
+#include "arima.h"
 #include <R_ext/Rdynload.h>
 
 #define CALLDEF(name, n) {#name, (DL_FUNC) &name, n}
@@ -17,6 +18,8 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_autoarima_prepare_call, 3),
     CALLDEF(lagrs_autoarima_prepare_batch_call, 3),
     CALLDEF(lagrs_rolling_call, 10),
+    CALLDEF(arima_fit_call, 10),
+    CALLDEF(arima_forecast_call, 3),
     {NULL, NULL, 0}
 };
 
