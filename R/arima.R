@@ -565,8 +565,6 @@ plot.lagrs_arima <- function(x, which = c("fit", "residuals"), ...) {
 #' @name lagrs_forecast-methods
 NULL
 
-#' @rdname lagrs_forecast-methods
-#' @export
 # Row labels for printed forecasts: "Jan 1961" for monthly series, "1961 Q1"
 # for quarterly ones, the time otherwise, and the step without a ts.
 forecast_time_labels <- function(mean) {
@@ -581,6 +579,8 @@ forecast_time_labels <- function(mean) {
   format(round(times, 3L))
 }
 
+#' @rdname lagrs_forecast-methods
+#' @export
 print.lagrs_forecast <- function(x, ...) {
   mean <- as.numeric(x$mean)
   tab <- cbind(`Point Forecast` = mean)
