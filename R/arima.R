@@ -556,6 +556,7 @@ plot.lagrs_arima <- function(x, which = c("fit", "residuals"), ...) {
 #' @param x A `lagrs_forecast` object from [forecast.lagrs_arima()].
 #' @param include How many of the last observations to show (default all).
 #' @param main,xlab,ylab Title and axis labels.
+#' @param legend Draw a legend above the data?
 #' @param ... Passed on to [graphics::plot()].
 #' @return `x`, invisibly.
 #' @examples
@@ -598,7 +599,8 @@ print.lagrs_forecast <- function(x, ...) {
 #' @export
 plot.lagrs_forecast <- function(x, include = NULL,
                                 main = paste("Forecasts from", x$method),
-                                xlab = "Time", ylab = x$series, ...) {
+                                xlab = "Time", ylab = x$series, legend = TRUE, ...) {
+  check_flag(legend, "legend")
   time_of <- function(v) if (stats::is.ts(v)) as.numeric(stats::time(v)) else NULL
   hist_y <- as.numeric(x$x)
   t_hist <- time_of(x$x)
@@ -614,6 +616,8 @@ plot.lagrs_forecast <- function(x, include = NULL,
   lower <- as.matrix(x$lower)
   upper <- as.matrix(x$upper)
   ylim <- range(c(hist_y, lower, upper, x$mean), na.rm = TRUE, finite = TRUE)
+  # headroom above the data for the legend, so it never hides the series
+  if (legend) ylim[2L] <- ylim[2L] + 0.22 * diff(ylim)
   graphics::plot(c(t_hist, t_fc), c(hist_y, rep(NA, length(t_fc))), type = "l",
                  ylim = ylim, xlim = range(c(t_hist, t_fc)), main = main,
                  xlab = xlab, ylab = ylab, ...)
@@ -625,7 +629,7 @@ plot.lagrs_forecast <- function(x, include = NULL,
                       col = shades[k], border = NA)
   }
   graphics::lines(t_fc, as.numeric(x$mean), col = "#0072B2", lwd = 2)
-  graphics::legend("topleft", bty = "n",
+  if (legend) graphics::legend("top", bty = "n", horiz = TRUE, cex = 0.85,
                    legend = c("history", "forecast",
                               paste0(x$level[ord], "% interval")),
                    col = c("black", "#0072B2", shades),

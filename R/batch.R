@@ -149,9 +149,30 @@ long_collection <- function(data, id, value, time) {
     }
     key <- key[rows]
     values <- values[rows]
+    times <- times[rows]
   }
   pieces <- split(as.double(values), key)
-  new_collection(unname(pieces), names(pieces), rep(list(NULL), length(pieces)))
+  tsp <- rep(list(NULL), length(pieces))
+  if (!is.null(time) && inherits(times, c("Date", "POSIXt"))) {
+    tsp <- lapply(split(times, key), calendar_tsp)
+  }
+  new_collection(unname(pieces), names(pieces), unname(tsp))
+}
+
+# The ts attributes of a series observed on consecutive months or quarters
+# (the same day of each), so that forecasts carry calendar times and plots
+# show dates; NULL for any other spacing.
+calendar_tsp <- function(times) {
+  if (length(times) < 2L) return(NULL)
+  lt <- as.POSIXlt(times)
+  month_index <- (lt$year + 1900L) * 12L + lt$mon
+  steps <- unique(diff(month_index))
+  if (length(steps) != 1L || !steps %in% c(1L, 3L) || length(unique(lt$mday)) != 1L) {
+    return(NULL)
+  }
+  freq <- 12L / steps
+  start <- month_index[1L] %/% 12L + (month_index[1L] %% 12L) %/% steps / freq
+  c(start, start + (length(times) - 1L) / freq, freq)
 }
 
 check_column_name <- function(x, arg, data) {
@@ -331,6 +352,13 @@ batch_model_labels <- function(object) {
   }
   spec <- object$spec
   rep(arima_label(spec$order, spec$seasonal, spec$period), length(object$ids))
+}
+
+#' @export
+`[.summary.lagrs_batch` <- function(x, ...) {
+  out <- NextMethod()
+  if (is.data.frame(out)) class(out) <- "data.frame"
+  out
 }
 
 #' @export
@@ -532,7 +560,7 @@ plot.lagrs_batch <- function(x, ids = NULL, h = 12, level = c(80, 95), ...) {
       next
     }
     fc <- forecast(x[[id]], h = h, level = level)
-    graphics::plot(fc, main = id, ...)
+    graphics::plot(fc, main = id, legend = identical(id, ids[[1L]]), ...)
   }
   invisible(x)
 }

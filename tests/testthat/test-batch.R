@@ -148,3 +148,35 @@ test_that("bad batch input gives clear errors", {
   expect_error(forecast(arima_batch(skus), h = 0), "`h` must be a single positive whole number")
   expect_error(forecast(arima_batch(skus), level = 120), "`level` must be numbers strictly between 0 and 100")
 })
+
+test_that("monthly and quarterly Date columns give calendar times", {
+  months <- seq(as.Date("2020-03-01"), by = "month", length.out = 30)
+  set.seed(8)
+  long <- data.frame(id = rep(c("a", "b"), each = 30), when = c(months, months),
+                     y = c(cumsum(rnorm(30)), cumsum(rnorm(30))))
+  batch <- arima_batch(long[30:1, ], order = c(0, 1, 1), time = "when", value = "y")
+  expect_identical(batch$spec$period, 1L)
+  fc <- forecast(batch, h = 2)
+  # the last month is August 2022: forecasts for September and October
+  expect_equal(fc$time[fc$id == "a"], 2022 + c(8, 9) / 12)
+  single <- forecast(arima_fit(ts(long$y[1:30], start = c(2020, 3), frequency = 12),
+                               order = c(0, 1, 1)), h = 2)
+  expect_identical(fc$mean[fc$id == "a"], as.numeric(single$mean))
+
+  quarters <- seq(as.Date("2019-04-01"), by = "quarter", length.out = 12)
+  expect_identical(calendar_tsp(quarters), c(2019.25, 2019.25 + 11 / 4, 4))
+  # irregular spacing or mixed days of the month: no calendar
+  expect_null(calendar_tsp(months[-5]))
+  expect_null(calendar_tsp(months + c(0, 1)))
+  expect_null(calendar_tsp(months[1]))
+})
+
+test_that("subsets of a batch summary are plain data frames", {
+  batch <- arima_batch(sim_skus(3, 40), order = c(0, 1, 1))
+  s <- summary(batch)
+  expect_s3_class(s, "summary.lagrs_batch")
+  sub <- s[s$status == "ok", c("id", "ma1")]
+  expect_identical(class(sub), "data.frame")
+  expect_identical(sub$ma1, unname(batch$coef[, "ma1"]))
+  expect_output(print(sub), "SKU-001")
+})
