@@ -167,5 +167,13 @@ SEXP arima_fit_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
                     SEXP include_mean, SEXP include_drift, SEXP xreg,
                     SEXP method, SEXP fixed, SEXP transform_pars);
 SEXP arima_forecast_call(SEXP fit_parts, SEXP h, SEXP xreg_future);
+/* The whole lagrs_arima / lagrs_forecast objects in one call (arimaR.c);
+ * NULL when an argument is not in its plain form (R then checks it). */
+SEXP arima_fit_object_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
+                           SEXP include_mean, SEXP include_drift, SEXP xreg,
+                           SEXP method, SEXP fixed, SEXP transform_pars,
+                           SEXP call, SEXP series);
+SEXP arima_forecast_object_call(SEXP object, SEXP h, SEXP level,
+                                SEXP xreg_future);
 
 #endif

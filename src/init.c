@@ -20,6 +20,8 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_rolling_call, 10),
     CALLDEF(arima_fit_call, 10),
     CALLDEF(arima_forecast_call, 3),
+    CALLDEF(arima_fit_object_call, 12),
+    CALLDEF(arima_forecast_object_call, 4),
     {NULL, NULL, 0}
 };
 
