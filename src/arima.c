@@ -750,43 +750,47 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
         for (int i = 0; i < r; i++)
             a[i] = anew[i] + M[i] * scaled;
         if (steady) {
-            /* the rest needs only the state: a <- T a + M e / gain */
+            /* The rest needs only the one-step predictions.  With a constant
+             * gain the predicted state x = T a follows
+             *   x'[i] = x[i+1] + phi_i w_t + c_i e_t,  c_i = M[i+1] / gain,
+             * e_t = w_t - x[0] (the filtered covariance has a zero first
+             * row, so M[0] = gain and the phi_i e_t terms cancel).  Only
+             * x[0] -> e -> x'[0] is a dependency chain, which makes this
+             * form twice as fast as updating the filtered state. */
             R_xlen_t rest = m - (l + 1);
             int counted = gain < GAIN_LIMIT;
             double ssq_rest = 0.0;
+            double *x = anew, *cgain = Rv + r;  /* Rv is no longer needed */
+            double a0 = a[0];
+            for (int i = 0; i < r; i++) {
+                x[i] = (i < r - 1 ? a[i + 1] : 0.0) + (i < p ? phi[i] * a0 : 0.0);
+                cgain[i] = (i < r - 1) ? M[i + 1] * inv_gain : 0.0;
+            }
             if (r == 1) {
-                double ph = p > 0 ? phi[0] : 0.0, m0 = M[0], a0 = a[0];
+                double ph = p > 0 ? phi[0] : 0.0, x0 = x[0];
                 for (l = l + 1; l < m; l++) {
-                    double e = w[l] - ph * a0;
-                    double sc = e * inv_gain;
-                    ssq_rest += e * sc;
-                    a0 = ph * a0 + m0 * sc;
+                    double wl = w[l], e = wl - x0;
+                    ssq_rest += e * (e * inv_gain);
+                    x0 = ph * wl;
                 }
-                a[0] = a0;
             } else if (r == 2) {
                 double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
-                double m0 = M[0], m1 = M[1], a0 = a[0], a1 = a[1];
+                double c0 = cgain[0], c1 = cgain[1], x0 = x[0], x1 = x[1];
                 for (l = l + 1; l < m; l++) {
-                    double e = w[l] - a1 - ph0 * a0;
-                    double sc = e * inv_gain;
-                    ssq_rest += e * sc;
-                    double next0 = (a1 + m0 * sc) + ph0 * a0;
-                    a1 = m1 * sc + ph1 * a0;
-                    a0 = next0;
+                    double wl = w[l], e = wl - x0;
+                    ssq_rest += e * (e * inv_gain);
+                    x0 = (x1 + ph0 * wl) + c0 * e;
+                    x1 = ph1 * wl + c1 * e;
                 }
-                a[0] = a0;
-                a[1] = a1;
             } else {
+                double x0 = x[0];
                 for (l = l + 1; l < m; l++) {
-                    double a0 = a[0];
-                    double e = w[l] - a[1] - (p > 0 ? phi[0] * a0 : 0.0);
-                    double sc = e * inv_gain;
-                    ssq_rest += e * sc;
-                    for (int i = 0; i < r - 1; i++)
-                        a[i] = a[i + 1] + M[i] * sc;
-                    a[r - 1] = M[r - 1] * sc;
-                    for (int i = 0; i < p; i++)
-                        a[i] += phi[i] * a0;
+                    double wl = w[l], e = wl - x0;
+                    ssq_rest += e * (e * inv_gain);
+                    x0 = (x[1] + (p > 0 ? phi[0] * wl : 0.0)) + cgain[0] * e;
+                    for (int i = 1; i < r - 1; i++)
+                        x[i] = (x[i + 1] + (i < p ? phi[i] * wl : 0.0)) + cgain[i] * e;
+                    x[r - 1] = (r - 1 < p ? phi[r - 1] * wl : 0.0) + cgain[r - 1] * e;
                 }
             }
             if (counted) {
@@ -854,31 +858,39 @@ static double css_recursion(const double *w, R_xlen_t n, const arma_dims *ad,
     double ssq_main = 0.0;
     const double *wl = w + warm;
     double *rl = resid + warm;
-    /* the common short orders spelled out: the same operations in the same
-     * order as the loops, without their overhead */
-    double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
-    double th0 = q > 0 ? theta[0] : 0.0, th1 = q > 1 ? theta[1] : 0.0;
-    for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {
-        double v = *wl;
-        switch (p) {
-        case 0: break;
-        case 1: v -= ph0 * wl[-1]; break;
-        case 2: v -= ph0 * wl[-1]; v -= ph1 * wl[-2]; break;
-        default:
+    if (p <= 2 && q <= 2) {
+        /* the common short orders: the same operations in the same order as
+         * the general loop, with the last two residuals kept in registers
+         * (a reload from memory would lengthen the recursion's chain) */
+        double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
+        double th0 = q > 0 ? theta[0] : 0.0, th1 = q > 1 ? theta[1] : 0.0;
+        double e1 = q > 0 ? rl[-1] : 0.0, e2 = q > 1 ? rl[-2] : 0.0;
+        for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {
+            double v = *wl;
+            if (p > 0) v -= ph0 * wl[-1];
+            if (p > 1) v -= ph1 * wl[-2];
+            if (q > 0) v -= th0 * e1;
+            if (q > 1) v -= th1 * e2;
+            *rl = v;
+            e2 = e1;
+            e1 = v;
+            if (isnan(v)) {
+                n_nan++;
+            } else {
+                ssq_main += v * v;
+            }
+        }
+    } else {
+        for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {
+            double v = *wl;
             for (int j = 0; j < p; j++) v -= phi[j] * wl[-j - 1];
-        }
-        switch (q) {
-        case 0: break;
-        case 1: v -= th0 * rl[-1]; break;
-        case 2: v -= th0 * rl[-1]; v -= th1 * rl[-2]; break;
-        default:
             for (int j = 0; j < q; j++) v -= theta[j] * rl[-j - 1];
-        }
-        *rl = v;
-        if (isnan(v)) {
-            n_nan++;
-        } else {
-            ssq_main += v * v;
+            *rl = v;
+            if (isnan(v)) {
+                n_nan++;
+            } else {
+                ssq_main += v * v;
+            }
         }
     }
     ssq += ssq_main;
