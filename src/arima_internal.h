@@ -29,7 +29,8 @@ int lagrs_bfgs(int n, double *par, double *value, int *convergence,
                int *fn_count, int *gr_count);
 
 /* Numerical Hessian of fn at par, like optimHess() with the same ndeps and
- * parscale (differences of numerical gradients, then symmetrised).
+ * parscale (differences of numerical gradients, then symmetrised; with unit
+ * scales the same differences from each distinct point evaluated once).
  * hess: n * n, column-major.  Returns an error code. */
 int lagrs_num_hessian(int n, const double *par, lagrs_objective fn,
                       void *ctx, const lagrs_bfgs_control *ctl, double *hess);

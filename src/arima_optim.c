@@ -205,6 +205,50 @@ int lagrs_num_hessian(int n, const double *par, lagrs_objective fn,
     int status = LAGRS_OPT_OK;
     for (int i = 0; i < n; i++)
         b[i] = par[i] / ctl->parscale[i];
+    int unit_scale = 1;
+    for (int i = 0; i < n; i++)
+        if (ctl->parscale[i] != 1.0) unit_scale = 0;
+    if (unit_scale) {
+        /* With unit scales optimHess's differences of central-difference
+         * gradients use each point b + h (+-e_i +-e_j) twice (once for
+         * H[i, j], once for H[j, i]) and b itself 2n times: evaluating each
+         * point once gives the same matrix with 1 + 2 n^2 evaluations
+         * instead of 4 n^2. */
+        double h = ctl->ndeps, denom = 4.0 * h * h;
+        double f0 = eval_scaled(&sf, b);
+        if (!isfinite(f0)) status = LAGRS_OPT_NONFINITE_GRADIENT;
+        for (int i = 0; i < n && status == LAGRS_OPT_OK; i++) {
+            double keep_i = b[i];
+            b[i] = keep_i + 2.0 * h;
+            double up = eval_scaled(&sf, b);
+            b[i] = keep_i - 2.0 * h;
+            double down = eval_scaled(&sf, b);
+            b[i] = keep_i;
+            hess[i + nn * i] = ((up - f0) - (f0 - down)) / denom;
+            if (!isfinite(hess[i + nn * i])) {
+                status = LAGRS_OPT_NONFINITE_GRADIENT;
+                break;
+            }
+            for (int j = 0; j < i; j++) {
+                double keep_j = b[j], corner[4];
+                for (int c = 0; c < 4; c++) {
+                    b[i] = keep_i + ((c & 2) ? -h : h);
+                    b[j] = keep_j + ((c & 1) ? -h : h);
+                    corner[c] = eval_scaled(&sf, b);
+                }
+                b[i] = keep_i;
+                b[j] = keep_j;
+                double v = ((corner[0] - corner[1]) - (corner[2] - corner[3])) / denom;
+                if (!isfinite(v)) {
+                    status = LAGRS_OPT_NONFINITE_GRADIENT;
+                    break;
+                }
+                hess[i + nn * j] = hess[j + nn * i] = v;
+            }
+        }
+        free(mem);
+        return status;
+    }
     for (int i = 0; i < n; i++) {
         double eps = ctl->ndeps / ctl->parscale[i];
         double keep = b[i];
