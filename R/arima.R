@@ -91,14 +91,14 @@ arima_fit <- function(y, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
                       method = c("CSS-ML", "ML", "CSS"), fixed = NULL,
                       transform_pars = TRUE) {
   call <- sys.call()
+  # the C code names the series as deparse1(y_expr) would
   y_expr <- substitute(y)
-  series <- if (is.name(y_expr)) as.character(y_expr) else deparse1(y_expr)
   if (is.null(xreg) && is.null(fixed)) {
     # the common call shapes are checked and the object is built in C; NULL
     # means an argument needs the checks (and error messages) below
     fit <- .Call(C_arima_fit_object_call, y, order, seasonal,
                  if (missing(period)) NULL else period, include_mean,
-                 include_drift, NULL, method, NULL, transform_pars, call, series)
+                 include_drift, NULL, method, NULL, transform_pars, call, y_expr)
     if (!is.null(fit)) return(fit)
   }
   period_given <- !missing(period) ||
@@ -226,7 +226,7 @@ arima_fit <- function(y, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
   }
   fit <- .Call(C_arima_fit_object_call, y_num, order, seasonal_used, period,
                include_mean, include_drift, xreg, method, fixed,
-               transform_pars, call, series)
+               transform_pars, call, y_expr)
   if (is.null(fit)) stop("internal error: arima_fit() arguments not normalised")
   fit
 }

@@ -172,7 +172,7 @@ SEXP arima_forecast_call(SEXP fit_parts, SEXP h, SEXP xreg_future);
 SEXP arima_fit_object_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
                            SEXP include_mean, SEXP include_drift, SEXP xreg,
                            SEXP method, SEXP fixed, SEXP transform_pars,
-                           SEXP call, SEXP series);
+                           SEXP call, SEXP y_expr);
 SEXP arima_forecast_object_call(SEXP object, SEXP h, SEXP level,
                                 SEXP xreg_future);
 

@@ -286,12 +286,89 @@ static SEXP int_vector(int n, const int *values)
     return v;
 }
 
+/* A name R would print without backquotes. */
+static int syntactic_name(const char *name)
+{
+    static const char *reserved[] = {"if", "else", "repeat", "while",
+        "function", "for", "next", "break", "TRUE", "FALSE", "NULL", "Inf",
+        "NaN", "NA", "NA_integer_", "NA_real_", "NA_character_", "in", NULL};
+    const unsigned char *c = (const unsigned char *) name;
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || *c == '.'))
+        return 0;
+    if (c[0] == '.' && c[1] >= '0' && c[1] <= '9') return 0;
+    for (; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+              (*c >= '0' && *c <= '9') || *c == '.' || *c == '_'))
+            return 0;
+    if (strcmp(name, "...") == 0) return 0;
+    for (int i = 0; reserved[i]; i++)
+        if (strcmp(name, reserved[i]) == 0) return 0;
+    return 1;
+}
+
+static int append_text(char *buf, size_t size, size_t *len, const char *text)
+{
+    size_t add = strlen(text);
+    if (*len + add + 1 > size) return 0;
+    memcpy(buf + *len, text, add + 1);
+    *len += add;
+    return 1;
+}
+
+/* deparse() of the common shapes of a series argument, without calling R:
+ * a name, x$name, and calls f(a, b) of a named function on such
+ * arguments (log(AirPassengers), diff(log(x)), data$sales).  Returns 0 for
+ * anything else. */
+static int simple_deparse(SEXP e, char *buf, size_t size, size_t *len, int depth)
+{
+    if (depth > 8) return 0;
+    if (TYPEOF(e) == SYMSXP) {
+        const char *name = CHAR(PRINTNAME(e));
+        return syntactic_name(name) && append_text(buf, size, len, name);
+    }
+    if (TYPEOF(e) != LANGSXP || TYPEOF(CAR(e)) != SYMSXP) return 0;
+    const char *fun = CHAR(PRINTNAME(CAR(e)));
+    SEXP args = CDR(e);
+    if (strcmp(fun, "$") == 0) {
+        if (length(args) != 2 || TAG(args) != R_NilValue ||
+            TAG(CDR(args)) != R_NilValue || TYPEOF(CADR(args)) != SYMSXP)
+            return 0;
+        return simple_deparse(CAR(args), buf, size, len, depth + 1) &&
+            append_text(buf, size, len, "$") &&
+            simple_deparse(CADR(args), buf, size, len, depth + 1);
+    }
+    if (!syntactic_name(fun) || !append_text(buf, size, len, fun) ||
+        !append_text(buf, size, len, "("))
+        return 0;
+    for (SEXP a = args; a != R_NilValue; a = CDR(a)) {
+        if (TAG(a) != R_NilValue) return 0;
+        if (a != args && !append_text(buf, size, len, ", ")) return 0;
+        if (!simple_deparse(CAR(a), buf, size, len, depth + 1)) return 0;
+    }
+    return append_text(buf, size, len, ")");
+}
+
+/* The series name as forecast::Arima records it: deparse1(substitute(y)). */
+static SEXP series_name(SEXP expr)
+{
+    char buf[256];
+    size_t len = 0;
+    buf[0] = '\0';
+    if (simple_deparse(expr, buf, sizeof buf, &len, 0))
+        return mkString(buf);
+    SEXP quoted = PROTECT(lang2(install("quote"), expr));
+    SEXP call = PROTECT(lang2(install("deparse1"), quoted));
+    SEXP out = eval(call, R_BaseEnv);
+    UNPROTECT(2);
+    return out;
+}
+
 static const char *method_names[] = {"CSS-ML", "ML", "CSS"};
 
 SEXP arima_fit_object_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
                            SEXP include_mean, SEXP include_drift, SEXP xreg,
                            SEXP method, SEXP fixed, SEXP transform_pars,
-                           SEXP call, SEXP series)
+                           SEXP call, SEXP y_expr)
 {
     /* ---- the plain forms; anything else goes back to R ---- */
     if ((TYPEOF(y) != REALSXP && TYPEOF(y) != INTSXP) || XLENGTH(y) < 1)
@@ -478,7 +555,7 @@ SEXP arima_fit_object_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
     SET_VECTOR_ELT(out, 16, mkString(method_names[method_code]));
     SET_VECTOR_ELT(out, 17, mkString(label));
     SET_VECTOR_ELT(out, 18, call);
-    SET_VECTOR_ELT(out, 19, series);
+    SET_VECTOR_ELT(out, 19, series_name(y_expr));
     SET_VECTOR_ELT(out, 20, model);
     setAttrib(out, R_ClassSymbol, mkString("lagrs_arima"));
     UNPROTECT(nprot);

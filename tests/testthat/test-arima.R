@@ -224,6 +224,15 @@ test_that("the quick C path and the general R path build the same object", {
   expect_identical(quick$model$coef, unname(quick$coef))
   expect_identical(arima_fit(lh, order = c(1, 0, 0))$series, "lh")
   expect_identical(arima_fit(log(lh), order = c(1, 0, 0))$series, "log(lh)")
+  # the series name is deparse1(substitute(y)), built in C for simple shapes
+  cs <- list(y = lh)
+  `my lh` <- lh
+  for (expr in list(quote(cs$y), quote(diff(log(lh), 1)), quote(lh[1:40]),
+                    quote(`my lh`), quote(lh + 0), quote(window(lh, start = 5)),
+                    quote(pmax(lh, 0.5)))) {
+    fit <- eval(bquote(arima_fit(.(expr), order = c(1, 0, 0))))
+    expect_identical(fit$series, deparse1(expr))
+  }
   # forecasts: levels as fractions, integer h, the ts attributes
   fit <- arima_fit(lh, order = c(1, 0, 0))
   a <- forecast(fit, h = 5L, level = c(0.8, 0.95))
