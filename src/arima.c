@@ -27,6 +27,8 @@
 #define FAST_GAIN_LIMIT 1e3
 #define NDEPS 1e-3
 #define GRADTRANS_EPS 1e-3
+/* non-zero AR or MA terms the CSS recursion keeps in a list */
+#define CSS_SPARSE_MAX 64
 
 static int imax(int a, int b) { return a > b ? a : b; }
 
@@ -881,15 +883,49 @@ static double css_recursion(const double *w, R_xlen_t n, const arma_dims *ad,
             }
         }
     } else {
-        for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {
-            double v = *wl;
-            for (int j = 0; j < p; j++) v -= phi[j] * wl[-j - 1];
-            for (int j = 0; j < q; j++) v -= theta[j] * rl[-j - 1];
-            *rl = v;
-            if (isnan(v)) {
-                n_nan++;
-            } else {
+        /* Seasonal polynomials are mostly zeros.  Leaving out the zero terms
+         * changes nothing while every value is finite (v - 0 * x == v); if
+         * a residual is not finite (missing values, overflow) the pass is
+         * redone with every term, as stats::arima computes it. */
+        int lag_phi[CSS_SPARSE_MAX], lag_theta[CSS_SPARSE_MAX];
+        double val_phi[CSS_SPARSE_MAX], val_theta[CSS_SPARSE_MAX];
+        int n_phi = 0, n_theta = 0, sparse = 1;
+        for (int j = 0; j < p && sparse; j++)
+            if (phi[j] != 0.0) {
+                if (n_phi == CSS_SPARSE_MAX) sparse = 0;
+                else { lag_phi[n_phi] = j + 1; val_phi[n_phi++] = phi[j]; }
+            }
+        for (int j = 0; j < q && sparse; j++)
+            if (theta[j] != 0.0) {
+                if (n_theta == CSS_SPARSE_MAX) sparse = 0;
+                else { lag_theta[n_theta] = j + 1; val_theta[n_theta++] = theta[j]; }
+            }
+        if (sparse) {
+            for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {
+                double v = *wl;
+                for (int t = 0; t < n_phi; t++) v -= val_phi[t] * wl[-lag_phi[t]];
+                for (int t = 0; t < n_theta; t++) v -= val_theta[t] * rl[-lag_theta[t]];
+                *rl = v;
                 ssq_main += v * v;
+            }
+            if (!isfinite(ssq_main)) {
+                sparse = 0;
+                ssq_main = 0.0;
+                wl = w + warm;
+                rl = resid + warm;
+            }
+        }
+        if (!sparse) {
+            for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {
+                double v = *wl;
+                for (int j = 0; j < p; j++) v -= phi[j] * wl[-j - 1];
+                for (int j = 0; j < q; j++) v -= theta[j] * rl[-j - 1];
+                *rl = v;
+                if (isnan(v)) {
+                    n_nan++;
+                } else {
+                    ssq_main += v * v;
+                }
             }
         }
     }

@@ -175,5 +175,8 @@ SEXP arima_fit_object_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
                            SEXP call, SEXP y_expr);
 SEXP arima_forecast_object_call(SEXP object, SEXP h, SEXP level,
                                 SEXP xreg_future);
+/* lagrs_arima_ic_kernel() from R (for tests). */
+SEXP arima_light_fit_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
+                          SEXP include_mean, SEXP include_drift, SEXP method);
 
 #endif

@@ -680,3 +680,35 @@ SEXP arima_forecast_object_call(SEXP object, SEXP h, SEXP level,
     UNPROTECT(nprot);
     return out;
 }
+
+/* The light fit (no Hessian, no residuals) that order searches and batches
+ * run through lagrs_arima_ic_kernel(); for the tests that check it gives
+ * exactly the full fit's coefficients, sigma2 and loglik. */
+SEXP arima_light_fit_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
+                          SEXP include_mean, SEXP include_drift, SEXP method)
+{
+    if (!isReal(y))
+        error("internal error: `y` must be a double vector");
+    SEXP yes = PROTECT(ScalarLogical(TRUE));
+    lagrs_arima_spec spec;
+    fill_spec(&spec, order, seasonal, period, include_mean, include_drift,
+              method, yes);
+    int n_coef = lagrs_arima_n_coef(&spec, 0);
+    const char *names[] = {"coef", "sigma2", "loglik", "aic", "aicc", "bic",
+                           "status", ""};
+    SEXP ans = PROTECT(mkNamed(VECSXP, names));
+    SEXP coef = PROTECT(allocVector(REALSXP, n_coef));
+    double loglik, aicc, aic, bic, sigma2;
+    int status = lagrs_arima_ic_kernel(REAL(y), XLENGTH(y), NULL, 0, &spec,
+                                       REAL(coef), &loglik, &aicc, &aic, &bic,
+                                       &sigma2);
+    SET_VECTOR_ELT(ans, 0, coef);
+    SET_VECTOR_ELT(ans, 1, ScalarReal(sigma2));
+    SET_VECTOR_ELT(ans, 2, ScalarReal(loglik));
+    SET_VECTOR_ELT(ans, 3, ScalarReal(aic));
+    SET_VECTOR_ELT(ans, 4, ScalarReal(aicc));
+    SET_VECTOR_ELT(ans, 5, ScalarReal(bic));
+    SET_VECTOR_ELT(ans, 6, ScalarInteger(status));
+    UNPROTECT(3);
+    return ans;
+}

@@ -22,6 +22,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(arima_forecast_call, 3),
     CALLDEF(arima_fit_object_call, 12),
     CALLDEF(arima_forecast_object_call, 4),
+    CALLDEF(arima_light_fit_call, 7),
     {NULL, NULL, 0}
 };
 

@@ -246,6 +246,32 @@ test_that("the quick C path and the general R path build the same object", {
   expect_equal(b$upper[, 2], b$mean + z * predict(fit, n.ahead = 5)$se)
 })
 
+test_that("the light fit (no Hessian, no residuals) gives exactly the full fit's numbers", {
+  # batches and order searches fit with want_var = 0 and want_residuals = 0:
+  # the Hessian and the residuals must never feed back into the estimates
+  light <- function(y, order, seasonal = c(0, 0, 0), include_mean = TRUE,
+                    method = "CSS-ML") {
+    period <- if (any(seasonal > 0)) as.integer(frequency(y)) else 1L
+    .Call(lagrs:::C_arima_light_fit_call, as.double(y), as.integer(order),
+          as.integer(seasonal), period, include_mean, FALSE,
+          match(method, c("CSS-ML", "ML", "CSS")) - 1L)
+  }
+  cases <- Filter(function(case) is.null(case$xreg) && is.null(case$fixed),
+                  arima_reference_cases())
+  for (case in cases) {
+    seasonal <- if (is.null(case$seasonal)) c(0, 0, 0) else case$seasonal
+    method <- if (is.null(case$method)) "CSS-ML" else case$method
+    include_mean <- if (is.null(case$include.mean)) TRUE else case$include.mean
+    full <- suppressWarnings(arima_fit(case$y, order = case$order, seasonal = seasonal,
+                                       include_mean = include_mean, method = method))
+    lt <- light(case$y, case$order, seasonal, include_mean, method)
+    expect_identical(lt$coef, unname(full$coef), label = case$name)
+    expect_identical(lt$sigma2, full$sigma2, label = case$name)
+    expect_identical(lt$loglik, full$loglik, label = case$name)
+    expect_identical(lt$aic, full$aic, label = case$name)
+  }
+})
+
 test_that("methods print and summarise", {
   fit <- arima_fit(lh, order = c(1, 0, 0))
   expect_output(print(fit), "ARIMA\\(1,0,0\\) with non-zero mean")
