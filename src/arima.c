@@ -1134,6 +1134,7 @@ typedef struct {
     int fast;                 /* no missing values: filter the differences */
     int nd;                   /* d + s D */
     double *wdiff;            /* n: differenced adjusted series */
+    double *css_batch_resid;  /* CSS_BATCH x n scratch */
     kalman_ws k;
 } fit_ctx;
 
@@ -1188,6 +1189,108 @@ static double objective_css(int n_free, const double *free_par, void *vctx)
         c->w_ready = c->ncxreg == 0;
     }
     return 0.5 * log(s2);
+}
+
+/* css_recursion() for up to CSS_BATCH parameter sets of a short order
+ * (p <= 2, q <= 2) at once.  Each recursion is a chain of dependent
+ * multiply-subtracts; four independent chains interleaved take little
+ * longer than one.  Every value is computed with exactly the operations of
+ * css_recursion(), so out[i] equals its result.  ph, th: k x 2 (zero
+ * padded); resid: k x n scratch; out: k values ssq / nu. */
+#define CSS_BATCH 4
+static void css_recursion_short_batch(const double *w, R_xlen_t n, int p,
+                                      int q, int k, const double *ph,
+                                      const double *th, int n_cond,
+                                      double *resid, double *out)
+{
+    R_xlen_t warm = n_cond + q < n ? n_cond + q : n;
+    double ssq[CSS_BATCH] = {0}, e1[CSS_BATCH] = {0}, e2[CSS_BATCH] = {0};
+    double a0[CSS_BATCH] = {0}, a1[CSS_BATCH] = {0}, b0[CSS_BATCH] = {0},
+           b1[CSS_BATCH] = {0};
+    R_xlen_t nu[CSS_BATCH] = {0}, n_nan[CSS_BATCH] = {0};
+    for (int i = 0; i < k; i++) {
+        /* the first q steps as css_recursion() */
+        double *res = resid + (size_t) n * i;
+        const double *phi = ph + 2 * i, *theta = th + 2 * i;
+        for (R_xlen_t l = 0; l < n_cond && l < n; l++) res[l] = 0.0;
+        for (R_xlen_t l = n_cond; l < warm; l++) {
+            double v = w[l];
+            for (int j = 0; j < p; j++) v -= phi[j] * w[l - j - 1];
+            R_xlen_t lim = l - n_cond;
+            for (R_xlen_t j = 0; j < lim; j++) v -= theta[j] * res[l - j - 1];
+            res[l] = v;
+            if (!isnan(v)) {
+                nu[i]++;
+                ssq[i] += v * v;
+            }
+        }
+        a0[i] = p > 0 ? phi[0] : 0.0;
+        a1[i] = p > 1 ? phi[1] : 0.0;
+        b0[i] = q > 0 ? theta[0] : 0.0;
+        b1[i] = q > 1 ? theta[1] : 0.0;
+        e1[i] = q > 0 ? res[warm - 1] : 0.0;
+        e2[i] = q > 1 ? res[warm - 2] : 0.0;
+    }
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    double e10 = e1[0], e11 = e1[1], e12 = e1[2], e13 = e1[3];
+    double e20 = e2[0], e21 = e2[1], e22 = e2[2], e23 = e2[3];
+    R_xlen_t z0 = 0, z1 = 0, z2 = 0, z3 = 0;
+#define CSS_LANE(E1, E2, S, Z, I) do {                  \
+        double v = wv;                                  \
+        if (p > 0) v -= a0[I] * wm1;                    \
+        if (p > 1) v -= a1[I] * wm2;                    \
+        if (q > 0) v -= b0[I] * E1;                     \
+        if (q > 1) v -= b1[I] * E2;                     \
+        E2 = E1;                                        \
+        E1 = v;                                         \
+        if (isnan(v)) Z++; else S += v * v;             \
+    } while (0)
+    for (R_xlen_t l = warm; l < n; l++) {
+        double wv = w[l], wm1 = p > 0 ? w[l - 1] : 0.0,
+               wm2 = p > 1 ? w[l - 2] : 0.0;
+        CSS_LANE(e10, e20, s0, z0, 0);
+        CSS_LANE(e11, e21, s1, z1, 1);
+        CSS_LANE(e12, e22, s2, z2, 2);
+        CSS_LANE(e13, e23, s3, z3, 3);
+    }
+#undef CSS_LANE
+    double s_main[CSS_BATCH] = {s0, s1, s2, s3};
+    R_xlen_t z_main[CSS_BATCH] = {z0, z1, z2, z3};
+    for (int i = 0; i < k; i++) {
+        double total = ssq[i] + s_main[i];
+        R_xlen_t count = nu[i] + ((n - warm) - z_main[i]);
+        out[i] = total / (double) count;
+    }
+    (void) n_nan;
+}
+
+/* objective_css() at k points; the short orders without regressors go
+ * through css_recursion_short_batch(), the rest one point at a time. */
+static void objective_css_batch(int n_free, int k, const double *pars,
+                                double *values, void *vctx)
+{
+    fit_ctx *c = vctx;
+    int p = c->ad.p, q = c->ad.q;
+    if (!(c->ncxreg == 0 && c->w_ready) || p > 2 || q > 2) {
+        for (int i = 0; i < k; i++)
+            values[i] = objective_css(n_free, pars + (size_t) n_free * i, vctx);
+        return;
+    }
+    for (int i0 = 0; i0 < k; i0 += CSS_BATCH) {
+        int kk = k - i0 < CSS_BATCH ? k - i0 : CSS_BATCH;
+        double ph[2 * CSS_BATCH] = {0}, th[2 * CSS_BATCH] = {0}, s2[CSS_BATCH];
+        for (int i = 0; i < kk; i++) {
+            fill_par(c, pars + (size_t) n_free * (i0 + i));
+            expand_pars(&c->ad, c->par, 0, c->k.phi, c->k.theta, c->params,
+                        c->trwork);
+            for (int j = 0; j < p; j++) ph[2 * i + j] = c->k.phi[j];
+            for (int j = 0; j < q; j++) th[2 * i + j] = c->k.theta[j];
+        }
+        css_recursion_short_batch(c->w, c->n, p, q, kk, ph, th, c->ncond,
+                                  c->css_batch_resid, s2);
+        for (int i = 0; i < kk; i++)
+            values[i0 + i] = 0.5 * log(s2[i]);
+    }
 }
 
 static double objective_ml(int n_free, const double *free_par, void *vctx)
@@ -1361,7 +1464,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
         6 * nc /* fixed, par, init, pscale_all, coef, tmp */ +
         3 * nc /* free par, free scale, free work */ +
         4 * nc * nc /* hess, var, inverse work */ + nc * nc /* A */ +
-        (size_t) narma + 1 + 4 * maxar + 8;
+        (size_t) narma + 1 + 4 * maxar + 8 + 4 * nn /* css_batch_resid */;
     double *mem = malloc(sizeof(double) * total);
     int *mask = malloc(sizeof(int) * (nc + 1));
     fit_ctx ctx;
@@ -1390,6 +1493,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
     TAKE(A, nc * nc);
     TAKE(params, (size_t) narma + 1);
     TAKE(trwork, maxar); TAKE(w1, maxar); TAKE(w2, maxar); TAKE(w3, maxar);
+    TAKE(ctx.css_batch_resid, 4 * nn);
 #undef TAKE
 
     ctx.ad = ad; ctx.d = spec->d; ctx.D = spec->D;
@@ -1569,6 +1673,10 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
     ctl.reltol = spec->reltol > 0 ? spec->reltol : 1e-8;
     ctl.ndeps = NDEPS;
     ctl.parscale = fscale;
+    ctl.fn_batch = NULL;
+    /* the CSS searches evaluate their gradients' points together */
+    lagrs_bfgs_control ctl_css = ctl;
+    ctl_css.fn_batch = objective_css_batch;
 
     /* a series that is constant once differenced and regressed out has
      * residual variance zero: the likelihood is unbounded, so report the
@@ -1614,7 +1722,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
     } else if (method == LAGRS_ARIMA_CSS) {
         nf = 0;
         for (int i = 0; i < ncoef; i++) if (mask[i]) fpar[nf++] = init[i];
-        err = lagrs_bfgs(nfree, fpar, &value, &conv, objective_css, &ctx, &ctl,
+        err = lagrs_bfgs(nfree, fpar, &value, &conv, objective_css, &ctx, &ctl_css,
                          &fn_count, &gr_count);
         if (err != LAGRS_OPT_OK) {
             set_msg(out, err == LAGRS_OPT_NOMEM ? LAGRS_ARIMA_ERR_MEMORY : LAGRS_ARIMA_ERR_NUMERIC,
@@ -1642,7 +1750,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
             double css_val;
             int css_conv;
             err = lagrs_bfgs(nfree, fpar, &css_val, &css_conv, objective_css, &ctx,
-                             &ctl, &fn_count, &gr_count);
+                             &ctl_css, &fn_count, &gr_count);
             if (err == LAGRS_OPT_NOMEM) {
                 set_msg(out, LAGRS_ARIMA_ERR_MEMORY, "out of memory");
                 goto cleanup;

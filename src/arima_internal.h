@@ -6,11 +6,18 @@
  * It may return a non-finite value where it is undefined. */
 typedef double (*lagrs_objective)(int n, const double *par, void *ctx);
 
+/* The same objective at k points (point i at par + n * i) into values[k];
+ * must give exactly what k calls of the objective give. */
+typedef void (*lagrs_objective_batch)(int n, int k, const double *par,
+                                      double *values, void *ctx);
+
 typedef struct {
     int maxit;              /* iterations (<= 0: just evaluate) */
     double reltol;          /* relative convergence tolerance */
     double ndeps;           /* finite-difference step, in scaled units */
     const double *parscale; /* n scales; the optimizer works on par/parscale */
+    lagrs_objective_batch fn_batch; /* NULL, or evaluates the 2n points of a
+                                     * central-difference gradient at once */
 } lagrs_bfgs_control;
 
 /* Optimizer error codes (besides the convergence code). */

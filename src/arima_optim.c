@@ -20,6 +20,8 @@ typedef struct {
     void *ctx;
     const double *scale;
     double *natural;  /* n: scaled * parscale */
+    lagrs_objective_batch batch;  /* or NULL */
+    double *points;   /* 2 n * n natural points, 2 n values (with batch) */
 } scaled_fn;
 
 static double eval_scaled(scaled_fn *sf, const double *scaled)
@@ -34,6 +36,29 @@ static double eval_scaled(scaled_fn *sf, const double *scaled)
 static int gradient_scaled(scaled_fn *sf, double *scaled, double ndeps,
                            double *grad)
 {
+    if (sf->batch != NULL) {
+        /* the same 2n points, handed over together */
+        int n = sf->n;
+        size_t nn = (size_t) n;
+        double *pts = sf->points, *vals = pts + 2 * nn * nn;
+        for (int i = 0; i < n; i++) {
+            double keep = scaled[i];
+            for (int side = 0; side < 2; side++) {
+                scaled[i] = side == 0 ? keep + ndeps : keep - ndeps;
+                double *pt = pts + nn * (2 * (size_t) i + side);
+                for (int j = 0; j < n; j++)
+                    pt[j] = scaled[j] * sf->scale[j];
+            }
+            scaled[i] = keep;
+        }
+        sf->batch(n, 2 * n, pts, vals, sf->ctx);
+        for (int i = 0; i < n; i++) {
+            grad[i] = (vals[2 * i] - vals[2 * i + 1]) / (2.0 * ndeps);
+            if (!isfinite(grad[i]))
+                return 1;
+        }
+        return 0;
+    }
     for (int i = 0; i < sf->n; i++) {
         double keep = scaled[i];
         scaled[i] = keep + ndeps;
@@ -59,12 +84,13 @@ int lagrs_bfgs(int n, double *par, double *value, int *convergence,
         return isfinite(*value) ? LAGRS_OPT_OK : LAGRS_OPT_NONFINITE_START;
     }
     size_t nn = (size_t) n;
-    double *mem = malloc(sizeof(double) * (6 * nn + nn * nn));
+    double *mem = malloc(sizeof(double) * (8 * nn + 3 * nn * nn));
     if (mem == NULL)
         return LAGRS_OPT_NOMEM;
     double *b = mem, *g = b + nn, *t = g + nn, *x_prev = t + nn,
-           *c = x_prev + nn, *natural = c + nn, *B = natural + nn;
-    scaled_fn sf = {n, fn, ctx, ctl->parscale, natural};
+           *c = x_prev + nn, *natural = c + nn, *B = natural + nn,
+           *points = B + nn * nn;
+    scaled_fn sf = {n, fn, ctx, ctl->parscale, natural, ctl->fn_batch, points};
     for (int i = 0; i < n; i++)
         b[i] = par[i] / ctl->parscale[i];
 
@@ -201,7 +227,7 @@ int lagrs_num_hessian(int n, const double *par, lagrs_objective fn,
     if (mem == NULL)
         return LAGRS_OPT_NOMEM;
     double *b = mem, *g_up = b + nn, *g_down = g_up + nn, *natural = g_down + nn;
-    scaled_fn sf = {n, fn, ctx, ctl->parscale, natural};
+    scaled_fn sf = {n, fn, ctx, ctl->parscale, natural, NULL, NULL};
     int status = LAGRS_OPT_OK;
     for (int i = 0; i < n; i++)
         b[i] = par[i] / ctl->parscale[i];
