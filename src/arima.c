@@ -663,6 +663,7 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
         return 1;
     for (int i = 0; i < r; i++) {
         a[i] = 0.0;
+        M[i] = 0.0;  /* compared with the first row at l = 0 (unused there) */
         Rv[i] = (i == 0) ? 1.0 : ((i - 1 < q) ? theta[i - 1] : 0.0);
     }
     double ssq = 0.0, sumlog = 0.0;
@@ -1207,7 +1208,7 @@ static void css_recursion_short_batch(const double *w, R_xlen_t n, int p,
     double ssq[CSS_BATCH] = {0}, e1[CSS_BATCH] = {0}, e2[CSS_BATCH] = {0};
     double a0[CSS_BATCH] = {0}, a1[CSS_BATCH] = {0}, b0[CSS_BATCH] = {0},
            b1[CSS_BATCH] = {0};
-    R_xlen_t nu[CSS_BATCH] = {0}, n_nan[CSS_BATCH] = {0};
+    R_xlen_t nu[CSS_BATCH] = {0};
     for (int i = 0; i < k; i++) {
         /* the first q steps as css_recursion() */
         double *res = resid + (size_t) n * i;
@@ -1261,7 +1262,6 @@ static void css_recursion_short_batch(const double *w, R_xlen_t n, int p,
         R_xlen_t count = nu[i] + ((n - warm) - z_main[i]);
         out[i] = total / (double) count;
     }
-    (void) n_nan;
 }
 
 /* objective_css() at k points; the short orders without regressors go
