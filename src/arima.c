@@ -650,9 +650,21 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
  * part) only the state is updated.  Uses a, anew, M, P, Pnew, mm of the
  * workspace with leading dimension r.  Returns 0, or 1 when the AR part is
  * not stationary. */
+/* The converged part of an r = 2 filter, set aside so that several can run
+ * interleaved (arma_tails_run); sums so far in ssq, sumlog, nu. */
+typedef struct {
+    R_xlen_t next, m;
+    double x0, x1, c0, c1, ph0, ph1, inv_gain, log_gain;
+    int counted;
+    double ssq, sumlog;
+    R_xlen_t nu;
+} arma_tail;
+
 static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
-                       double *ssq_out, double *sumlog_out, R_xlen_t *nu_out)
+                       double *ssq_out, double *sumlog_out, R_xlen_t *nu_out,
+                       arma_tail *defer)
 {
+    if (defer) defer->next = -1;
     int p = k->p, q = k->q, r = k->r;
     const double *phi = k->phi, *theta = k->theta;
     double *a = k->a, *anew = k->anew, *Pnew = k->Pnew, *M = k->M;
@@ -776,6 +788,22 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
                     ssq_rest += e * (e * inv_gain);
                     x0 = ph * wl;
                 }
+            } else if (r == 2 && defer != NULL) {
+                defer->next = l + 1;
+                defer->m = m;
+                defer->x0 = x[0];
+                defer->x1 = x[1];
+                defer->c0 = cgain[0];
+                defer->c1 = cgain[1];
+                defer->ph0 = p > 0 ? phi[0] : 0.0;
+                defer->ph1 = p > 1 ? phi[1] : 0.0;
+                defer->inv_gain = inv_gain;
+                defer->log_gain = log_gain;
+                defer->counted = counted;
+                defer->ssq = ssq;
+                defer->sumlog = sumlog;
+                defer->nu = nu;
+                return 2;
             } else if (r == 2) {
                 double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
                 double c0 = cgain[0], c1 = cgain[1], x0 = x[0], x1 = x[1];
@@ -808,6 +836,69 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
     *sumlog_out = sumlog;
     *nu_out = nu;
     return 0;
+}
+
+/* Finishes one set-aside tail exactly as arma_filter() would have. */
+static void arma_tail_finish(arma_tail *t, double ssq_rest, double *ssq_out,
+                             double *sumlog_out, R_xlen_t *nu_out)
+{
+    R_xlen_t rest = t->m - t->next;
+    double ssq = t->ssq, sumlog = t->sumlog;
+    R_xlen_t nu = t->nu;
+    if (t->counted) {
+        ssq += ssq_rest;
+        nu += rest;
+        sumlog += t->log_gain * (double) rest;
+    }
+    *ssq_out = ssq;
+    *sumlog_out = sumlog;
+    *nu_out = nu;
+}
+
+/* Runs up to four set-aside r = 2 tails over the same series w: each one
+ * alone until they all reached the same step, then interleaved (each lane
+ * performs the operations of arma_filter's r = 2 loop, in its order). */
+static void arma_tails_run(arma_tail *tails, int k, const double *w,
+                           double *ssq_rest)
+{
+    R_xlen_t start = 0;
+    double x0[4] = {0}, x1[4] = {0}, s[4] = {0};
+    for (int i = 0; i < k; i++)
+        if (tails[i].next > start) start = tails[i].next;
+    for (int i = 0; i < k; i++) {
+        arma_tail *t = tails + i;
+        double a = t->x0, b = t->x1, acc = 0.0;
+        for (R_xlen_t l = t->next; l < start && l < t->m; l++) {
+            double wl = w[l], e = wl - a;
+            acc += e * (e * t->inv_gain);
+            a = (b + t->ph0 * wl) + t->c0 * e;
+            b = t->ph1 * wl + t->c1 * e;
+        }
+        x0[i] = a; x1[i] = b; s[i] = acc;
+    }
+    R_xlen_t m = k > 0 ? tails[0].m : 0;
+    arma_tail pad = {0};
+    const arma_tail *t0 = tails, *t1 = k > 1 ? tails + 1 : &pad,
+                    *t2 = k > 2 ? tails + 2 : &pad, *t3 = k > 3 ? tails + 3 : &pad;
+    double a0 = x0[0], a1 = x0[1], a2 = x0[2], a3 = x0[3];
+    double b0 = x1[0], b1 = x1[1], b2 = x1[2], b3 = x1[3];
+    double s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+#define TAIL_LANE(T, A, B, S) do {                      \
+        double e = wl - A;                              \
+        S += e * (e * T->inv_gain);                     \
+        A = (B + T->ph0 * wl) + T->c0 * e;              \
+        B = T->ph1 * wl + T->c1 * e;                    \
+    } while (0)
+    for (R_xlen_t l = start; l < m; l++) {
+        double wl = w[l];
+        TAIL_LANE(t0, a0, b0, s0);
+        TAIL_LANE(t1, a1, b1, s1);
+        TAIL_LANE(t2, a2, b2, s2);
+        TAIL_LANE(t3, a3, b3, s3);
+    }
+#undef TAIL_LANE
+    double out[4] = {s0, s1, s2, s3};
+    for (int i = 0; i < k; i++) ssq_rest[i] = out[i];
 }
 
 /* ------------------------------------------------------------------ */
@@ -1308,7 +1399,8 @@ static double objective_ml(int n_free, const double *free_par, void *vctx)
         if (!(c->ncxreg == 0 && c->wdiff_ready))
             difference_series(x, c->n, c->d, c->D, c->ad.ns, c->wdiff);
         c->wdiff_ready = 1;
-        if (arma_filter(&c->k, c->wdiff + c->nd, c->n - c->nd, &ssq, &sumlog, &nu))
+        if (arma_filter(&c->k, c->wdiff + c->nd, c->n - c->nd, &ssq, &sumlog,
+                        &nu, NULL))
             return DBL_MAX;
     } else {
         if (kalman_init(&c->k))
@@ -1317,6 +1409,52 @@ static double objective_ml(int n_free, const double *free_par, void *vctx)
     }
     double s2 = ssq / (double) nu;
     return 0.5 * (log(s2) + sumlog / (double) nu);
+}
+
+/* objective_ml() at k points.  Without missing values or regressors and
+ * with a two-dimensional ARMA state, the converged parts of the filters run
+ * interleaved (arma_tails_run); otherwise one point at a time.  The values
+ * are exactly objective_ml()'s. */
+static void objective_ml_batch(int n_free, int k, const double *pars,
+                               double *values, void *vctx)
+{
+    fit_ctx *c = vctx;
+    if (!(c->fast && c->ncxreg == 0 && c->wdiff_ready && c->k.r == 2)) {
+        for (int i = 0; i < k; i++)
+            values[i] = objective_ml(n_free, pars + (size_t) n_free * i, vctx);
+        return;
+    }
+    for (int i0 = 0; i0 < k; i0 += 4) {
+        int kk = k - i0 < 4 ? k - i0 : 4;
+        arma_tail tails[4];
+        int lane_of[4], n_lanes = 0;
+        for (int i = 0; i < kk; i++) {
+            fill_par(c, pars + (size_t) n_free * (i0 + i));
+            expand_pars(&c->ad, c->par, c->trans, c->k.phi, c->k.theta,
+                        c->params, c->trwork);
+            double ssq, sumlog;
+            R_xlen_t nu;
+            int rc = arma_filter(&c->k, c->wdiff + c->nd, c->n - c->nd, &ssq,
+                                 &sumlog, &nu, tails + n_lanes);
+            if (rc == 1) {
+                values[i0 + i] = DBL_MAX;
+            } else if (rc == 2) {
+                lane_of[n_lanes++] = i0 + i;
+            } else {
+                double s2 = ssq / (double) nu;
+                values[i0 + i] = 0.5 * (log(s2) + sumlog / (double) nu);
+            }
+        }
+        double ssq_rest[4];
+        arma_tails_run(tails, n_lanes, c->wdiff + c->nd, ssq_rest);
+        for (int j = 0; j < n_lanes; j++) {
+            double ssq, sumlog;
+            R_xlen_t nu;
+            arma_tail_finish(tails + j, ssq_rest[j], &ssq, &sumlog, &nu);
+            double s2 = ssq / (double) nu;
+            values[lane_of[j]] = 0.5 * (log(s2) + sumlog / (double) nu);
+        }
+    }
 }
 
 /* The filter at the final coefficients (untransformed), keeping the state
@@ -1675,8 +1813,9 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
     ctl.parscale = fscale;
     ctl.fn_batch = NULL;
     /* the CSS searches evaluate their gradients' points together */
-    lagrs_bfgs_control ctl_css = ctl;
+    lagrs_bfgs_control ctl_css = ctl, ctl_ml = ctl;
     ctl_css.fn_batch = objective_css_batch;
+    ctl_ml.fn_batch = objective_ml_batch;
 
     /* a series that is constant once differenced and regressed out has
      * residual variance zero: the likelihood is unbounded, so report the
@@ -1736,7 +1875,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
         nf = 0;
         for (int i = 0; i < ncoef; i++) if (mask[i]) coef[i] = fpar[nf++];
         if (spec->want_var && !no_optim) {
-            err = lagrs_num_hessian(nfree, fpar, objective_css, &ctx, &ctl, hess);
+            err = lagrs_num_hessian(nfree, fpar, objective_css, &ctx, &ctl_css, hess);
             if (err == LAGRS_OPT_OK) {
                 for (size_t i = 0; i < (size_t) nfree * nfree; i++) hess[i] *= (double) n_used;
                 have_var = mat_inverse(nfree, hess, var, invwork) == 0;
@@ -1789,7 +1928,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
         for (int i = 0; i < ncoef; i++) if (mask[i]) fpar[nf++] = init[i];
         for (int i = 0; i < nfree; i++) tmpc[i] = fpar[i];
         ctx.k.large_gain = 0;
-        err = lagrs_bfgs(nfree, fpar, &value, &conv, objective_ml, &ctx, &ctl,
+        err = lagrs_bfgs(nfree, fpar, &value, &conv, objective_ml, &ctx, &ctl_ml,
                          &fn_count, &gr_count);
         if (ctx.fast && err == LAGRS_OPT_OK && !ctx.k.large_gain) {
             for (int i = 0; i < ncoef; i++) par[i] = coef_fixed[i];
@@ -1835,10 +1974,10 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
         }
         if (spec->want_var && !no_optim) {
             ctx.k.large_gain = 0;
-            err = lagrs_num_hessian(nfree, fpar, objective_ml, &ctx, &ctl, hess);
+            err = lagrs_num_hessian(nfree, fpar, objective_ml, &ctx, &ctl_ml, hess);
             if (ctx.fast && ctx.k.large_gain) {
                 ctx.fast = 0;
-                err = lagrs_num_hessian(nfree, fpar, objective_ml, &ctx, &ctl, hess);
+                err = lagrs_num_hessian(nfree, fpar, objective_ml, &ctx, &ctl_ml, hess);
             }
             if (err == LAGRS_OPT_OK) {
                 for (size_t i = 0; i < (size_t) nfree * nfree; i++) hess[i] *= (double) n_used;

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <float.h>
+#include <string.h>
 #include "arima_internal.h"
 
 #define STEP_SHRINK 0.2
@@ -239,31 +240,55 @@ int lagrs_num_hessian(int n, const double *par, lagrs_objective fn,
          * gradients use each point b + h (+-e_i +-e_j) twice (once for
          * H[i, j], once for H[j, i]) and b itself 2n times: evaluating each
          * point once gives the same matrix with 1 + 2 n^2 evaluations
-         * instead of 4 n^2. */
+         * instead of 4 n^2.  The 2 n^2 points around b are listed first and
+         * evaluated together when there is a batch objective. */
         double h = ctl->ndeps, denom = 4.0 * h * h;
-        double f0 = eval_scaled(&sf, b);
-        if (!isfinite(f0)) status = LAGRS_OPT_NONFINITE_GRADIENT;
-        for (int i = 0; i < n && status == LAGRS_OPT_OK; i++) {
+        size_t n_pts = 2 * nn * nn;
+        double *pts = malloc(sizeof(double) * (n_pts * nn + n_pts));
+        if (pts == NULL) {
+            free(mem);
+            return LAGRS_OPT_NOMEM;
+        }
+        double *vals = pts + n_pts * nn;
+        size_t k = 0;
+        for (int i = 0; i < n; i++) {
             double keep_i = b[i];
-            b[i] = keep_i + 2.0 * h;
-            double up = eval_scaled(&sf, b);
-            b[i] = keep_i - 2.0 * h;
-            double down = eval_scaled(&sf, b);
+            for (int side = 0; side < 2; side++) {
+                b[i] = side == 0 ? keep_i + 2.0 * h : keep_i - 2.0 * h;
+                memcpy(pts + nn * k++, b, sizeof(double) * nn);
+            }
             b[i] = keep_i;
+            for (int j = 0; j < i; j++) {
+                double keep_j = b[j];
+                for (int c = 0; c < 4; c++) {
+                    b[i] = keep_i + ((c & 2) ? -h : h);
+                    b[j] = keep_j + ((c & 1) ? -h : h);
+                    memcpy(pts + nn * k++, b, sizeof(double) * nn);
+                }
+                b[i] = keep_i;
+                b[j] = keep_j;
+            }
+        }
+        /* natural units (all scales are 1) */
+        double f0 = eval_scaled(&sf, b);
+        if (ctl->fn_batch != NULL) {
+            ctl->fn_batch(n, (int) n_pts, pts, vals, ctx);
+        } else {
+            for (size_t t = 0; t < n_pts; t++)
+                vals[t] = fn(n, pts + nn * t, ctx);
+        }
+        if (!isfinite(f0)) status = LAGRS_OPT_NONFINITE_GRADIENT;
+        k = 0;
+        for (int i = 0; i < n && status == LAGRS_OPT_OK; i++) {
+            double up = vals[k++], down = vals[k++];
             hess[i + nn * i] = ((up - f0) - (f0 - down)) / denom;
             if (!isfinite(hess[i + nn * i])) {
                 status = LAGRS_OPT_NONFINITE_GRADIENT;
                 break;
             }
             for (int j = 0; j < i; j++) {
-                double keep_j = b[j], corner[4];
-                for (int c = 0; c < 4; c++) {
-                    b[i] = keep_i + ((c & 2) ? -h : h);
-                    b[j] = keep_j + ((c & 1) ? -h : h);
-                    corner[c] = eval_scaled(&sf, b);
-                }
-                b[i] = keep_i;
-                b[j] = keep_j;
+                const double *corner = vals + k;
+                k += 4;
                 double v = ((corner[0] - corner[1]) - (corner[2] - corner[3])) / denom;
                 if (!isfinite(v)) {
                     status = LAGRS_OPT_NONFINITE_GRADIENT;
@@ -272,6 +297,7 @@ int lagrs_num_hessian(int n, const double *par, lagrs_objective fn,
                 hess[i + nn * j] = hess[j + nn * i] = v;
             }
         }
+        free(pts);
         free(mem);
         return status;
     }
