@@ -39,7 +39,14 @@
  * evaluation runs the full filter, and so does a search that ends near an
  * AR unit root (PACF beyond +-0.99) or meets a prediction variance >= 1e3,
  * where kappa's influence on stats::arima's likelihood is no longer
- * negligible (the search is then repeated with the full filter).
+ * negligible (the search is then repeated with the full filter).  Once its
+ * covariance has converged the filter runs in innovations form (one short
+ * dependency chain per step).  The optimizer and the Hessian hand the
+ * points of a central-difference gradient to the objective together: the
+ * CSS recursions of short orders and the converged filters of a
+ * two-dimensional ARMA state then run four at a time, interleaved, with
+ * exactly the operations of one evaluation (the same values, bit for bit).
+ * The Hessian evaluates each of optimHess's difference points once.
  *
  * Use from threads (one series per iteration), e.g.
  *   lagrs_arima_spec spec;
