@@ -682,12 +682,52 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
     R_xlen_t nu = 0;
     int steady = 0, track = 0;
     double gain = 1.0, inv_gain = 1.0, log_gain = 0.0;
+    /* From r = 3 on, the covariance follows Chandrasekhar recursions: from
+     * the stationary start each step changes it by a rank-one matrix,
+     *   Pnew_{l+1} - Pnew_l = W_l D_l W_l',  W_0 = T m_0,  D_0 = -1 / g_0,
+     * where m_l is its first column and g_l = m_l[0] the prediction
+     * variance; then m_{l+1} = m_l + W_l D_l w0, and with
+     * V = W_l - m_l w0 / g_l, W_{l+1} = V shifted up by one,
+     * D_{l+1} = D_l g_l / g_{l+1} (w0 = W_l[0]).  O(r) per step instead of
+     * O(r^2), which matters for seasonal orders whose covariance converges
+     * slowly. */
+    int chandra = r >= 3;
+    double *W = Pnew + r, Dc = 0.0;  /* Pnew past its first column is free */
     for (R_xlen_t l = 0; l < m; l++) {
         double a0 = a[0];
         for (int i = 0; i < r - 1; i++) anew[i] = a[i + 1];
         anew[r - 1] = 0.0;
         for (int i = 0; i < p; i++) anew[i] += phi[i] * a0;
-        if (!steady) {
+        if (!steady && chandra) {
+            if (l == 0) {
+                for (int i = 0; i < r; i++) M[i] = Pnew[i];
+                for (int i = 0; i < r; i++)
+                    W[i] = (i < r - 1 ? M[i + 1] : 0.0) + (i < p ? phi[i] * M[0] : 0.0);
+                Dc = -1.0 / M[0];
+            } else {
+                double w0 = W[0], ratio = w0 / gain, dw0 = Dc * w0, wmax = 0.0;
+                for (int i = 0; i < r; i++) {
+                    double mi = M[i], wi = W[i];
+                    M[i] = mi + wi * dw0;
+                    W[i] = wi - mi * ratio;
+                }
+                Dc *= gain / M[0];
+                for (int i = 0; i < r - 1; i++) {
+                    W[i] = W[i + 1];
+                    wmax = fabs(W[i]) > wmax ? fabs(W[i]) : wmax;
+                }
+                W[r - 1] = 0.0;
+                /* converged: the next change, Dc W W', is negligible (NaN
+                 * never compares as converged) */
+                if (l > r && fabs(Dc) * wmax * wmax <= 1e-13 * M[0])
+                    steady = 1;
+            }
+            gain = M[0];
+            inv_gain = 1.0 / gain;
+            log_gain = log(gain);
+            if (!(gain < FAST_GAIN_LIMIT))
+                k->large_gain = 1;
+        } else if (!steady) {
             /* largest change of any covariance entry, and largest entry;
              * tracked only once the first row has settled, which it must
              * before the rest can */

@@ -39,9 +39,12 @@
  * evaluation runs the full filter, and so does a search that ends near an
  * AR unit root (PACF beyond +-0.99) or meets a prediction variance >= 1e3,
  * where kappa's influence on stats::arima's likelihood is no longer
- * negligible (the search is then repeated with the full filter).  Once its
- * covariance has converged the filter runs in innovations form (one short
- * dependency chain per step).  The optimizer and the Hessian hand the
+ * negligible (the search is then repeated with the full filter).  From a
+ * three-dimensional ARMA state on, that filter's covariance follows
+ * Chandrasekhar recursions (O(r) per step: from the stationary start each
+ * step changes it by a rank-one matrix).  Once its covariance has converged
+ * the filter runs in innovations form (one short dependency chain per
+ * step).  The optimizer and the Hessian hand the
  * points of a central-difference gradient to the objective together: the
  * CSS recursions of short orders and the converged filters of a
  * two-dimensional ARMA state then run four at a time, interleaved, with
