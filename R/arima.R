@@ -90,9 +90,17 @@ arima_fit <- function(y, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
                       include_drift = FALSE, xreg = NULL,
                       method = c("CSS-ML", "ML", "CSS"), fixed = NULL,
                       transform_pars = TRUE) {
-  call <- match.call()
+  call <- sys.call()
+  # the C code names the series as deparse1(y_expr) would
   y_expr <- substitute(y)
-  series <- if (is.name(y_expr)) as.character(y_expr) else deparse1(y_expr)
+  if (is.null(xreg) && is.null(fixed)) {
+    # the common call shapes are checked and the object is built in C; NULL
+    # means an argument needs the checks (and error messages) below
+    fit <- .Call(C_arima_fit_object_call, y, order, seasonal,
+                 if (missing(period)) NULL else period, include_mean,
+                 include_drift, NULL, method, NULL, transform_pars, call, y_expr)
+    if (!is.null(fit)) return(fit)
+  }
   period_given <- !missing(period) ||
     (is.list(seasonal) && !is.null(seasonal$period) && !is.na(seasonal$period))
   if (is.data.frame(y) || is.list(y) || !(is.numeric(y) || is.logical(y)) ||
@@ -211,43 +219,16 @@ arima_fit <- function(y, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
     }
     fixed <- as.double(fixed)
   }
-  method_code <- match(method, arima_methods) - 1L
   seasonal_used <- if (n_seasonal > 0L) seasonal else c(0L, 0L, 0L)
-  res <- .Call(C_arima_fit_call, y_num, order, seasonal_used, period,
-               include_mean, include_drift, xreg, method_code, fixed,
-               transform_pars)
-  if (res$status == 1L && nzchar(res$message)) {
-    warning(res$message, call. = FALSE)
-  }
-  coef <- res$coef
-  names(coef) <- coef_names
-  mask <- if (is.null(fixed)) rep(TRUE, length(coef)) else is.na(fixed)
-  var_coef <- res$var_coef
-  dimnames(var_coef) <- list(coef_names[mask], coef_names[mask])
-  resid <- res$residuals
-  fitted <- y_num - resid
-  x <- y_num
   if (!is.null(y_tsp)) {
-    attr(resid, "tsp") <- attr(fitted, "tsp") <- attr(x, "tsp") <- y_tsp
-    class(resid) <- class(fitted) <- class(x) <- "ts"
+    attr(y_num, "tsp") <- y_tsp
+    class(y_num) <- "ts"
   }
-  model <- list(order = order, seasonal = seasonal_used, period = period,
-                include_mean = has_mean, include_drift = include_drift,
-                coef = res$coef, sigma2 = res$sigma2, state_a = res$state_a,
-                state_P = res$state_P, n = as.double(n),
-                n_xreg = if (is.null(xreg)) 0L else ncol(xreg))
-  out <- list(
-    coef = coef, sigma2 = res$sigma2, var.coef = var_coef, mask = mask,
-    loglik = res$loglik, aic = res$aic, aicc = res$aicc, bic = res$bic,
-    arma = c(order[1L], order[3L], seasonal_used[1L], seasonal_used[3L],
-             period, order[2L], seasonal_used[2L]),
-    residuals = resid, fitted = fitted, nobs = res$n_used, code = res$convergence,
-    n.cond = res$n_cond, x = x, xreg = xreg, method = method,
-    label = arima_label(order, seasonal_used, period),
-    call = call, series = series, model = model
-  )
-  class(out) <- "lagrs_arima"
-  out
+  fit <- .Call(C_arima_fit_object_call, y_num, order, seasonal_used, period,
+               include_mean, include_drift, xreg, method, fixed,
+               transform_pars, call, y_expr)
+  if (is.null(fit)) stop("internal error: arima_fit() arguments not normalised")
+  fit
 }
 
 # Future regressors as an h x k double matrix (or NULL), checked against the
@@ -319,6 +300,11 @@ future_ts <- function(object, values) {
 #' @export
 forecast.lagrs_arima <- function(object, h = 10, level = c(80, 95),
                                  xreg = NULL, ...) {
+  if (is.null(xreg)) {
+    # plain h and level: the forecast object is built in C (NULL otherwise)
+    out <- .Call(C_arima_forecast_object_call, object, h, level, NULL)
+    if (!is.null(out)) return(out)
+  }
   if (object$model$n_xreg > 0L || !is.null(xreg)) {
     xreg <- future_xreg(object, xreg, "xreg")
     h <- nrow(xreg)
@@ -330,35 +316,14 @@ forecast.lagrs_arima <- function(object, h = 10, level = c(80, 95),
     stop("`level` must be numbers between 0 and 100, not ",
          describe_value(level), ".", call. = FALSE)
   }
-  if (all(level > 0 & level < 1)) level <- 100 * level
-  if (any(level <= 0 | level >= 100)) {
+  scaled <- if (all(level > 0 & level < 1)) 100 * level else level
+  if (any(scaled <= 0 | scaled >= 100)) {
     stop("`level` must be numbers between 0 and 100, not ",
          describe_value(level), ".", call. = FALSE)
   }
-  h <- as.integer(h)
-  pred <- .Call(C_arima_forecast_call, object$model, h, xreg)
-  z <- stats::qnorm(0.5 + level / 200)
-  width <- pred$se * rep(z, each = h)
-  mean <- pred$pred
-  lower <- mean - width
-  upper <- mean + width
-  dim(lower) <- dim(upper) <- c(h, length(level))
-  dimnames(lower) <- dimnames(upper) <- list(NULL, paste0(level, "%"))
-  tsp_x <- attr(object$x, "tsp")
-  if (!is.null(tsp_x)) {
-    # attributes set directly: stats::ts() costs more than a small forecast
-    start <- tsp_x[2L] + 1 / tsp_x[3L]
-    tsp_new <- c(start, start + (h - 1) / tsp_x[3L], tsp_x[3L])
-    attr(mean, "tsp") <- tsp_new
-    class(mean) <- "ts"
-    attr(lower, "tsp") <- attr(upper, "tsp") <- tsp_new
-    class(lower) <- class(upper) <- c("mts", "ts", "matrix")
-  }
-  out <- list(method = object$label, model = object, level = level,
-              mean = mean, lower = lower, upper = upper, x = object$x,
-              series = object$series, fitted = object$fitted,
-              residuals = object$residuals)
-  class(out) <- c("lagrs_forecast", "forecast")
+  # the C code scales fractions itself, so it gets `level` as given
+  out <- .Call(C_arima_forecast_object_call, object, h, level, xreg)
+  if (is.null(out)) stop("internal error: forecast() arguments not normalised")
   out
 }
 

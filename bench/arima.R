@@ -51,7 +51,9 @@ for (nm in names(cases)) {
       forecast(fit, h = 10)
     },
     # the engine alone: the C fit and forecast kernels behind one .Call
-    # each, without building the R objects (what a batch pays per series)
+    # each, without building the R objects (what a batch pays per series).
+    # arima_fit() and forecast() themselves are one .Call each for plain
+    # arguments (the objects are built in C), so `lagrs` is close to this.
     engine = function() {
       res <- .Call(lagrs:::C_arima_fit_call, y_num, as.integer(cs$order),
                    as.integer(cs$seasonal), period, TRUE, FALSE, NULL, 0L,

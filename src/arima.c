@@ -27,6 +27,8 @@
 #define FAST_GAIN_LIMIT 1e3
 #define NDEPS 1e-3
 #define GRADTRANS_EPS 1e-3
+/* non-zero AR or MA terms the CSS recursion keeps in a list */
+#define CSS_SPARSE_MAX 64
 
 static int imax(int a, int b) { return a > b ? a : b; }
 
@@ -648,9 +650,21 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
  * part) only the state is updated.  Uses a, anew, M, P, Pnew, mm of the
  * workspace with leading dimension r.  Returns 0, or 1 when the AR part is
  * not stationary. */
+/* The converged part of an r = 2 filter, set aside so that several can run
+ * interleaved (arma_tails_run); sums so far in ssq, sumlog, nu. */
+typedef struct {
+    R_xlen_t next, m;
+    double x0, x1, c0, c1, ph0, ph1, inv_gain, log_gain;
+    int counted;
+    double ssq, sumlog;
+    R_xlen_t nu;
+} arma_tail;
+
 static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
-                       double *ssq_out, double *sumlog_out, R_xlen_t *nu_out)
+                       double *ssq_out, double *sumlog_out, R_xlen_t *nu_out,
+                       arma_tail *defer)
 {
+    if (defer) defer->next = -1;
     int p = k->p, q = k->q, r = k->r;
     const double *phi = k->phi, *theta = k->theta;
     double *a = k->a, *anew = k->anew, *Pnew = k->Pnew, *M = k->M;
@@ -661,18 +675,59 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
         return 1;
     for (int i = 0; i < r; i++) {
         a[i] = 0.0;
+        M[i] = 0.0;  /* compared with the first row at l = 0 (unused there) */
         Rv[i] = (i == 0) ? 1.0 : ((i - 1 < q) ? theta[i - 1] : 0.0);
     }
     double ssq = 0.0, sumlog = 0.0;
     R_xlen_t nu = 0;
     int steady = 0, track = 0;
     double gain = 1.0, inv_gain = 1.0, log_gain = 0.0;
+    /* From r = 3 on, the covariance follows Chandrasekhar recursions: from
+     * the stationary start each step changes it by a rank-one matrix,
+     *   Pnew_{l+1} - Pnew_l = W_l D_l W_l',  W_0 = T m_0,  D_0 = -1 / g_0,
+     * where m_l is its first column and g_l = m_l[0] the prediction
+     * variance; then m_{l+1} = m_l + W_l D_l w0, and with
+     * V = W_l - m_l w0 / g_l, W_{l+1} = V shifted up by one,
+     * D_{l+1} = D_l g_l / g_{l+1} (w0 = W_l[0]).  O(r) per step instead of
+     * O(r^2), which matters for seasonal orders whose covariance converges
+     * slowly. */
+    int chandra = r >= 3;
+    double *W = Pnew + r, Dc = 0.0;  /* Pnew past its first column is free */
     for (R_xlen_t l = 0; l < m; l++) {
         double a0 = a[0];
         for (int i = 0; i < r - 1; i++) anew[i] = a[i + 1];
         anew[r - 1] = 0.0;
         for (int i = 0; i < p; i++) anew[i] += phi[i] * a0;
-        if (!steady) {
+        if (!steady && chandra) {
+            if (l == 0) {
+                for (int i = 0; i < r; i++) M[i] = Pnew[i];
+                for (int i = 0; i < r; i++)
+                    W[i] = (i < r - 1 ? M[i + 1] : 0.0) + (i < p ? phi[i] * M[0] : 0.0);
+                Dc = -1.0 / M[0];
+            } else {
+                double w0 = W[0], ratio = w0 / gain, dw0 = Dc * w0, wmax = 0.0;
+                for (int i = 0; i < r; i++) {
+                    double mi = M[i], wi = W[i];
+                    M[i] = mi + wi * dw0;
+                    W[i] = wi - mi * ratio;
+                }
+                Dc *= gain / M[0];
+                for (int i = 0; i < r - 1; i++) {
+                    W[i] = W[i + 1];
+                    wmax = fabs(W[i]) > wmax ? fabs(W[i]) : wmax;
+                }
+                W[r - 1] = 0.0;
+                /* converged: the next change, Dc W W', is negligible (NaN
+                 * never compares as converged) */
+                if (l > r && fabs(Dc) * wmax * wmax <= 1e-13 * M[0])
+                    steady = 1;
+            }
+            gain = M[0];
+            inv_gain = 1.0 / gain;
+            log_gain = log(gain);
+            if (!(gain < FAST_GAIN_LIMIT))
+                k->large_gain = 1;
+        } else if (!steady) {
             /* largest change of any covariance entry, and largest entry;
              * tracked only once the first row has settled, which it must
              * before the rest can */
@@ -750,43 +805,63 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
         for (int i = 0; i < r; i++)
             a[i] = anew[i] + M[i] * scaled;
         if (steady) {
-            /* the rest needs only the state: a <- T a + M e / gain */
+            /* The rest needs only the one-step predictions.  With a constant
+             * gain the predicted state x = T a follows
+             *   x'[i] = x[i+1] + phi_i w_t + c_i e_t,  c_i = M[i+1] / gain,
+             * e_t = w_t - x[0] (the filtered covariance has a zero first
+             * row, so M[0] = gain and the phi_i e_t terms cancel).  Only
+             * x[0] -> e -> x'[0] is a dependency chain, which makes this
+             * form twice as fast as updating the filtered state. */
             R_xlen_t rest = m - (l + 1);
             int counted = gain < GAIN_LIMIT;
             double ssq_rest = 0.0;
+            double *x = anew, *cgain = Rv + r;  /* Rv is no longer needed */
+            double a0 = a[0];
+            for (int i = 0; i < r; i++) {
+                x[i] = (i < r - 1 ? a[i + 1] : 0.0) + (i < p ? phi[i] * a0 : 0.0);
+                cgain[i] = (i < r - 1) ? M[i + 1] * inv_gain : 0.0;
+            }
             if (r == 1) {
-                double ph = p > 0 ? phi[0] : 0.0, m0 = M[0], a0 = a[0];
+                double ph = p > 0 ? phi[0] : 0.0, x0 = x[0];
                 for (l = l + 1; l < m; l++) {
-                    double e = w[l] - ph * a0;
-                    double sc = e * inv_gain;
-                    ssq_rest += e * sc;
-                    a0 = ph * a0 + m0 * sc;
+                    double wl = w[l], e = wl - x0;
+                    ssq_rest += e * (e * inv_gain);
+                    x0 = ph * wl;
                 }
-                a[0] = a0;
+            } else if (r == 2 && defer != NULL) {
+                defer->next = l + 1;
+                defer->m = m;
+                defer->x0 = x[0];
+                defer->x1 = x[1];
+                defer->c0 = cgain[0];
+                defer->c1 = cgain[1];
+                defer->ph0 = p > 0 ? phi[0] : 0.0;
+                defer->ph1 = p > 1 ? phi[1] : 0.0;
+                defer->inv_gain = inv_gain;
+                defer->log_gain = log_gain;
+                defer->counted = counted;
+                defer->ssq = ssq;
+                defer->sumlog = sumlog;
+                defer->nu = nu;
+                return 2;
             } else if (r == 2) {
                 double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
-                double m0 = M[0], m1 = M[1], a0 = a[0], a1 = a[1];
+                double c0 = cgain[0], c1 = cgain[1], x0 = x[0], x1 = x[1];
                 for (l = l + 1; l < m; l++) {
-                    double e = w[l] - a1 - ph0 * a0;
-                    double sc = e * inv_gain;
-                    ssq_rest += e * sc;
-                    double next0 = (a1 + m0 * sc) + ph0 * a0;
-                    a1 = m1 * sc + ph1 * a0;
-                    a0 = next0;
+                    double wl = w[l], e = wl - x0;
+                    ssq_rest += e * (e * inv_gain);
+                    x0 = (x1 + ph0 * wl) + c0 * e;
+                    x1 = ph1 * wl + c1 * e;
                 }
-                a[0] = a0;
-                a[1] = a1;
             } else {
+                double x0 = x[0];
                 for (l = l + 1; l < m; l++) {
-                    double a0 = a[0];
-                    double e = w[l] - a[1] - (p > 0 ? phi[0] * a0 : 0.0);
-                    double sc = e * inv_gain;
-                    ssq_rest += e * sc;
-                    for (int i = 0; i < r - 1; i++)
-                        a[i] = a[i + 1] + M[i] * sc;
-                    a[r - 1] = M[r - 1] * sc;
-                    for (int i = 0; i < p; i++)
-                        a[i] += phi[i] * a0;
+                    double wl = w[l], e = wl - x0;
+                    ssq_rest += e * (e * inv_gain);
+                    x0 = (x[1] + (p > 0 ? phi[0] * wl : 0.0)) + cgain[0] * e;
+                    for (int i = 1; i < r - 1; i++)
+                        x[i] = (x[i + 1] + (i < p ? phi[i] * wl : 0.0)) + cgain[i] * e;
+                    x[r - 1] = (r - 1 < p ? phi[r - 1] * wl : 0.0) + cgain[r - 1] * e;
                 }
             }
             if (counted) {
@@ -801,6 +876,69 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
     *sumlog_out = sumlog;
     *nu_out = nu;
     return 0;
+}
+
+/* Finishes one set-aside tail exactly as arma_filter() would have. */
+static void arma_tail_finish(arma_tail *t, double ssq_rest, double *ssq_out,
+                             double *sumlog_out, R_xlen_t *nu_out)
+{
+    R_xlen_t rest = t->m - t->next;
+    double ssq = t->ssq, sumlog = t->sumlog;
+    R_xlen_t nu = t->nu;
+    if (t->counted) {
+        ssq += ssq_rest;
+        nu += rest;
+        sumlog += t->log_gain * (double) rest;
+    }
+    *ssq_out = ssq;
+    *sumlog_out = sumlog;
+    *nu_out = nu;
+}
+
+/* Runs up to four set-aside r = 2 tails over the same series w: each one
+ * alone until they all reached the same step, then interleaved (each lane
+ * performs the operations of arma_filter's r = 2 loop, in its order). */
+static void arma_tails_run(arma_tail *tails, int k, const double *w,
+                           double *ssq_rest)
+{
+    R_xlen_t start = 0;
+    double x0[4] = {0}, x1[4] = {0}, s[4] = {0};
+    for (int i = 0; i < k; i++)
+        if (tails[i].next > start) start = tails[i].next;
+    for (int i = 0; i < k; i++) {
+        arma_tail *t = tails + i;
+        double a = t->x0, b = t->x1, acc = 0.0;
+        for (R_xlen_t l = t->next; l < start && l < t->m; l++) {
+            double wl = w[l], e = wl - a;
+            acc += e * (e * t->inv_gain);
+            a = (b + t->ph0 * wl) + t->c0 * e;
+            b = t->ph1 * wl + t->c1 * e;
+        }
+        x0[i] = a; x1[i] = b; s[i] = acc;
+    }
+    R_xlen_t m = k > 0 ? tails[0].m : 0;
+    arma_tail pad = {0};
+    const arma_tail *t0 = tails, *t1 = k > 1 ? tails + 1 : &pad,
+                    *t2 = k > 2 ? tails + 2 : &pad, *t3 = k > 3 ? tails + 3 : &pad;
+    double a0 = x0[0], a1 = x0[1], a2 = x0[2], a3 = x0[3];
+    double b0 = x1[0], b1 = x1[1], b2 = x1[2], b3 = x1[3];
+    double s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+#define TAIL_LANE(T, A, B, S) do {                      \
+        double e = wl - A;                              \
+        S += e * (e * T->inv_gain);                     \
+        A = (B + T->ph0 * wl) + T->c0 * e;              \
+        B = T->ph1 * wl + T->c1 * e;                    \
+    } while (0)
+    for (R_xlen_t l = start; l < m; l++) {
+        double wl = w[l];
+        TAIL_LANE(t0, a0, b0, s0);
+        TAIL_LANE(t1, a1, b1, s1);
+        TAIL_LANE(t2, a2, b2, s2);
+        TAIL_LANE(t3, a3, b3, s3);
+    }
+#undef TAIL_LANE
+    double out[4] = {s0, s1, s2, s3};
+    for (int i = 0; i < k; i++) ssq_rest[i] = out[i];
 }
 
 /* ------------------------------------------------------------------ */
@@ -854,31 +992,73 @@ static double css_recursion(const double *w, R_xlen_t n, const arma_dims *ad,
     double ssq_main = 0.0;
     const double *wl = w + warm;
     double *rl = resid + warm;
-    /* the common short orders spelled out: the same operations in the same
-     * order as the loops, without their overhead */
-    double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
-    double th0 = q > 0 ? theta[0] : 0.0, th1 = q > 1 ? theta[1] : 0.0;
-    for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {
-        double v = *wl;
-        switch (p) {
-        case 0: break;
-        case 1: v -= ph0 * wl[-1]; break;
-        case 2: v -= ph0 * wl[-1]; v -= ph1 * wl[-2]; break;
-        default:
-            for (int j = 0; j < p; j++) v -= phi[j] * wl[-j - 1];
+    if (p <= 2 && q <= 2) {
+        /* the common short orders: the same operations in the same order as
+         * the general loop, with the last two residuals kept in registers
+         * (a reload from memory would lengthen the recursion's chain) */
+        double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
+        double th0 = q > 0 ? theta[0] : 0.0, th1 = q > 1 ? theta[1] : 0.0;
+        double e1 = q > 0 ? rl[-1] : 0.0, e2 = q > 1 ? rl[-2] : 0.0;
+        for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {
+            double v = *wl;
+            if (p > 0) v -= ph0 * wl[-1];
+            if (p > 1) v -= ph1 * wl[-2];
+            if (q > 0) v -= th0 * e1;
+            if (q > 1) v -= th1 * e2;
+            *rl = v;
+            e2 = e1;
+            e1 = v;
+            if (isnan(v)) {
+                n_nan++;
+            } else {
+                ssq_main += v * v;
+            }
         }
-        switch (q) {
-        case 0: break;
-        case 1: v -= th0 * rl[-1]; break;
-        case 2: v -= th0 * rl[-1]; v -= th1 * rl[-2]; break;
-        default:
-            for (int j = 0; j < q; j++) v -= theta[j] * rl[-j - 1];
+    } else {
+        /* Seasonal polynomials are mostly zeros.  Leaving out the zero terms
+         * changes nothing while every value is finite (v - 0 * x == v); if
+         * a residual is not finite (missing values, overflow) the pass is
+         * redone with every term, as stats::arima computes it. */
+        int lag_phi[CSS_SPARSE_MAX], lag_theta[CSS_SPARSE_MAX];
+        double val_phi[CSS_SPARSE_MAX], val_theta[CSS_SPARSE_MAX];
+        int n_phi = 0, n_theta = 0, sparse = 1;
+        for (int j = 0; j < p && sparse; j++)
+            if (phi[j] != 0.0) {
+                if (n_phi == CSS_SPARSE_MAX) sparse = 0;
+                else { lag_phi[n_phi] = j + 1; val_phi[n_phi++] = phi[j]; }
+            }
+        for (int j = 0; j < q && sparse; j++)
+            if (theta[j] != 0.0) {
+                if (n_theta == CSS_SPARSE_MAX) sparse = 0;
+                else { lag_theta[n_theta] = j + 1; val_theta[n_theta++] = theta[j]; }
+            }
+        if (sparse) {
+            for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {
+                double v = *wl;
+                for (int t = 0; t < n_phi; t++) v -= val_phi[t] * wl[-lag_phi[t]];
+                for (int t = 0; t < n_theta; t++) v -= val_theta[t] * rl[-lag_theta[t]];
+                *rl = v;
+                ssq_main += v * v;
+            }
+            if (!isfinite(ssq_main)) {
+                sparse = 0;
+                ssq_main = 0.0;
+                wl = w + warm;
+                rl = resid + warm;
+            }
         }
-        *rl = v;
-        if (isnan(v)) {
-            n_nan++;
-        } else {
-            ssq_main += v * v;
+        if (!sparse) {
+            for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {
+                double v = *wl;
+                for (int j = 0; j < p; j++) v -= phi[j] * wl[-j - 1];
+                for (int j = 0; j < q; j++) v -= theta[j] * rl[-j - 1];
+                *rl = v;
+                if (isnan(v)) {
+                    n_nan++;
+                } else {
+                    ssq_main += v * v;
+                }
+            }
         }
     }
     ssq += ssq_main;
@@ -1086,6 +1266,7 @@ typedef struct {
     int fast;                 /* no missing values: filter the differences */
     int nd;                   /* d + s D */
     double *wdiff;            /* n: differenced adjusted series */
+    double *css_batch_resid;  /* CSS_BATCH x n scratch */
     kalman_ws k;
 } fit_ctx;
 
@@ -1142,6 +1323,107 @@ static double objective_css(int n_free, const double *free_par, void *vctx)
     return 0.5 * log(s2);
 }
 
+/* css_recursion() for up to CSS_BATCH parameter sets of a short order
+ * (p <= 2, q <= 2) at once.  Each recursion is a chain of dependent
+ * multiply-subtracts; four independent chains interleaved take little
+ * longer than one.  Every value is computed with exactly the operations of
+ * css_recursion(), so out[i] equals its result.  ph, th: k x 2 (zero
+ * padded); resid: k x n scratch; out: k values ssq / nu. */
+#define CSS_BATCH 4
+static void css_recursion_short_batch(const double *w, R_xlen_t n, int p,
+                                      int q, int k, const double *ph,
+                                      const double *th, int n_cond,
+                                      double *resid, double *out)
+{
+    R_xlen_t warm = n_cond + q < n ? n_cond + q : n;
+    double ssq[CSS_BATCH] = {0}, e1[CSS_BATCH] = {0}, e2[CSS_BATCH] = {0};
+    double a0[CSS_BATCH] = {0}, a1[CSS_BATCH] = {0}, b0[CSS_BATCH] = {0},
+           b1[CSS_BATCH] = {0};
+    R_xlen_t nu[CSS_BATCH] = {0};
+    for (int i = 0; i < k; i++) {
+        /* the first q steps as css_recursion() */
+        double *res = resid + (size_t) n * i;
+        const double *phi = ph + 2 * i, *theta = th + 2 * i;
+        for (R_xlen_t l = 0; l < n_cond && l < n; l++) res[l] = 0.0;
+        for (R_xlen_t l = n_cond; l < warm; l++) {
+            double v = w[l];
+            for (int j = 0; j < p; j++) v -= phi[j] * w[l - j - 1];
+            R_xlen_t lim = l - n_cond;
+            for (R_xlen_t j = 0; j < lim; j++) v -= theta[j] * res[l - j - 1];
+            res[l] = v;
+            if (!isnan(v)) {
+                nu[i]++;
+                ssq[i] += v * v;
+            }
+        }
+        a0[i] = p > 0 ? phi[0] : 0.0;
+        a1[i] = p > 1 ? phi[1] : 0.0;
+        b0[i] = q > 0 ? theta[0] : 0.0;
+        b1[i] = q > 1 ? theta[1] : 0.0;
+        e1[i] = q > 0 ? res[warm - 1] : 0.0;
+        e2[i] = q > 1 ? res[warm - 2] : 0.0;
+    }
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    double e10 = e1[0], e11 = e1[1], e12 = e1[2], e13 = e1[3];
+    double e20 = e2[0], e21 = e2[1], e22 = e2[2], e23 = e2[3];
+    R_xlen_t z0 = 0, z1 = 0, z2 = 0, z3 = 0;
+#define CSS_LANE(E1, E2, S, Z, I) do {                  \
+        double v = wv;                                  \
+        if (p > 0) v -= a0[I] * wm1;                    \
+        if (p > 1) v -= a1[I] * wm2;                    \
+        if (q > 0) v -= b0[I] * E1;                     \
+        if (q > 1) v -= b1[I] * E2;                     \
+        E2 = E1;                                        \
+        E1 = v;                                         \
+        if (isnan(v)) Z++; else S += v * v;             \
+    } while (0)
+    for (R_xlen_t l = warm; l < n; l++) {
+        double wv = w[l], wm1 = p > 0 ? w[l - 1] : 0.0,
+               wm2 = p > 1 ? w[l - 2] : 0.0;
+        CSS_LANE(e10, e20, s0, z0, 0);
+        CSS_LANE(e11, e21, s1, z1, 1);
+        CSS_LANE(e12, e22, s2, z2, 2);
+        CSS_LANE(e13, e23, s3, z3, 3);
+    }
+#undef CSS_LANE
+    double s_main[CSS_BATCH] = {s0, s1, s2, s3};
+    R_xlen_t z_main[CSS_BATCH] = {z0, z1, z2, z3};
+    for (int i = 0; i < k; i++) {
+        double total = ssq[i] + s_main[i];
+        R_xlen_t count = nu[i] + ((n - warm) - z_main[i]);
+        out[i] = total / (double) count;
+    }
+}
+
+/* objective_css() at k points; the short orders without regressors go
+ * through css_recursion_short_batch(), the rest one point at a time. */
+static void objective_css_batch(int n_free, int k, const double *pars,
+                                double *values, void *vctx)
+{
+    fit_ctx *c = vctx;
+    int p = c->ad.p, q = c->ad.q;
+    if (!(c->ncxreg == 0 && c->w_ready) || p > 2 || q > 2) {
+        for (int i = 0; i < k; i++)
+            values[i] = objective_css(n_free, pars + (size_t) n_free * i, vctx);
+        return;
+    }
+    for (int i0 = 0; i0 < k; i0 += CSS_BATCH) {
+        int kk = k - i0 < CSS_BATCH ? k - i0 : CSS_BATCH;
+        double ph[2 * CSS_BATCH] = {0}, th[2 * CSS_BATCH] = {0}, s2[CSS_BATCH];
+        for (int i = 0; i < kk; i++) {
+            fill_par(c, pars + (size_t) n_free * (i0 + i));
+            expand_pars(&c->ad, c->par, 0, c->k.phi, c->k.theta, c->params,
+                        c->trwork);
+            for (int j = 0; j < p; j++) ph[2 * i + j] = c->k.phi[j];
+            for (int j = 0; j < q; j++) th[2 * i + j] = c->k.theta[j];
+        }
+        css_recursion_short_batch(c->w, c->n, p, q, kk, ph, th, c->ncond,
+                                  c->css_batch_resid, s2);
+        for (int i = 0; i < kk; i++)
+            values[i0 + i] = 0.5 * log(s2[i]);
+    }
+}
+
 static double objective_ml(int n_free, const double *free_par, void *vctx)
 {
     (void) n_free;
@@ -1157,7 +1439,8 @@ static double objective_ml(int n_free, const double *free_par, void *vctx)
         if (!(c->ncxreg == 0 && c->wdiff_ready))
             difference_series(x, c->n, c->d, c->D, c->ad.ns, c->wdiff);
         c->wdiff_ready = 1;
-        if (arma_filter(&c->k, c->wdiff + c->nd, c->n - c->nd, &ssq, &sumlog, &nu))
+        if (arma_filter(&c->k, c->wdiff + c->nd, c->n - c->nd, &ssq, &sumlog,
+                        &nu, NULL))
             return DBL_MAX;
     } else {
         if (kalman_init(&c->k))
@@ -1166,6 +1449,52 @@ static double objective_ml(int n_free, const double *free_par, void *vctx)
     }
     double s2 = ssq / (double) nu;
     return 0.5 * (log(s2) + sumlog / (double) nu);
+}
+
+/* objective_ml() at k points.  Without missing values or regressors and
+ * with a two-dimensional ARMA state, the converged parts of the filters run
+ * interleaved (arma_tails_run); otherwise one point at a time.  The values
+ * are exactly objective_ml()'s. */
+static void objective_ml_batch(int n_free, int k, const double *pars,
+                               double *values, void *vctx)
+{
+    fit_ctx *c = vctx;
+    if (!(c->fast && c->ncxreg == 0 && c->wdiff_ready && c->k.r == 2)) {
+        for (int i = 0; i < k; i++)
+            values[i] = objective_ml(n_free, pars + (size_t) n_free * i, vctx);
+        return;
+    }
+    for (int i0 = 0; i0 < k; i0 += 4) {
+        int kk = k - i0 < 4 ? k - i0 : 4;
+        arma_tail tails[4];
+        int lane_of[4], n_lanes = 0;
+        for (int i = 0; i < kk; i++) {
+            fill_par(c, pars + (size_t) n_free * (i0 + i));
+            expand_pars(&c->ad, c->par, c->trans, c->k.phi, c->k.theta,
+                        c->params, c->trwork);
+            double ssq, sumlog;
+            R_xlen_t nu;
+            int rc = arma_filter(&c->k, c->wdiff + c->nd, c->n - c->nd, &ssq,
+                                 &sumlog, &nu, tails + n_lanes);
+            if (rc == 1) {
+                values[i0 + i] = DBL_MAX;
+            } else if (rc == 2) {
+                lane_of[n_lanes++] = i0 + i;
+            } else {
+                double s2 = ssq / (double) nu;
+                values[i0 + i] = 0.5 * (log(s2) + sumlog / (double) nu);
+            }
+        }
+        double ssq_rest[4];
+        arma_tails_run(tails, n_lanes, c->wdiff + c->nd, ssq_rest);
+        for (int j = 0; j < n_lanes; j++) {
+            double ssq, sumlog;
+            R_xlen_t nu;
+            arma_tail_finish(tails + j, ssq_rest[j], &ssq, &sumlog, &nu);
+            double s2 = ssq / (double) nu;
+            values[lane_of[j]] = 0.5 * (log(s2) + sumlog / (double) nu);
+        }
+    }
 }
 
 /* The filter at the final coefficients (untransformed), keeping the state
@@ -1313,7 +1642,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
         6 * nc /* fixed, par, init, pscale_all, coef, tmp */ +
         3 * nc /* free par, free scale, free work */ +
         4 * nc * nc /* hess, var, inverse work */ + nc * nc /* A */ +
-        (size_t) narma + 1 + 4 * maxar + 8;
+        (size_t) narma + 1 + 4 * maxar + 8 + 4 * nn /* css_batch_resid */;
     double *mem = malloc(sizeof(double) * total);
     int *mask = malloc(sizeof(int) * (nc + 1));
     fit_ctx ctx;
@@ -1342,6 +1671,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
     TAKE(A, nc * nc);
     TAKE(params, (size_t) narma + 1);
     TAKE(trwork, maxar); TAKE(w1, maxar); TAKE(w2, maxar); TAKE(w3, maxar);
+    TAKE(ctx.css_batch_resid, 4 * nn);
 #undef TAKE
 
     ctx.ad = ad; ctx.d = spec->d; ctx.D = spec->D;
@@ -1521,6 +1851,11 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
     ctl.reltol = spec->reltol > 0 ? spec->reltol : 1e-8;
     ctl.ndeps = NDEPS;
     ctl.parscale = fscale;
+    ctl.fn_batch = NULL;
+    /* the CSS searches evaluate their gradients' points together */
+    lagrs_bfgs_control ctl_css = ctl, ctl_ml = ctl;
+    ctl_css.fn_batch = objective_css_batch;
+    ctl_ml.fn_batch = objective_ml_batch;
 
     /* a series that is constant once differenced and regressed out has
      * residual variance zero: the likelihood is unbounded, so report the
@@ -1566,7 +1901,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
     } else if (method == LAGRS_ARIMA_CSS) {
         nf = 0;
         for (int i = 0; i < ncoef; i++) if (mask[i]) fpar[nf++] = init[i];
-        err = lagrs_bfgs(nfree, fpar, &value, &conv, objective_css, &ctx, &ctl,
+        err = lagrs_bfgs(nfree, fpar, &value, &conv, objective_css, &ctx, &ctl_css,
                          &fn_count, &gr_count);
         if (err != LAGRS_OPT_OK) {
             set_msg(out, err == LAGRS_OPT_NOMEM ? LAGRS_ARIMA_ERR_MEMORY : LAGRS_ARIMA_ERR_NUMERIC,
@@ -1580,7 +1915,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
         nf = 0;
         for (int i = 0; i < ncoef; i++) if (mask[i]) coef[i] = fpar[nf++];
         if (spec->want_var && !no_optim) {
-            err = lagrs_num_hessian(nfree, fpar, objective_css, &ctx, &ctl, hess);
+            err = lagrs_num_hessian(nfree, fpar, objective_css, &ctx, &ctl_css, hess);
             if (err == LAGRS_OPT_OK) {
                 for (size_t i = 0; i < (size_t) nfree * nfree; i++) hess[i] *= (double) n_used;
                 have_var = mat_inverse(nfree, hess, var, invwork) == 0;
@@ -1594,7 +1929,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
             double css_val;
             int css_conv;
             err = lagrs_bfgs(nfree, fpar, &css_val, &css_conv, objective_css, &ctx,
-                             &ctl, &fn_count, &gr_count);
+                             &ctl_css, &fn_count, &gr_count);
             if (err == LAGRS_OPT_NOMEM) {
                 set_msg(out, LAGRS_ARIMA_ERR_MEMORY, "out of memory");
                 goto cleanup;
@@ -1633,7 +1968,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
         for (int i = 0; i < ncoef; i++) if (mask[i]) fpar[nf++] = init[i];
         for (int i = 0; i < nfree; i++) tmpc[i] = fpar[i];
         ctx.k.large_gain = 0;
-        err = lagrs_bfgs(nfree, fpar, &value, &conv, objective_ml, &ctx, &ctl,
+        err = lagrs_bfgs(nfree, fpar, &value, &conv, objective_ml, &ctx, &ctl_ml,
                          &fn_count, &gr_count);
         if (ctx.fast && err == LAGRS_OPT_OK && !ctx.k.large_gain) {
             for (int i = 0; i < ncoef; i++) par[i] = coef_fixed[i];
@@ -1679,10 +2014,10 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
         }
         if (spec->want_var && !no_optim) {
             ctx.k.large_gain = 0;
-            err = lagrs_num_hessian(nfree, fpar, objective_ml, &ctx, &ctl, hess);
+            err = lagrs_num_hessian(nfree, fpar, objective_ml, &ctx, &ctl_ml, hess);
             if (ctx.fast && ctx.k.large_gain) {
                 ctx.fast = 0;
-                err = lagrs_num_hessian(nfree, fpar, objective_ml, &ctx, &ctl, hess);
+                err = lagrs_num_hessian(nfree, fpar, objective_ml, &ctx, &ctl_ml, hess);
             }
             if (err == LAGRS_OPT_OK) {
                 for (size_t i = 0; i < (size_t) nfree * nfree; i++) hess[i] *= (double) n_used;

@@ -39,7 +39,17 @@
  * evaluation runs the full filter, and so does a search that ends near an
  * AR unit root (PACF beyond +-0.99) or meets a prediction variance >= 1e3,
  * where kappa's influence on stats::arima's likelihood is no longer
- * negligible (the search is then repeated with the full filter).
+ * negligible (the search is then repeated with the full filter).  From a
+ * three-dimensional ARMA state on, that filter's covariance follows
+ * Chandrasekhar recursions (O(r) per step: from the stationary start each
+ * step changes it by a rank-one matrix).  Once its covariance has converged
+ * the filter runs in innovations form (one short dependency chain per
+ * step).  The optimizer and the Hessian hand the
+ * points of a central-difference gradient to the objective together: the
+ * CSS recursions of short orders and the converged filters of a
+ * two-dimensional ARMA state then run four at a time, interleaved, with
+ * exactly the operations of one evaluation (the same values, bit for bit).
+ * The Hessian evaluates each of optimHess's difference points once.
  *
  * Use from threads (one series per iteration), e.g.
  *   lagrs_arima_spec spec;
@@ -167,5 +177,16 @@ SEXP arima_fit_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
                     SEXP include_mean, SEXP include_drift, SEXP xreg,
                     SEXP method, SEXP fixed, SEXP transform_pars);
 SEXP arima_forecast_call(SEXP fit_parts, SEXP h, SEXP xreg_future);
+/* The whole lagrs_arima / lagrs_forecast objects in one call (arimaR.c);
+ * NULL when an argument is not in its plain form (R then checks it). */
+SEXP arima_fit_object_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
+                           SEXP include_mean, SEXP include_drift, SEXP xreg,
+                           SEXP method, SEXP fixed, SEXP transform_pars,
+                           SEXP call, SEXP y_expr);
+SEXP arima_forecast_object_call(SEXP object, SEXP h, SEXP level,
+                                SEXP xreg_future);
+/* lagrs_arima_ic_kernel() from R (for tests). */
+SEXP arima_light_fit_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
+                          SEXP include_mean, SEXP include_drift, SEXP method);
 
 #endif

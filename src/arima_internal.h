@@ -6,11 +6,18 @@
  * It may return a non-finite value where it is undefined. */
 typedef double (*lagrs_objective)(int n, const double *par, void *ctx);
 
+/* The same objective at k points (point i at par + n * i) into values[k];
+ * must give exactly what k calls of the objective give. */
+typedef void (*lagrs_objective_batch)(int n, int k, const double *par,
+                                      double *values, void *ctx);
+
 typedef struct {
     int maxit;              /* iterations (<= 0: just evaluate) */
     double reltol;          /* relative convergence tolerance */
     double ndeps;           /* finite-difference step, in scaled units */
     const double *parscale; /* n scales; the optimizer works on par/parscale */
+    lagrs_objective_batch fn_batch; /* NULL, or evaluates the 2n points of a
+                                     * central-difference gradient at once */
 } lagrs_bfgs_control;
 
 /* Optimizer error codes (besides the convergence code). */
@@ -29,7 +36,8 @@ int lagrs_bfgs(int n, double *par, double *value, int *convergence,
                int *fn_count, int *gr_count);
 
 /* Numerical Hessian of fn at par, like optimHess() with the same ndeps and
- * parscale (differences of numerical gradients, then symmetrised).
+ * parscale (differences of numerical gradients, then symmetrised; with unit
+ * scales the same differences from each distinct point evaluated once).
  * hess: n * n, column-major.  Returns an error code. */
 int lagrs_num_hessian(int n, const double *par, lagrs_objective fn,
                       void *ctx, const lagrs_bfgs_control *ctl, double *hess);

@@ -27,6 +27,9 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(auto_arima_call, 3),
     CALLDEF(auto_arima_batch_call, 4),
     CALLDEF(auto_arima_batch_forecast_call, 4),
+    CALLDEF(arima_fit_object_call, 12),
+    CALLDEF(arima_forecast_object_call, 4),
+    CALLDEF(arima_light_fit_call, 7),
     {NULL, NULL, 0}
 };
 

@@ -192,6 +192,86 @@ test_that("seasonal can be given as a list, like stats::arima", {
   expect_identical(coef(a), coef(b))
 })
 
+test_that("the quick C path and the general R path build the same object", {
+  # seasonal as a list, integer input, a names attribute or fixed = all NA
+  # send arima_fit() through its R checks; plain calls are assembled in C
+  strip <- function(fit) { fit$call <- NULL; fit }
+  quick <- arima_fit(USAccDeaths, order = c(0, 1, 1), seasonal = c(0, 1, 1))
+  general <- arima_fit(USAccDeaths, order = c(0, 1, 1),
+                       seasonal = list(order = c(0, 1, 1), period = 12))
+  expect_identical(strip(quick), strip(general))
+  quick <- arima_fit(lh, order = c(1, 0, 1), method = "ML")
+  general <- arima_fit(lh, order = c(1, 0, 1), method = "ML", fixed = c(NA, NA, NA))
+  expect_identical(strip(quick), strip(general))
+  y <- as.numeric(lh)
+  named <- stats::setNames(y, seq_along(y))
+  quick <- arima_fit(y, order = c(2, 0, 0))
+  general <- arima_fit(named, order = c(2, 0, 0))
+  general$series <- "y"
+  expect_identical(strip(quick), strip(general))
+  expect_identical(quick$x, y)
+  expect_null(attr(quick$residuals, "tsp"))
+  int_fit <- arima_fit(as.integer(round(10 * lh)), order = c(1, 0, 0))
+  expect_identical(int_fit$coef,
+                   arima_fit(as.double(round(10 * lh)), order = c(1, 0, 0))$coef)
+  # the pieces as the R code used to build them
+  expect_identical(quick$mask, c(TRUE, TRUE, TRUE))
+  expect_identical(quick$arma, c(2L, 0L, 0L, 0L, 1L, 0L, 0L))
+  expect_identical(quick$label, "ARIMA(2,0,0)")
+  expect_identical(quick$fitted, y - quick$residuals)
+  expect_identical(quick$method, "CSS-ML")
+  expect_identical(dimnames(quick$var.coef), list(names(quick$coef), names(quick$coef)))
+  expect_identical(quick$model$coef, unname(quick$coef))
+  expect_identical(arima_fit(lh, order = c(1, 0, 0))$series, "lh")
+  expect_identical(arima_fit(log(lh), order = c(1, 0, 0))$series, "log(lh)")
+  # the series name is deparse1(substitute(y)), built in C for simple shapes
+  cs <- list(y = lh)
+  `my lh` <- lh
+  for (expr in list(quote(cs$y), quote(diff(log(lh), 1)), quote(lh[1:40]),
+                    quote(`my lh`), quote(lh + 0), quote(window(lh, start = 5)),
+                    quote(pmax(lh, 0.5)))) {
+    fit <- eval(bquote(arima_fit(.(expr), order = c(1, 0, 0))))
+    expect_identical(fit$series, deparse1(expr))
+  }
+  # forecasts: levels as fractions, integer h, the ts attributes
+  fit <- arima_fit(lh, order = c(1, 0, 0))
+  a <- forecast(fit, h = 5L, level = c(0.8, 0.95))
+  b <- forecast(fit, h = 5, level = c(80, 95))
+  expect_identical(a, b)
+  expect_identical(colnames(forecast(fit, h = 2, level = 97.5)$lower), "97.5%")
+  expect_equal(tsp(b$mean), c(49, 53, 1))
+  expect_equal(tsp(b$lower), c(49, 53, 1))
+  expect_s3_class(b$lower, "mts")
+  z <- stats::qnorm(0.975)
+  expect_equal(b$upper[, 2], b$mean + z * predict(fit, n.ahead = 5)$se)
+})
+
+test_that("the light fit (no Hessian, no residuals) gives exactly the full fit's numbers", {
+  # batches and order searches fit with want_var = 0 and want_residuals = 0:
+  # the Hessian and the residuals must never feed back into the estimates
+  light <- function(y, order, seasonal = c(0, 0, 0), include_mean = TRUE,
+                    method = "CSS-ML") {
+    period <- if (any(seasonal > 0)) as.integer(frequency(y)) else 1L
+    .Call(lagrs:::C_arima_light_fit_call, as.double(y), as.integer(order),
+          as.integer(seasonal), period, include_mean, FALSE,
+          match(method, c("CSS-ML", "ML", "CSS")) - 1L)
+  }
+  cases <- Filter(function(case) is.null(case$xreg) && is.null(case$fixed),
+                  arima_reference_cases())
+  for (case in cases) {
+    seasonal <- if (is.null(case$seasonal)) c(0, 0, 0) else case$seasonal
+    method <- if (is.null(case$method)) "CSS-ML" else case$method
+    include_mean <- if (is.null(case$include.mean)) TRUE else case$include.mean
+    full <- suppressWarnings(arima_fit(case$y, order = case$order, seasonal = seasonal,
+                                       include_mean = include_mean, method = method))
+    lt <- light(case$y, case$order, seasonal, include_mean, method)
+    expect_identical(lt$coef, unname(full$coef), label = case$name)
+    expect_identical(lt$sigma2, full$sigma2, label = case$name)
+    expect_identical(lt$loglik, full$loglik, label = case$name)
+    expect_identical(lt$aic, full$aic, label = case$name)
+  }
+})
+
 test_that("methods print and summarise", {
   fit <- arima_fit(lh, order = c(1, 0, 0))
   expect_output(print(fit), "ARIMA\\(1,0,0\\) with non-zero mean")
