@@ -531,6 +531,20 @@ plot.lagrs_arima <- function(x, which = c("fit", "residuals"), ...) {
 #' @name lagrs_forecast-methods
 NULL
 
+# The grey of each interval band, widest level first.
+interval_shades <- function(n) grDevices::gray.colors(n, start = 0.85, end = 0.65)
+
+# One legend for forecast plots: history, forecast path and interval bands.
+forecast_legend <- function(position, level, cex = 0.85) {
+  ord <- order(level, decreasing = TRUE)
+  graphics::legend(position, bty = "n", horiz = TRUE, cex = cex,
+                   legend = c("history", "forecast", paste0(level[ord], "% interval")),
+                   col = c("black", "#0072B2", interval_shades(length(ord))),
+                   lty = c(1L, 1L, rep(NA, length(ord))),
+                   lwd = c(1, 2, rep(NA, length(ord))),
+                   pch = c(NA, NA, rep(15L, length(ord))), pt.cex = 2)
+}
+
 # Row labels for printed forecasts: "Jan 1961" for monthly series, "1961 Q1"
 # for quarterly ones, the time otherwise, and the step without a ts.
 forecast_time_labels <- function(mean) {
@@ -587,20 +601,13 @@ plot.lagrs_forecast <- function(x, include = NULL,
                  ylim = ylim, xlim = range(c(t_hist, t_fc)), main = main,
                  xlab = xlab, ylab = ylab, ...)
   ord <- order(x$level, decreasing = TRUE)
-  shades <- grDevices::gray.colors(length(ord), start = 0.85, end = 0.65)
+  shades <- interval_shades(length(ord))
   for (k in seq_along(ord)) {
     i <- ord[k]
     graphics::polygon(c(t_fc, rev(t_fc)), c(lower[, i], rev(upper[, i])),
                       col = shades[k], border = NA)
   }
   graphics::lines(t_fc, as.numeric(x$mean), col = "#0072B2", lwd = 2)
-  if (legend) graphics::legend("top", bty = "n", horiz = TRUE, cex = 0.85,
-                   legend = c("history", "forecast",
-                              paste0(x$level[ord], "% interval")),
-                   col = c("black", "#0072B2", shades),
-                   lty = c(1L, 1L, rep(NA, length(ord))),
-                   lwd = c(1, 2, rep(NA, length(ord))),
-                   pch = c(NA, NA, rep(15L, length(ord))),
-                   pt.cex = 2)
+  if (legend) forecast_legend("top", x$level)
   invisible(x)
 }

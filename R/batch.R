@@ -550,7 +550,8 @@ plot.lagrs_batch <- function(x, ids = NULL, h = 12, level = c(80, 95), ...) {
   }
   n <- length(ids)
   cols <- ceiling(sqrt(n))
-  old <- graphics::par(mfrow = c(ceiling(n / cols), cols), mar = c(4, 4, 2.5, 1))
+  old <- graphics::par(mfrow = c(ceiling(n / cols), cols), mar = c(4, 4, 2.5, 1),
+                       oma = c(1.5, 0, 0, 0))
   on.exit(graphics::par(old))
   for (id in ids) {
     if (x$status[[id]] == "error") {
@@ -560,7 +561,11 @@ plot.lagrs_batch <- function(x, ids = NULL, h = 12, level = c(80, 95), ...) {
       next
     }
     fc <- forecast(x[[id]], h = h, level = level)
-    graphics::plot(fc, main = id, legend = identical(id, ids[[1L]]), ...)
+    graphics::plot(fc, main = id, legend = FALSE, ...)
   }
+  # one legend for the whole grid, in the outer margin below the panels
+  graphics::par(fig = c(0, 1, 0, 1), oma = c(0, 0, 0, 0), mar = c(0, 0, 0, 0), new = TRUE)
+  graphics::plot.new()
+  forecast_legend("bottom", sort(level))
   invisible(x)
 }
