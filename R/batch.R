@@ -267,9 +267,11 @@ length.lagrs_batch <- function(x) length(unclass(x)$ids)
   y <- unclass(x)$series$values[[k]]
   tsp <- unclass(x)$series$tsp[[k]]
   if (!is.null(tsp)) y <- stats::ts(y, start = tsp[1L], frequency = tsp[3L])
-  arima_fit(y, order = spec$order, seasonal = spec$seasonal, period = spec$period,
-            include_mean = spec$include_mean, include_drift = spec$include_drift,
-            method = spec$method)
+  fit <- arima_fit(y, order = spec$order, seasonal = spec$seasonal, period = spec$period,
+                   include_mean = spec$include_mean, include_drift = spec$include_drift,
+                   method = spec$method)
+  fit$series <- ids[k]
+  fit
 }
 
 #' @export

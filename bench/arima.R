@@ -2,6 +2,7 @@
 # forecast::Arima + forecast. Run with the package installed, e.g.
 #   R_LIBS=/tmp/lib-arima Rscript bench/arima.R
 # Prints median times (milliseconds) and ratios, at lagrs_threads(1).
+source(file.path("bench", "common.R"))
 suppressPackageStartupMessages(library(lagrs))
 has_forecast <- requireNamespace("forecast", quietly = TRUE)
 has_bench <- requireNamespace("bench", quietly = TRUE)
@@ -92,5 +93,6 @@ cat("Median time (ms) of fit + forecast(h = 10), one series, lagrs_threads(1)\n"
 cat("lagrs = arima_fit() + forecast(); engine = the C kernels via .Call only\n")
 old_width <- options(width = 200)
 print(format(tab, digits = 3), row.names = FALSE)
+save_bench_results(format(tab, digits = 3), "arima", threads = 1L)
 options(old_width)
 lagrs_threads(old)

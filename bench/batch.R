@@ -10,6 +10,7 @@
 # LAGRS_BENCH_PARTS (default "a,b") chooses the parts.
 # Options (environment): LAGRS_BENCH_SERIES (default 10000),
 # LAGRS_BENCH_SAMPLE (series timed for the slow peers, default 300).
+source(file.path("bench", "common.R"))
 suppressPackageStartupMessages(library(lagrs))
 bench_parts <- strsplit(Sys.getenv("LAGRS_BENCH_PARTS", "a,b"), ",")[[1]]
 bench_dir <- local({
@@ -99,6 +100,7 @@ table <- data.frame(method = vapply(rows, `[[`, "", 1L),
 table$per_series_ms <- 1000 * table$seconds / n_series
 table$lagrs_2t_speedup <- table$seconds / t_lagrs2
 print(table, row.names = FALSE, digits = 3)
+save_bench_results(format(table, digits = 3), "batch", threads = 2L)
 cat(sprintf("scaling: 1 thread / 2 threads = %.2fx\n", t_lagrs1 / t_lagrs2))
 
 # Memory: R allocations of the whole call, and the process's peak resident

@@ -9,6 +9,7 @@
 #     sample of the series (default 50) and scaled to the whole set; the
 #     output says so. The chosen models of the sample are compared too.
 #     Environment: LAGRS_BENCH_AUTO_SERIES, LAGRS_BENCH_AUTO_SAMPLE.
+if (!exists("save_bench_results")) source(file.path("bench", "common.R"))
 suppressMessages({
   library(lagrs)
   library(forecast)
@@ -92,6 +93,7 @@ per_series <- data.frame(
 per_series$ms_per_series <- 1000 * per_series$seconds / per_series$series_timed
 per_series$speedup_vs_forecast <- per_series$ms_per_series[1] / per_series$ms_per_series
 print(per_series, row.names = FALSE, digits = 4)
+save_bench_results(format(per_series, digits = 4), "batch_auto", threads = 2L)
 cat(sprintf("\nforecast loop: median %.0f ms per series over the %d-series sample; ",
             1000 * stats::median(fc_times), n_sample))
 cat(sprintf("scaled to %d series: %.0f s (not run on all series)\n", n_series, fc_total))

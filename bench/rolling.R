@@ -6,6 +6,7 @@
 # ratio to lagrs's (peer / lagrs: above 1 means lagrs is faster). lagrs and
 # data.table both run on 2 threads. Peers whose cost grows as n * width are
 # skipped where that product is too large to wait for; the table says so.
+source(file.path("bench", "common.R"))
 suppressPackageStartupMessages({
   library(lagrs)
   library(bench)
@@ -131,6 +132,8 @@ fmt$peer_over_lagrs <- ifelse(is.na(tab$peer_over_lagrs), "-",
 cat("\n")
 print(fmt[, c("case", "method", "median_ms", "mem_MB", "peer_over_lagrs", "note")],
       row.names = FALSE, right = FALSE)
+save_bench_results(fmt[, c("case", "method", "median_ms", "mem_MB", "peer_over_lagrs", "note")],
+                   "rolling", threads = threads)
 
 # targets ----------------------------------------------------------------------
 cat("\nTargets (2 threads):\n")

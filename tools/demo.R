@@ -16,8 +16,14 @@ cat(sprintf("lagrs %s on %d threads\n\n", utils::packageVersion("lagrs"), lagrs_
 set.seed(42)
 make_sku <- function() {
   level <- stats::runif(1, 20, 400)
-  season <- sin(2 * pi * (1:months) / 12 + stats::runif(1, 0, 2 * pi)) *
+  # a yearly pattern that drifts from one year to the next
+  pattern <- sin(2 * pi * (1:12) / 12 + stats::runif(1, 0, 2 * pi)) *
     stats::runif(1, 0, 0.25) * level
+  season <- numeric(months)
+  for (t in seq_len(months)) {
+    season[t] <- (if (t <= 12L) pattern[t] else season[t - 12L]) +
+      stats::rnorm(1, 0, 0.02 * level)
+  }
   walk <- cumsum(stats::rnorm(months, 0, 0.03 * level))
   pmax(0, round(level + season + walk + stats::rnorm(months, 0, 0.05 * level)))
 }

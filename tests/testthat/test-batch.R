@@ -126,6 +126,7 @@ test_that("batch[[id]] gives the single fit", {
   batch <- arima_batch(skus, order = c(0, 1, 1))
   fit <- batch[["SKU-002"]]
   expect_s3_class(fit, "lagrs_arima")
+  expect_identical(fit$series, "SKU-002")
   expect_identical(unname(coef(fit)), unname(batch$coef["SKU-002", ]))
   expect_identical(coef(batch[[2]]), coef(fit))
   expect_error(batch[["nope"]], "`i` must be one of the batch's series ids")
