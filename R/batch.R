@@ -56,6 +56,10 @@ arima_batch <- function(series, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
                         time = NULL, progress = NULL) {
   method <- match.arg(method)
   collection <- series_collection(series, id = id, value = value, time = time)
+  seasonal_order <- if (is.list(seasonal)) seasonal$order else seasonal
+  if (is.null(period) && is.numeric(seasonal_order) && all(seasonal_order == 0)) {
+    period <- 1L  # a non-seasonal model needs no common frequency
+  }
   period <- batch_period(period, collection)
   spec <- batch_spec(order, seasonal, period, include_mean, include_drift, method)
   progress <- resolve_progress(progress)
@@ -524,6 +528,19 @@ arima_coef_names <- function(order, seasonal, include_mean, include_drift,
     xreg_names)
 }
 
+# The series a batch plot shows: the given ids or positions, or the first
+# four series that fitted.
+batch_plot_ids <- function(x, ids) {
+  if (is.null(ids)) ids <- utils::head(x$ids[x$status != "error"], 4L)
+  if (is.numeric(ids)) ids <- x$ids[ids]
+  unknown <- setdiff(ids, x$ids)
+  if (length(ids) == 0L || anyNA(ids) || length(unknown)) {
+    stop("`ids` must name series of the batch", if (length(unknown))
+      paste0("; \"", unknown[1L], "\" is not one"), ".", call. = FALSE)
+  }
+  ids
+}
+
 #' Plot chosen series of a batch with their forecasts
 #'
 #' Draws a grid of panels, one per chosen series: its history, the forecast
@@ -543,13 +560,7 @@ arima_coef_names <- function(order, seasonal, include_mean, include_drift,
 #' names(skus) <- paste0("SKU-", 1:4)
 #' plot(arima_batch(skus, order = c(0, 1, 1)), h = 8)
 plot.lagrs_batch <- function(x, ids = NULL, h = 12, level = c(80, 95), ...) {
-  if (is.null(ids)) ids <- utils::head(x$ids[x$status != "error"], 4L)
-  if (is.numeric(ids)) ids <- x$ids[ids]
-  unknown <- setdiff(ids, x$ids)
-  if (length(ids) == 0L || length(unknown)) {
-    stop("`ids` must name series of the batch", if (length(unknown))
-      paste0("; \"", unknown[1L], "\" is not one"), ".", call. = FALSE)
-  }
+  ids <- batch_plot_ids(x, ids)
   n <- length(ids)
   cols <- ceiling(sqrt(n))
   old <- graphics::par(mfrow = c(ceiling(n / cols), cols), mar = c(4, 4, 2.5, 1),
