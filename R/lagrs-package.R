@@ -15,11 +15,28 @@
 #' [predict()][predict.lagrs_arima] forecast from them. The kernels are
 #' plain C (declared in `src/arima.h`) and can run in parallel threads.
 #'
+#' @section Many series:
+#' [arima_batch()] fits one model to every series of a list, matrix or long
+#' data frame, in parallel; [auto_arima()] and [auto_arima_batch()] choose
+#' each series' orders with the stepwise search of `forecast::auto.arima()`.
+#' [forecast()][forecast.lagrs_batch] forecasts a whole batch into a long data
+#' frame; [summary()][summary.lagrs_batch] and [plot()][plot.lagrs_batch]
+#' summarise and draw it. A series that cannot be fitted gets an `"error"`
+#' status and never stops the batch.
+#'
+#' @section Plots:
+#' Base graphics: [plot()][plot.lagrs_forecast] for fits and forecasts,
+#' [plot()][plot.lagrs_batch] for batches. With ggplot2 installed,
+#' [autoplot()][autoplot.lagrs] draws the same.
+#'
+#' @section Vignettes:
+#' `vignette("lagrs")` (getting started), `vignette("many-skus")`
+#' (forecasting many SKUs) and `vignette("performance")`.
+#'
 #' @section Threads:
 #' [lagrs_threads()] reads and sets the number of threads. The default is
 #' every processor, or the `LAGRS_NUM_THREADS` environment variable, capped by
 #' `OMP_THREAD_LIMIT`. Results are identical for any number of threads.
 #'
-#' @keywords internal
 #' @useDynLib lagrs, .registration = TRUE, .fixes = "C_"
 "_PACKAGE"
