@@ -3,6 +3,8 @@
 #include "auto_arima.h"
 #include "batch.h"
 #include "select.h"
+#include "rolling.h"
+#include "select.h"
 #include <R_ext/Rdynload.h>
 
 #define CALLDEF(name, n) {#name, (DL_FUNC) &name, n}
@@ -25,6 +27,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_stl_call, 2),
     CALLDEF(lagrs_autoarima_prepare_call, 3),
     CALLDEF(lagrs_autoarima_prepare_batch_call, 3),
+    CALLDEF(rolling_call, 10),
     {NULL, NULL, 0}
 };
 

@@ -1,0 +1,290 @@
+#' Rolling-window statistics
+#'
+#' Sum, mean, variance, standard deviation, minimum, maximum, median and
+#' quantile of every window of `width` consecutive observations, for one
+#' series or many at once. The work runs in C, in parallel across series and
+#' within long series (see [lagrs_threads()]), and the result is identical
+#' for any number of threads.
+#'
+#' @section Windows and alignment:
+#' Each output has one window of `width` observations. With `align =
+#' "right"` (the default) output `i` summarises `x[(i - width + 1):i]`, with
+#' `"left"` it summarises `x[i:(i + width - 1)]`, and with `"center"` it
+#' summarises `x[(i - b):(i + width - 1 - b)]` where `b = (width - 1) %/% 2`.
+#' For an even width the centred window therefore holds one more observation
+#' after `i` than before it, as in `zoo::rollapply()` and
+#' `data.table::frollmean()`.
+#'
+#' Near the ends of the series a window is clipped to the observations that
+#' exist. A window gives `fill` when it counts fewer than `min_obs`
+#' observations; with the default `min_obs = width`, only complete windows
+#' give a statistic. A smaller `min_obs` gives partial windows at the edges
+#' (`min_obs = 1` is `zoo::rollapply(partial = TRUE)`).
+#'
+#' @section Missing and infinite values:
+#' * With `na_rm = FALSE`, a window that holds an `NA` or a `NaN` gives
+#'   `NA` (always `NA_real_`, whichever of the two it holds), unless it is
+#'   already `fill` because it counts fewer than `min_obs` observations.
+#' * With `na_rm = TRUE`, `NA` and `NaN` are skipped and `min_obs` counts
+#'   only the values present.
+#' * `Inf` and `-Inf` are values: the sum and mean of a window holding `Inf`
+#'   are `Inf`, holding `-Inf` are `-Inf`, holding both are `NaN`, as with
+#'   [sum()] and [mean()]. The variance and standard deviation of a window
+#'   holding an infinite value are `NaN`, as with [var()]. Minimum, maximum,
+#'   median and quantile order infinite values as usual, and a quantile that
+#'   interpolates between `-Inf` and `Inf` is `NaN`, as with [quantile()].
+#' * A variance or standard deviation needs two values: a window with one
+#'   value (possible with `min_obs = 1`) gives `NA`, as `var()` does.
+#' * Non-finite values never enter the running sums; they are counted
+#'   separately, so the windows after an `Inf` or `NaN` has left are
+#'   unaffected by it.
+#'
+#' @section Accuracy:
+#' Sums are kept with compensated (error-free) additions, recomputed from
+#' the window at the start of each chunk of the series and whenever the
+#' magnitude of the window falls far below what it has been (small values
+#' after huge ones), so rounding errors do not drift along the series.
+#' Variances are running sums of squared deviations from a shift near the
+#' window's mean, recomputed by two passes when the mean drifts from the
+#' shift. In tests on adversarial data (a level of 1e9 plus noise,
+#' magnitudes from 1e-8 to 1e8 mixed, small values after huge ones, trends):
+#' * means agree with [mean()] of the window to within about 1e-15 of the
+#'   window's largest magnitude, and sums with [sum()] to within the
+#'   rounding of the sum itself;
+#' * variances agree with [var()] to within about 1e-15 of the window's
+#'   largest squared deviation. Like `var()`, they measure deviations from
+#'   the mean rounded to a double, which matters when the spread is tiny
+#'   against the level;
+#' * a window whose values are all equal gives exactly that value as its
+#'   mean, median and quantiles and exactly 0 as its variance, and a window
+#'   of zeros sums to exactly 0;
+#' * minima, maxima, medians and quantiles are exactly those of [min()],
+#'   [max()], [median()] and [quantile()] with `type = 7`, including their
+#'   interpolation arithmetic.
+#'
+#' Results never depend on the number of threads. They can depend, in the
+#' last bits, on where the window sits in the series, because running sums
+#' restart at chunk starts.
+#'
+#' Finite values whose window sum overflows a double are summed again in
+#' long double, as `sum()` does; squared deviations beyond the double range
+#' (values near 1e154 and above) give `Inf` variances.
+#'
+#' @section Speed:
+#' Sum, mean, variance and standard deviation take O(n) time whatever the
+#' width. Minimum and maximum take O(n) whatever the data, monotone or not
+#' (the van Herk / Gil-Werman block prefix and suffix maxima: three
+#' comparisons per observation). Median and quantile take O(n log(width)):
+#' two heaps, indexed by window position so that the value leaving the
+#' window is removed without a search, hold the lower and upper parts of
+#' the window, and the order statistics a quantile needs are their tops.
+#' Long series are cut into chunks whose length depends only on `width`,
+#' and chunks and series are shared among threads. Double input is read in
+#' place (integer input is converted to double first); besides the result,
+#' each thread uses a workspace of O(width) (min, max: O(chunk length)).
+#'
+#' @param x A numeric (double or integer) vector or `ts`; a matrix, each
+#'   column a series; or a data frame or list, each element a numeric vector
+#'   (lengths may differ).
+#' @param width Window size: a single positive whole number.
+#' @param align Where the output sits in its window: `"right"` (at the
+#'   window's last observation), `"center"` or `"left"` (at its first).
+#' @param fill The value given where a window counts fewer than `min_obs`
+#'   observations: a single number or `NA`.
+#' @param min_obs The fewest observations a window needs: a whole number
+#'   between 1 and `width`.
+#' @param na_rm If `TRUE`, skip `NA` and `NaN`.
+#' @param prob For `rolling_quantile()`, the probability: a single number in
+#'   \[0, 1\].
+#' @return A double vector, matrix, data frame or list with the shape of `x`
+#'   and its attributes (names, dimnames, `ts` attributes, class).
+#' @seealso [stats::filter()], [stats::runmed()]; `zoo::rollapply()`,
+#'   `data.table::frollmean()` and `RcppRoll::roll_mean()` in other packages.
+#' @export
+#' @examples
+#' x <- c(4, 8, 15, 16, 23, 42)
+#' rolling_mean(x, 3)
+#' rolling_mean(x, 3, align = "center")
+#' rolling_mean(x, 3, min_obs = 1)
+#' rolling_sd(x, 4)
+#' rolling_median(c(1, NA, 3, 10, 5), 3, na_rm = TRUE)
+#' rolling_quantile(x, 4, prob = 0.9)
+#' rolling_max(ts(x, start = 2000), 2)
+#' rolling_sum(data.frame(a = 1:5, b = c(2, 4, 6, 8, 10)), 2)
+rolling_mean <- function(x, width, align = c("right", "center", "left"),
+                         fill = NA, min_obs = width, na_rm = FALSE) {
+  rolling_apply("mean", x, width, align, fill, min_obs, na_rm)
+}
+
+#' @rdname rolling_mean
+#' @export
+rolling_sum <- function(x, width, align = c("right", "center", "left"),
+                        fill = NA, min_obs = width, na_rm = FALSE) {
+  rolling_apply("sum", x, width, align, fill, min_obs, na_rm)
+}
+
+#' @rdname rolling_mean
+#' @export
+rolling_var <- function(x, width, align = c("right", "center", "left"),
+                        fill = NA, min_obs = width, na_rm = FALSE) {
+  rolling_apply("var", x, width, align, fill, min_obs, na_rm)
+}
+
+#' @rdname rolling_mean
+#' @export
+rolling_sd <- function(x, width, align = c("right", "center", "left"),
+                       fill = NA, min_obs = width, na_rm = FALSE) {
+  rolling_apply("sd", x, width, align, fill, min_obs, na_rm)
+}
+
+#' @rdname rolling_mean
+#' @export
+rolling_min <- function(x, width, align = c("right", "center", "left"),
+                        fill = NA, min_obs = width, na_rm = FALSE) {
+  rolling_apply("min", x, width, align, fill, min_obs, na_rm)
+}
+
+#' @rdname rolling_mean
+#' @export
+rolling_max <- function(x, width, align = c("right", "center", "left"),
+                        fill = NA, min_obs = width, na_rm = FALSE) {
+  rolling_apply("max", x, width, align, fill, min_obs, na_rm)
+}
+
+#' @rdname rolling_mean
+#' @export
+rolling_median <- function(x, width, align = c("right", "center", "left"),
+                           fill = NA, min_obs = width, na_rm = FALSE) {
+  rolling_apply("median", x, width, align, fill, min_obs, na_rm)
+}
+
+#' @rdname rolling_mean
+#' @export
+rolling_quantile <- function(x, width, prob, align = c("right", "center", "left"),
+                             fill = NA, min_obs = width, na_rm = FALSE) {
+  if (missing(prob)) {
+    stop("`prob` must be given: a single number between 0 and 1.", call. = FALSE)
+  }
+  if (!is.numeric(prob) || is.object(prob) || length(prob) != 1L ||
+      is.na(prob) || prob < 0 || prob > 1) {
+    stop("`prob` must be a single number between 0 and 1, not ",
+         describe_value(prob), ".", call. = FALSE)
+  }
+  rolling_apply("quantile", x, width, align, fill, min_obs, na_rm, prob)
+}
+
+# The codes match the LAGRS_ROLL_* enum in src/rolling.h.
+rolling_stat_codes <- c(sum = 1L, mean = 2L, var = 3L, sd = 4L, min = 5L,
+                        max = 6L, median = 7L, quantile = 8L)
+
+# The one front end of the family: checks every argument, then hands the
+# series to the C entry point, which keeps x's shape and attributes.
+rolling_apply <- function(stat, x, width, align, fill, min_obs, na_rm,
+                          prob = NA_real_) {
+  width <- check_count(width, "width")
+  align <- check_align(align)
+  check_fill(fill)
+  min_obs <- check_min_obs(min_obs, width)
+  check_flag(na_rm, "na_rm")
+  shape <- check_series(x)
+
+  if (min_obs == width && shape$longest > 0 && width > shape$longest) {
+    stop("`width` (", width, ") is longer than ",
+         if (shape$n_series > 1L) "the longest series in `x`" else "`x`",
+         " (", shape$longest, " observations), so every window would be ",
+         "incomplete. Use a smaller `width`, or set `min_obs` to accept ",
+         "partial windows.", call. = FALSE)
+  }
+  before <- switch(align, right = width - 1L, left = 0L,
+                   center = (width - 1L) %/% 2L)
+  .Call(C_rolling_call, x, shape$n_rows, shape$n_cols,
+        rolling_stat_codes[[stat]], width, before, min_obs, na_rm,
+        as.double(fill), as.double(prob))
+}
+
+check_align <- function(align) {
+  choices <- c("right", "center", "left")
+  if (identical(align, choices)) return("right")
+  if (!is.character(align) || length(align) != 1L || is.na(align) ||
+      !align %in% choices) {
+    stop("`align` must be one of \"right\", \"center\" or \"left\", not ",
+         describe_value(align), ".", call. = FALSE)
+  }
+  align
+}
+
+check_fill <- function(fill) {
+  ok <- length(fill) == 1L && !is.object(fill) &&
+    (is.numeric(fill) || (is.logical(fill) && is.na(fill)))
+  if (!ok) {
+    stop("`fill` must be a single number or NA, not ", describe_value(fill),
+         ".", call. = FALSE)
+  }
+  invisible(fill)
+}
+
+check_min_obs <- function(min_obs, width) {
+  ok <- is.numeric(min_obs) && !is.object(min_obs) && length(min_obs) == 1L &&
+    !is.na(min_obs) && min_obs == trunc(min_obs) && min_obs >= 1 &&
+    min_obs <= width
+  if (!ok) {
+    stop("`min_obs` must be a single whole number between 1 and `width` (",
+         width, "), not ", describe_value(min_obs), ".", call. = FALSE)
+  }
+  as.integer(min_obs)
+}
+
+# Describes the series in x: how many, how long, and how the C side should
+# walk them. Anything that is not numeric is refused, naming the culprit.
+check_series <- function(x) {
+  if (is.list(x)) {
+    what <- if (is.data.frame(x)) "column" else "element"
+    for (i in seq_along(x)) {
+      el <- x[[i]]
+      if (!is_plain_numeric(el)) {
+        nm <- names(x)[i]
+        label <- if (!is.null(nm) && !is.na(nm) && nzchar(nm)) {
+          paste0("`x$", nm, "`")
+        } else {
+          paste0("`x[[", i, "]]`")
+        }
+        stop("Each ", what, " of `x` must be a numeric vector, but ", label,
+             " is ", describe_object(el), ".", call. = FALSE)
+      }
+    }
+    lens <- lengths(x)
+    return(list(n_rows = NA_real_, n_cols = NA_real_, n_series = length(x),
+                longest = if (length(lens)) max(lens) else 0))
+  }
+  if (!is_plain_numeric(x)) {
+    stop("`x` must be a numeric vector, matrix, data frame or list of ",
+         "numeric vectors, not ", describe_object(x), ".", call. = FALSE)
+  }
+  d <- dim(x)
+  if (length(d) > 2L) {
+    stop("`x` must be a numeric vector or matrix, not an array with ",
+         length(d), " dimensions.", call. = FALSE)
+  }
+  if (length(d) == 2L) {
+    return(list(n_rows = as.double(d[1L]), n_cols = as.double(d[2L]),
+                n_series = d[2L], longest = d[1L]))
+  }
+  list(n_rows = as.double(length(x)), n_cols = 1, n_series = 1L,
+       longest = length(x))
+}
+
+is_plain_numeric <- function(x) {
+  is.atomic(x) && (is.double(x) || is.integer(x)) && !is.factor(x) &&
+    is.numeric(x)
+}
+
+describe_object <- function(x) {
+  if (is.factor(x)) return("a factor")
+  if (is.object(x) && !is.list(x)) {
+    return(paste0("an object of class <", paste(class(x), collapse = "/"), ">"))
+  }
+  if (is.null(x)) return("NULL")
+  if (is.data.frame(x)) return("a data frame")
+  if (is.list(x)) return("a list")
+  paste0("a ", typeof(x), " ", if (is.null(dim(x))) "vector" else "matrix")
+}

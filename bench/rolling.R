@@ -1,0 +1,149 @@
+# Rolling-window benchmarks against the R peers.
+#
+#   make bench LIB=/tmp/lib-x        or    Rscript bench/rolling.R
+#
+# Prints median times (bench::mark), memory allocated, and each timing as a
+# ratio to lagrs's (peer / lagrs: above 1 means lagrs is faster). lagrs and
+# data.table both run on 2 threads. Peers whose cost grows as n * width are
+# skipped where that product is too large to wait for; the table says so.
+suppressPackageStartupMessages({
+  library(lagrs)
+  library(bench)
+})
+has <- function(pkg) requireNamespace(pkg, quietly = TRUE)
+threads <- 2L
+lagrs_threads(threads)
+if (has("data.table")) data.table::setDTthreads(threads)
+cat(sprintf("lagrs %s, %d threads; R %s; %s\n", packageVersion("lagrs"),
+            lagrs_threads(), getRversion(), format(Sys.time())))
+for (p in c("data.table", "RcppRoll", "zoo")) {
+  cat(sprintf("  %-10s %s\n", p, if (has(p)) format(packageVersion(p)) else "not installed"))
+}
+
+rows <- list()
+# Times one expression (quoted here, evaluated afresh at every iteration in
+# the caller's environment) and appends a row to the table.
+add <- function(case, method, expr, iterations = 5L, skip = NULL) {
+  if (!is.null(skip)) {
+    row <- data.frame(case = case, method = method, median_ms = NA_real_,
+                      mem_MB = NA_real_, note = skip)
+  } else {
+    b <- bench::mark(exprs = list(substitute(expr)), env = parent.frame(),
+                     iterations = iterations, check = FALSE, filter_gc = FALSE,
+                     memory = TRUE)
+    row <- data.frame(case = case, method = method,
+                      median_ms = as.numeric(b$median) * 1e3,
+                      mem_MB = as.numeric(b$mem_alloc) / 2^20, note = "")
+  }
+  rows[[length(rows) + 1L]] <<- row
+  invisible(row)
+}
+too_slow <- function(n, width, limit = 2e9) {
+  if (n * width > limit) sprintf("skipped: O(n * width) = %.0e", n * width) else NULL
+}
+iters <- function(n) if (n >= 1e7) 5L else 15L
+
+# (a) one long series ---------------------------------------------------------
+set.seed(1)
+for (n in c(1e6, 1e7)) {
+  x <- rnorm(n)
+  for (width in c(100L, 10000L)) {
+    case <- sprintf("mean n=%.0e w=%d", n, width)
+    it <- iters(n)
+    add(case, "lagrs::rolling_mean", rolling_mean(x, width), it)
+    add(case, "x + 0 (copy floor)", x + 0, it)
+    if (has("data.table")) {
+      add(case, "data.table::frollmean fast", data.table::frollmean(x, width), it)
+      add(case, "data.table::frollmean exact",
+          data.table::frollmean(x, width, algo = "exact"), 1L,
+          skip = too_slow(n, width, 1e9))
+    }
+    if (has("RcppRoll")) {
+      add(case, "RcppRoll::roll_meanr", RcppRoll::roll_meanr(x, width), 1L,
+          skip = too_slow(n, width, 1e9))
+    }
+    if (has("zoo")) {
+      add(case, "zoo::rollmeanr", zoo::rollmeanr(x, width, fill = NA), 1L,
+          skip = if (n >= 1e7) "skipped: zoo at n = 1e7 (slowest peer)" else NULL)
+    }
+    add(case, "stats::filter", stats::filter(x, rep(1 / width, width), sides = 1), 1L,
+        skip = too_slow(n, width, 1e9))
+  }
+}
+
+# (b) many series: 1000 x 10000 matrix, each column a series -----------------
+m <- matrix(rnorm(1e7), 1000, 10000)
+case <- "mean 1000x10000 matrix w=50"
+add(case, "lagrs::rolling_mean", rolling_mean(m, 50L), 5L)
+add(case, "m + 0 (copy floor)", m + 0, 5L)
+if (has("data.table")) {
+  cols <- as.data.frame(m)
+  add(case, "data.table::frollmean fast (columns)", data.table::frollmean(cols, 50L), 5L)
+  add(case, "data.table::frollmean exact (columns)",
+      data.table::frollmean(cols, 50L, algo = "exact"), 1L)
+  rm(cols)
+}
+if (has("RcppRoll")) {
+  add(case, "RcppRoll::roll_meanr (matrix)", RcppRoll::roll_meanr(m, 50L, fill = NA), 1L)
+}
+rm(m)
+invisible(gc())
+
+# rolling median and sd ----------------------------------------------------
+x <- rnorm(1e6)
+for (width in c(101L, 10001L)) {
+  case <- sprintf("median n=1e6 w=%d", width)
+  add(case, "lagrs::rolling_median", rolling_median(x, width), 5L)
+  if (has("zoo")) add(case, "zoo::rollmedianr", zoo::rollmedianr(x, width, fill = NA), 3L)
+  add(case, "stats::runmed", stats::runmed(x, width, endrule = "keep"), 3L)
+  if (has("RcppRoll")) {
+    add(case, "RcppRoll::roll_medianr", RcppRoll::roll_medianr(x, width), 1L,
+        skip = too_slow(1e6, width, 2e8))
+  }
+}
+for (width in c(100L, 10000L)) {
+  case <- sprintf("sd n=1e6 w=%d", width)
+  add(case, "lagrs::rolling_sd", rolling_sd(x, width), 15L)
+  if (has("RcppRoll")) {
+    add(case, "RcppRoll::roll_sdr", RcppRoll::roll_sdr(x, width), 1L,
+        skip = too_slow(1e6, width, 2e8))
+  }
+}
+x5 <- x[1:1e5]
+case <- "sd n=1e5 w=100"
+add(case, "lagrs::rolling_sd", rolling_sd(x5, 100L), 15L)
+if (has("zoo")) add(case, "zoo::rollapplyr(sd)", zoo::rollapplyr(x5, 100L, sd, fill = NA), 1L)
+if (has("data.table")) {
+  add(case, "data.table::frollapply(sd)", data.table::frollapply(x5, 100L, sd), 1L)
+}
+if (has("RcppRoll")) add(case, "RcppRoll::roll_sdr", RcppRoll::roll_sdr(x5, 100L), 5L)
+
+# report ---------------------------------------------------------------------
+tab <- do.call(rbind, rows)
+lagrs_ms <- ave(ifelse(grepl("^lagrs::", tab$method), tab$median_ms, NA_real_),
+                tab$case, FUN = function(v) v[!is.na(v)][1])
+tab$peer_over_lagrs <- tab$median_ms / lagrs_ms
+fmt <- tab
+fmt$median_ms <- ifelse(is.na(tab$median_ms), "-", sprintf("%.2f", tab$median_ms))
+fmt$mem_MB <- ifelse(is.na(tab$mem_MB), "-", sprintf("%.1f", tab$mem_MB))
+fmt$peer_over_lagrs <- ifelse(is.na(tab$peer_over_lagrs), "-",
+                              sprintf("%.2f", tab$peer_over_lagrs))
+cat("\n")
+print(fmt[, c("case", "method", "median_ms", "mem_MB", "peer_over_lagrs", "note")],
+      row.names = FALSE, right = FALSE)
+
+# targets ----------------------------------------------------------------------
+cat("\nTargets (2 threads):\n")
+get_ms <- function(case, method) tab$median_ms[tab$case == case & tab$method == method]
+for (n in c(1e6, 1e7)) for (width in c(100L, 10000L)) {
+  case <- sprintf("mean n=%.0e w=%d", n, width)
+  ours <- get_ms(case, "lagrs::rolling_mean")
+  fast <- get_ms(case, "data.table::frollmean fast")
+  copy <- get_ms(case, "x + 0 (copy floor)")
+  cat(sprintf("  %-26s lagrs / frollmean fast = %.2f (target <= 0.5)   lagrs / copy = %.2f (target <= 2)\n",
+              case, ours / fast, ours / copy))
+}
+case <- "mean 1000x10000 matrix w=50"
+ours <- get_ms(case, "lagrs::rolling_mean")
+fast <- get_ms(case, "data.table::frollmean fast (columns)")
+cat(sprintf("  %-26s frollmean over columns / lagrs = %.2f (target >= 3)\n", case, fast / ours))

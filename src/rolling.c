@@ -1,0 +1,984 @@
+#include "lagrs.h"
+#include "rolling.h"
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+/* Rolling-window statistics.  Kernels (plain C) first, entry point last.
+ *
+ * Every kernel walks the outputs first..last-1 of one series while the
+ * window [lo, hi) slides: at each step at most one observation enters
+ * (hi grows) and at most one leaves (lo grows), so one code path serves
+ * every alignment and the clipped windows at both edges. */
+
+/* ------------------------------------------------------------------------ */
+/* Window geometry                                                           */
+
+static inline R_xlen_t window_lo(R_xlen_t i, const lagrs_roll_spec *spec)
+{
+    return i > spec->before ? i - spec->before : 0;
+}
+
+static inline R_xlen_t window_hi(R_xlen_t i, R_xlen_t n, const lagrs_roll_spec *spec)
+{
+    R_xlen_t hi = i + spec->after + 1;
+    return hi < n ? hi : n;
+}
+
+/* Chunks are long against the width, so the O(width) start of each chunk
+ * costs little, and long enough that one thread's chunk amortises the
+ * scheduling; they depend on the width only, never on the thread count. */
+R_xlen_t lagrs_roll_chunk_length(const lagrs_roll_spec *spec)
+{
+    R_xlen_t floor_len = 65536;
+    R_xlen_t len = 8 * spec->width;
+    return len > floor_len ? len : floor_len;
+}
+
+typedef struct {
+    double value;
+    int slot;
+} heap_node;
+
+/* The most observations a window can hold in a series of n. */
+static inline R_xlen_t window_cap(const lagrs_roll_spec *spec, R_xlen_t n)
+{
+    return spec->width < n ? spec->width : (n > 0 ? n : 1);
+}
+
+size_t lagrs_roll_workspace_bytes(const lagrs_roll_spec *spec, R_xlen_t longest)
+{
+    R_xlen_t cap = window_cap(spec, longest);
+    switch (spec->stat) {
+    case LAGRS_ROLL_MIN:
+    case LAGRS_ROLL_MAX: {
+        /* the block suffixes of the observations one chunk touches */
+        R_xlen_t span = lagrs_roll_chunk_length(spec) + spec->width;
+        return (size_t) (span < longest ? span : longest) * sizeof(double);
+    }
+    case LAGRS_ROLL_MEDIAN:
+    case LAGRS_ROLL_QUANTILE:
+        return (size_t) cap * (2 * sizeof(heap_node) + sizeof(int));
+    default:
+        return 0;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Compensated accumulation                                                  */
+
+/* s + c holds a sum; adding x keeps the rounding error of the addition in c
+ * (Knuth's TwoSum, no branch, exact in binary floating point). */
+static inline void two_sum_add(double *s, double *c, double x)
+{
+    double t = *s + x;
+    double z = t - *s;
+    *c += (*s - (t - z)) + (x - z);
+    *s = t;
+}
+
+/* Adds a - b: the difference and the sum each carry their exact error into
+ * c, and the dependency chain through s is one addition long. */
+static inline void two_sum_replace(double *s, double *c, double a, double b)
+{
+    double d = a - b;
+    double z = d - a;
+    double err = (a - (d - z)) + (-b - z);
+    double t = *s + d;
+    double y = t - *s;
+    *c += err + ((*s - (t - y)) + (d - y));
+    *s = t;
+}
+
+/* Restart when the window's magnitude has fallen this far below its peak
+ * since the last restart: what is left of the compensated sum's error from
+ * the large values that have gone could otherwise show against the small
+ * values that remain. */
+#define LAGRS_RESTART_RATIO 0x1p-10
+
+/* State shared by sum, mean, var and sd. */
+typedef struct {
+    R_xlen_t n_finite, n_nan, n_pos_inf, n_neg_inf;
+    /* sum and mean: the finite values' sum, and sum of magnitudes */
+    double sum, sum_c, abs_sum, abs_peak;
+    /* var and sd: sums of (x - shift) and (x - shift)^2 */
+    double shift, s1, s1_c, s2, s2_c, s2_peak;
+    /* The present values in [run_start, hi) are all equal to run_value
+     * (NA and NaN skipped when na_rm).  A window inside the run answers
+     * exactly: the mean is that value and the variance 0. */
+    int in_run;
+    double run_value;
+    R_xlen_t run_start, last_present;
+    int dirty;   /* an overflow spoilt the running sums: restart */
+} sum_state;
+
+static void sum_enter_run(sum_state *st, double v, R_xlen_t idx, int na_rm)
+{
+    if (isnan(v)) {
+        if (!na_rm) {
+            st->in_run = 0;
+            st->last_present = idx;
+        }
+        return;
+    }
+    if (!st->in_run || v != st->run_value) {
+        st->run_start = st->last_present + 1;
+        st->run_value = v;
+        st->in_run = 1;
+    }
+    st->last_present = idx;
+}
+
+static inline int in_run(const sum_state *st, R_xlen_t lo)
+{
+    return st->in_run && lo >= st->run_start;
+}
+
+static void count_value(sum_state *st, double v, R_xlen_t delta)
+{
+    if (isnan(v))
+        st->n_nan += delta;
+    else if (isinf(v)) {
+        if (v > 0)
+            st->n_pos_inf += delta;
+        else
+            st->n_neg_inf += delta;
+    } else
+        st->n_finite += delta;
+}
+
+/* Recomputes the sums of the window [lo, hi) from scratch. */
+static void sum_restart(sum_state *st, const double *x, R_xlen_t lo, R_xlen_t hi)
+{
+    double s = 0, c = 0, a = 0;
+    for (R_xlen_t j = lo; j < hi; j++) {
+        if (isfinite(x[j])) {
+            two_sum_add(&s, &c, x[j]);
+            a += fabs(x[j]);
+        }
+    }
+    st->sum = s;
+    st->sum_c = c;
+    st->abs_sum = a;
+    st->abs_peak = a;
+    st->dirty = 0;
+}
+
+/* Two-pass restart for the variance: the shift is the window's mean, so
+ * the sums start as small as they can be. */
+static void var_restart(sum_state *st, const double *x, R_xlen_t lo, R_xlen_t hi)
+{
+    double s = 0, c = 0;
+    R_xlen_t m = 0;
+    for (R_xlen_t j = lo; j < hi; j++) {
+        if (isfinite(x[j])) {
+            two_sum_add(&s, &c, x[j]);
+            m++;
+        }
+    }
+    double shift = m > 0 ? (s + c) / (double) m : 0.0;
+    if (!isfinite(shift))
+        shift = 0.0;
+    double s1 = 0, s1_c = 0, s2 = 0, s2_c = 0;
+    for (R_xlen_t j = lo; j < hi; j++) {
+        if (isfinite(x[j])) {
+            double d = x[j] - shift;
+            two_sum_add(&s1, &s1_c, d);
+            two_sum_add(&s2, &s2_c, d * d);
+        }
+    }
+    st->shift = shift;
+    st->s1 = s1;
+    st->s1_c = s1_c;
+    st->s2 = s2;
+    st->s2_c = s2_c;
+    st->s2_peak = s2;
+    st->dirty = 0;
+}
+
+/* R's mean() of the finite values in [lo, hi): a long double sum, then a
+ * second pass that corrects it.  Used only when a double sum overflows. */
+static double exact_window_mean(const double *x, R_xlen_t lo, R_xlen_t hi, int want_sum)
+{
+    long double s = 0;
+    R_xlen_t m = 0;
+    for (R_xlen_t j = lo; j < hi; j++)
+        if (isfinite(x[j])) {
+            s += x[j];
+            m++;
+        }
+    if (want_sum)
+        return (double) s;
+    s /= m;
+    if (isfinite((double) s)) {
+        long double t = 0;
+        for (R_xlen_t j = lo; j < hi; j++)
+            if (isfinite(x[j]))
+                t += (x[j] - s);
+        s += t / m;
+    }
+    return (double) s;
+}
+
+/* The variance (or standard deviation) of m values whose deviations from
+ * `shift` sum to s1 and whose squared deviations sum to s2. */
+static inline double var_value(double s1, double s2, double shift, double m, int want_sd)
+{
+    double q = s1 / m;
+    double ss = s2 - s1 * q;
+    /* var() takes deviations from the mean rounded to a double, mean_r, so
+     * its sum of squares exceeds the exact one by m * (mean - mean_r)^2.
+     * That is below the data's rounding for most series, but not when the
+     * spread is tiny against the level (1e9 + noise): add it, to give
+     * var()'s number. */
+    double mean_r = shift + q;
+    double z = mean_r - shift;
+    double delta = (shift - (mean_r - z)) + (q - z);
+    ss += m * delta * delta;
+    double ans = ss > 0 ? ss / (m - 1.0) : 0.0;
+    if (isnan(ss))
+        ans = ss;
+    return want_sd ? sqrt(ans) : ans;
+}
+
+/* The steady state of sum and mean: a full window of finite values slides
+ * by one at each step.  Locals instead of the state struct keep the
+ * dependency chains in registers.  Returns the first output not written:
+ * at `end`, or where a non-finite value would enter or leave (the general
+ * step takes over). */
+static R_xlen_t sum_fast(sum_state *st, const double *x, R_xlen_t i, R_xlen_t end,
+                         R_xlen_t lo, const lagrs_roll_spec *spec, double *out)
+{
+    const R_xlen_t w = spec->width;
+    const double m = (double) w;
+    const int want_sum = spec->stat == LAGRS_ROLL_SUM;
+    double s = st->sum, c = st->sum_c, abs_sum = st->abs_sum, peak = st->abs_peak;
+    double run_value = st->run_value;
+    R_xlen_t run_start = st->run_start;
+    for (; i < end; i++, lo++) {
+        double a = x[lo + w], b = x[lo];
+        /* a - b is finite only if both are (or, rarely, overflows: then the
+         * general step takes this one too) */
+        if (!isfinite(a - b) || !(abs_sum < 1e300))
+            break;
+        if (a != run_value) {
+            run_start = lo + w;
+            run_value = a;
+        }
+        two_sum_replace(&s, &c, a, b);
+        abs_sum += fabs(a) - fabs(b);
+        if (abs_sum > peak)
+            peak = abs_sum;
+        if (abs_sum < peak * LAGRS_RESTART_RATIO) {
+            sum_restart(st, x, lo + 1, lo + 1 + w);
+            s = st->sum;
+            c = st->sum_c;
+            abs_sum = peak = st->abs_sum;
+        }
+        double total = s + c;
+        if (lo + 1 >= run_start)
+            out[i] = (want_sum ? run_value * m : run_value) + 0.0;
+        else
+            out[i] = want_sum ? total : total / m;
+    }
+    st->sum = s;
+    st->sum_c = c;
+    st->abs_sum = abs_sum;
+    st->abs_peak = peak;
+    st->run_value = run_value;
+    st->run_start = run_start;
+    st->last_present = lo + w - 1;
+    return i;
+}
+
+/* The steady state of var and sd, as sum_fast(). */
+static R_xlen_t var_fast(sum_state *st, const double *x, R_xlen_t i, R_xlen_t end,
+                         R_xlen_t lo, const lagrs_roll_spec *spec, double *out)
+{
+    const R_xlen_t w = spec->width;
+    const double m = (double) w;
+    const int want_sd = spec->stat == LAGRS_ROLL_SD;
+    double s1 = st->s1, c1 = st->s1_c, s2 = st->s2, c2 = st->s2_c;
+    double peak = st->s2_peak, shift = st->shift;
+    double run_value = st->run_value;
+    R_xlen_t run_start = st->run_start;
+    for (; i < end; i++, lo++) {
+        double a = x[lo + w], b = x[lo];
+        if (!isfinite(a - b))
+            break;
+        if (a != run_value) {
+            run_start = lo + w;
+            run_value = a;
+        }
+        double da = a - shift, db = b - shift;
+        two_sum_replace(&s1, &c1, da, db);
+        two_sum_replace(&s2, &c2, da * da, db * db);
+        if (s2 > peak)
+            peak = s2;
+        if (s2 < peak * LAGRS_RESTART_RATIO || 5.0 * s1 * s1 > 4.0 * m * s2) {
+            var_restart(st, x, lo + 1, lo + 1 + w);
+            s1 = st->s1;
+            c1 = st->s1_c;
+            s2 = st->s2;
+            c2 = st->s2_c;
+            peak = st->s2_peak;
+            shift = st->shift;
+        }
+        double v = lo + 1 >= run_start ? 0.0 : var_value(s1 + c1, s2 + c2, shift, m, want_sd);
+        if (!isfinite(v)) {
+            st->dirty = 1;
+            v = INFINITY;
+        }
+        out[i] = v;
+    }
+    st->s1 = s1;
+    st->s1_c = c1;
+    st->s2 = s2;
+    st->s2_c = c2;
+    st->s2_peak = peak;
+    st->run_value = run_value;
+    st->run_start = run_start;
+    st->last_present = lo + w - 1;
+    return i;
+}
+
+static void sum_family_kernel(const double *x, R_xlen_t n, R_xlen_t first,
+                              R_xlen_t last, const lagrs_roll_spec *spec,
+                              double *out)
+{
+    const int stat = spec->stat, na_rm = spec->na_rm;
+    const int want_var = stat == LAGRS_ROLL_VAR || stat == LAGRS_ROLL_SD;
+    sum_state st;
+    memset(&st, 0, sizeof st);
+
+    R_xlen_t lo = window_lo(first, spec), hi = window_hi(first, n, spec);
+    st.last_present = lo - 1;
+    st.run_start = lo;
+    for (R_xlen_t j = lo; j < hi; j++) {
+        count_value(&st, x[j], 1);
+        sum_enter_run(&st, x[j], j, na_rm);
+    }
+    if (want_var)
+        var_restart(&st, x, lo, hi);
+    else
+        sum_restart(&st, x, lo, hi);
+
+    /* outputs whose windows slide by one whole step, both ends inside */
+    const R_xlen_t steady_from = spec->before + 1;
+    const R_xlen_t steady_to = n - spec->after < last ? n - spec->after : last;
+    for (R_xlen_t i = first; i < last; i++) {
+        if (i > first) {
+            if (i >= steady_from && i < steady_to && hi - lo == spec->width &&
+                st.n_finite == spec->width && !st.dirty &&
+                (!want_var || spec->width >= 2)) {
+                i = want_var ? var_fast(&st, x, i, steady_to, lo, spec, out)
+                             : sum_fast(&st, x, i, steady_to, lo, spec, out);
+                lo = window_lo(i - 1, spec);
+                hi = window_hi(i - 1, n, spec);
+                if (i >= last)
+                    break;
+            }
+            R_xlen_t new_lo = window_lo(i, spec), new_hi = window_hi(i, n, spec);
+            int enter = new_hi > hi, leave = new_lo > lo;
+            double a = enter ? x[hi] : 0.0, b = leave ? x[lo] : 0.0;
+            if (enter) {
+                count_value(&st, a, 1);
+                sum_enter_run(&st, a, hi, na_rm);
+            }
+            if (leave)
+                count_value(&st, b, -1);
+            /* Non-finite values are only counted: they never touch the sums,
+             * so nothing is left of them once they leave the window. */
+            if (enter && !isfinite(a))
+                a = 0.0, enter = 0;
+            if (leave && !isfinite(b))
+                b = 0.0, leave = 0;
+            if (want_var) {
+                double da = enter ? a - st.shift : 0.0;
+                double db = leave ? b - st.shift : 0.0;
+                two_sum_replace(&st.s1, &st.s1_c, da, db);
+                two_sum_replace(&st.s2, &st.s2_c, da * da, db * db);
+            } else {
+                two_sum_replace(&st.sum, &st.sum_c, a, b);
+                st.abs_sum += fabs(a) - fabs(b);
+            }
+            lo = new_lo;
+            hi = new_hi;
+            if (want_var) {
+                double s1 = st.s1, s2 = st.s2;
+                if (s2 > st.s2_peak)
+                    st.s2_peak = s2;
+                /* Restart when the shift has drifted far from the window's
+                 * mean (cancellation in s2 - s1^2 / m would grow) or when
+                 * the spread has collapsed below its peak. */
+                if (st.dirty || s2 < st.s2_peak * LAGRS_RESTART_RATIO ||
+                    5.0 * s1 * s1 > 4.0 * (double) st.n_finite * s2)
+                    var_restart(&st, x, lo, hi);
+            } else {
+                if (st.abs_sum > st.abs_peak)
+                    st.abs_peak = st.abs_sum;
+                if (st.dirty || st.abs_sum < st.abs_peak * LAGRS_RESTART_RATIO)
+                    sum_restart(&st, x, lo, hi);
+            }
+        }
+
+        R_xlen_t n_inf = st.n_pos_inf + st.n_neg_inf;
+        R_xlen_t present = st.n_finite + n_inf;
+        R_xlen_t counted = na_rm ? present : hi - lo;
+        double ans;
+        if (counted < spec->min_obs)
+            ans = spec->fill;
+        else if (!na_rm && st.n_nan > 0)
+            ans = spec->na_value;
+        else if (want_var) {
+            if (present < 2)
+                ans = spec->na_value;
+            else if (n_inf > 0)
+                ans = NAN;
+            else if (in_run(&st, lo))
+                ans = 0.0;
+            else {
+                ans = var_value(st.s1 + st.s1_c, st.s2 + st.s2_c, st.shift,
+                                (double) st.n_finite, stat == LAGRS_ROLL_SD);
+                if (!isfinite(ans))
+                    st.dirty = 1;
+            }
+        } else {
+            if (st.n_pos_inf > 0 && st.n_neg_inf > 0)
+                ans = NAN;
+            else if (st.n_pos_inf > 0)
+                ans = INFINITY;
+            else if (st.n_neg_inf > 0)
+                ans = -INFINITY;
+            else if (in_run(&st, lo)) {
+                /* + 0.0 turns -0 into 0, as R's sum() does */
+                ans = stat == LAGRS_ROLL_SUM ? st.run_value * (double) present + 0.0
+                                             : st.run_value + 0.0;
+            } else {
+                double total = st.sum + st.sum_c;
+                if (isfinite(total) && isfinite(st.abs_sum))
+                    ans = stat == LAGRS_ROLL_SUM ? total : total / (double) present;
+                else {
+                    /* finite values whose sum overflows a double */
+                    ans = exact_window_mean(x, lo, hi, stat == LAGRS_ROLL_SUM);
+                    st.dirty = 1;
+                }
+            }
+        }
+        out[i] = ans;
+    }
+}
+
+
+/* ------------------------------------------------------------------------ */
+/* Minimum and maximum: van Herk / Gil-Werman, O(1) a step whatever the data */
+
+/* The observations a chunk touches, [lo of its first window, hi of its
+ * last), are cut into blocks of `width` starting at the first.  A window is
+ * at most `width` long, so it lies in one block or across two neighbours:
+ * its maximum is that of a block suffix (kept in `suffix`, filled by one
+ * backward pass) and a block prefix (kept while walking forwards).  Three
+ * comparisons per observation, no branch on the data, so monotone input
+ * costs what random input costs.  The minimum is minus the maximum of -x,
+ * which is exact.  NA and NaN are counted apart and stand as -Inf, which
+ * can never be an answer unless the window holds nothing else, and such a
+ * window answers NA or fill instead. */
+static void minmax_kernel(const double *x, R_xlen_t n, R_xlen_t first,
+                          R_xlen_t last, const lagrs_roll_spec *spec,
+                          double *suffix, int want_max, double *out)
+{
+    const R_xlen_t w = spec->width;
+    const double sign = want_max ? 1.0 : -1.0;
+    const R_xlen_t start = window_lo(first, spec);
+    const R_xlen_t end = window_hi(last - 1, n, spec);
+
+    for (R_xlen_t block = start + (end - 1 - start) / w * w; block >= start; block -= w) {
+        R_xlen_t block_end = block + w < end ? block + w : end;
+        double acc = -INFINITY;
+        for (R_xlen_t j = block_end - 1; j >= block; j--) {
+            double v = isnan(x[j]) ? -INFINITY : sign * x[j];
+            acc = v > acc ? v : acc;
+            suffix[j - start] = acc;
+        }
+    }
+
+    /* lo_block and hi_block: the starts of the blocks holding lo and hi - 1 */
+    R_xlen_t lo = start, hi = start, n_nan = 0;
+    R_xlen_t lo_block = start, hi_block = start - w;
+    double prefix = -INFINITY;
+    for (R_xlen_t i = first; i < last; i++) {
+        R_xlen_t new_hi = window_hi(i, n, spec), new_lo = window_lo(i, spec);
+        for (; hi < new_hi; hi++) {
+            if (hi == hi_block + w) {
+                hi_block = hi;
+                prefix = -INFINITY;
+            }
+            double v = x[hi];
+            n_nan += isnan(v);
+            v = isnan(v) ? -INFINITY : sign * v;
+            prefix = v > prefix ? v : prefix;
+        }
+        for (; lo < new_lo; lo++)
+            n_nan -= isnan(x[lo]);
+        if (lo >= lo_block + w)
+            lo_block += w;
+        R_xlen_t counted = spec->na_rm ? (hi - lo) - n_nan : hi - lo;
+        double ans;
+        if (counted < spec->min_obs)
+            ans = spec->fill;
+        else if (n_nan > 0 && !spec->na_rm)
+            ans = spec->na_value;
+        else if (lo_block != hi_block) {
+            double tail = suffix[lo - start];
+            ans = sign * (tail > prefix ? tail : prefix);
+        } else if (lo == lo_block) {
+            ans = sign * prefix;
+        } else {
+            ans = sign * suffix[lo - start];
+        }
+        out[i] = ans;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Median and quantile: two indexed heaps, O(log width) a step               */
+
+/* `low` is a max-heap of the smallest values of the window, `high` a
+ * min-heap of the rest, every value in low <= every value in high.  The
+ * order statistics a quantile needs are then the two tops.  Each value sits
+ * in the slot (index mod width), and where[slot] records its heap position
+ * (+pos+1 in low, -(pos+1) in high, 0 when absent), so the value leaving the
+ * window is removed in O(log width) without a search.  Two heaps suffice
+ * for any fixed probability: the size of low follows the window's count. */
+typedef struct {
+    heap_node *low, *high;
+    int *where;
+    int n_low, n_high;
+} two_heaps;
+
+static inline void low_put(two_heaps *h, int pos, heap_node node)
+{
+    h->low[pos] = node;
+    h->where[node.slot] = pos + 1;
+}
+
+static inline void high_put(two_heaps *h, int pos, heap_node node)
+{
+    h->high[pos] = node;
+    h->where[node.slot] = -(pos + 1);
+}
+
+static void low_sift_up(two_heaps *h, int pos)
+{
+    heap_node node = h->low[pos];
+    while (pos > 0) {
+        int parent = (pos - 1) / 2;
+        if (h->low[parent].value >= node.value)
+            break;
+        low_put(h, pos, h->low[parent]);
+        pos = parent;
+    }
+    low_put(h, pos, node);
+}
+
+static void high_sift_up(two_heaps *h, int pos)
+{
+    heap_node node = h->high[pos];
+    while (pos > 0) {
+        int parent = (pos - 1) / 2;
+        if (h->high[parent].value <= node.value)
+            break;
+        high_put(h, pos, h->high[parent]);
+        pos = parent;
+    }
+    high_put(h, pos, node);
+}
+
+static void low_sift_down(two_heaps *h, int pos)
+{
+    heap_node node = h->low[pos];
+    int size = h->n_low;
+    for (;;) {
+        int child = 2 * pos + 1;
+        if (child >= size)
+            break;
+        if (child + 1 < size && h->low[child + 1].value > h->low[child].value)
+            child++;
+        if (h->low[child].value <= node.value)
+            break;
+        low_put(h, pos, h->low[child]);
+        pos = child;
+    }
+    low_put(h, pos, node);
+}
+
+static void high_sift_down(two_heaps *h, int pos)
+{
+    heap_node node = h->high[pos];
+    int size = h->n_high;
+    for (;;) {
+        int child = 2 * pos + 1;
+        if (child >= size)
+            break;
+        if (child + 1 < size && h->high[child + 1].value < h->high[child].value)
+            child++;
+        if (h->high[child].value >= node.value)
+            break;
+        high_put(h, pos, h->high[child]);
+        pos = child;
+    }
+    high_put(h, pos, node);
+}
+
+static void low_push(two_heaps *h, heap_node node)
+{
+    h->low[h->n_low] = node;
+    h->n_low++;
+    low_sift_up(h, h->n_low - 1);
+}
+
+static void high_push(two_heaps *h, heap_node node)
+{
+    h->high[h->n_high] = node;
+    h->n_high++;
+    high_sift_up(h, h->n_high - 1);
+}
+
+/* Removes the node at `pos`; the last node takes its place and moves up or
+ * down as its value requires. */
+static void low_erase(two_heaps *h, int pos)
+{
+    h->where[h->low[pos].slot] = 0;
+    h->n_low--;
+    if (pos < h->n_low) {
+        h->low[pos] = h->low[h->n_low];
+        low_sift_down(h, pos);
+        low_sift_up(h, pos);
+    }
+}
+
+static void high_erase(two_heaps *h, int pos)
+{
+    h->where[h->high[pos].slot] = 0;
+    h->n_high--;
+    if (pos < h->n_high) {
+        h->high[pos] = h->high[h->n_high];
+        high_sift_down(h, pos);
+        high_sift_up(h, pos);
+    }
+}
+
+static void heaps_insert(two_heaps *h, double value, int slot)
+{
+    heap_node node = {value, slot};
+    if (h->n_low > 0 && value <= h->low[0].value)
+        low_push(h, node);
+    else
+        high_push(h, node);
+}
+
+static void heaps_remove(two_heaps *h, int slot)
+{
+    int w = h->where[slot];
+    if (w > 0)
+        low_erase(h, w - 1);
+    else if (w < 0)
+        high_erase(h, -w - 1);
+}
+
+static void heaps_balance(two_heaps *h, int target_low)
+{
+    while (h->n_low > target_low) {
+        heap_node top = h->low[0];
+        low_erase(h, 0);
+        high_push(h, top);
+    }
+    while (h->n_low < target_low && h->n_high > 0) {
+        heap_node top = h->high[0];
+        high_erase(h, 0);
+        low_push(h, top);
+    }
+}
+
+/* mean(c(a, b)) exactly as R computes it: a long double sum divided by the
+ * count, then one correcting pass. */
+static double r_mean2(double a, double b)
+{
+    long double s = 0.0;
+    s += a;
+    s += b;
+    s /= 2;
+    if (isfinite((double) s)) {
+        long double t = 0.0;
+        t += (a - s);
+        t += (b - s);
+        s += t / 2;
+    }
+    return (double) s;
+}
+
+static void order_kernel(const double *x, R_xlen_t n, R_xlen_t first,
+                         R_xlen_t last, const lagrs_roll_spec *spec,
+                         void *workspace, double *out)
+{
+    /* slots: index mod cap, distinct within any window */
+    const R_xlen_t n_slots = window_cap(spec, n);
+    two_heaps h;
+    h.low = (heap_node *) workspace;
+    h.high = h.low + n_slots;
+    h.where = (int *) (h.high + n_slots);
+    h.n_low = h.n_high = 0;
+    memset(h.where, 0, (size_t) n_slots * sizeof(int));
+
+    const int is_median = spec->stat == LAGRS_ROLL_MEDIAN;
+    R_xlen_t n_nan = 0;
+    R_xlen_t lo = window_lo(first, spec), hi = lo;
+
+    for (R_xlen_t i = first; i < last; i++) {
+        R_xlen_t new_hi = window_hi(i, n, spec), new_lo = window_lo(i, spec);
+        /* leave before entering: the slots of the leaving and the entering
+         * value coincide when the window is full */
+        for (; lo < new_lo; lo++) {
+            if (isnan(x[lo]))
+                n_nan--;
+            else
+                heaps_remove(&h, (int) (lo % n_slots));
+        }
+        for (; hi < new_hi; hi++) {
+            if (isnan(x[hi]))
+                n_nan++;
+            else
+                heaps_insert(&h, x[hi], (int) (hi % n_slots));
+        }
+        R_xlen_t present = (hi - lo) - n_nan;
+        R_xlen_t counted = spec->na_rm ? present : hi - lo;
+        double ans;
+        if (counted < spec->min_obs)
+            ans = spec->fill;
+        else if (n_nan > 0 && !spec->na_rm)
+            ans = spec->na_value;
+        else if (is_median) {
+            heaps_balance(&h, (int) ((present + 1) / 2));
+            if (present % 2 == 1)
+                ans = h.low[0].value;
+            else
+                ans = r_mean2(h.low[0].value, h.high[0].value);
+        } else {
+            /* stats::quantile(type = 7): index = 1 + (n - 1) * p, lo =
+             * floor(index); interpolate only when the two order statistics
+             * differ, with the same expression. */
+            double index = 1.0 + (double) (present - 1) * spec->prob;
+            double lo_index = floor(index);
+            heaps_balance(&h, (int) lo_index);
+            double qs = h.low[0].value;
+            if (index > lo_index) {
+                double next = h.high[0].value;
+                if (next != qs) {
+                    double frac = index - lo_index;
+                    qs = (1 - frac) * qs + frac * next;
+                }
+            }
+            ans = qs;
+        }
+        out[i] = ans;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+
+void lagrs_roll_kernel(const double *x, R_xlen_t n, R_xlen_t first,
+                       R_xlen_t last, const lagrs_roll_spec *spec,
+                       void *workspace, double *out)
+{
+    switch (spec->stat) {
+    case LAGRS_ROLL_MIN:
+    case LAGRS_ROLL_MAX:
+        minmax_kernel(x, n, first, last, spec, (double *) workspace,
+                      spec->stat == LAGRS_ROLL_MAX, out);
+        break;
+    case LAGRS_ROLL_MEDIAN:
+    case LAGRS_ROLL_QUANTILE:
+        order_kernel(x, n, first, last, spec, workspace, out);
+        break;
+    default:
+        sum_family_kernel(x, n, first, last, spec, out);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Entry point                                                               */
+
+/* An output vector is written once, in full, right after allocation.  On
+ * Linux, ask for transparent huge pages for it, so that touching it first
+ * costs one page fault per 2 MB instead of one per 4 KB (with THP in
+ * "madvise" mode, a common default, large outputs otherwise spend more time
+ * in page faults than in arithmetic).  A hint only: failure is harmless. */
+static void prefer_huge_pages(void *p, size_t bytes)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t) 1 << 21;
+    if (bytes < 2 * huge)
+        return;
+    uintptr_t start = ((uintptr_t) p + huge - 1) & ~(huge - 1);
+    uintptr_t end = ((uintptr_t) p + bytes) & ~(huge - 1);
+    if (end > start)
+        (void) madvise((void *) start, end - start, MADV_HUGEPAGE);
+#else
+    (void) p;
+    (void) bytes;
+#endif
+}
+
+/* The series holding task `t`: the last s with task_start[s] <= t. */
+static R_xlen_t series_of_task(const R_xlen_t *task_start, R_xlen_t n_series, R_xlen_t t)
+{
+    R_xlen_t a = 0, b = n_series;   /* task_start[a] <= t < task_start[b] */
+    while (b - a > 1) {
+        R_xlen_t mid = a + (b - a) / 2;
+        if (task_start[mid] <= t)
+            a = mid;
+        else
+            b = mid;
+    }
+    return a;
+}
+
+/* x: a double or integer vector holding n_cols series of n_rows each (a
+ * vector or a matrix), or a list of such vectors (a list or data frame).
+ * The R wrapper has checked every argument; the result keeps the
+ * attributes of x and of each element. */
+SEXP rolling_call(SEXP x, SEXP n_rows, SEXP n_cols, SEXP stat, SEXP width,
+                  SEXP before, SEXP min_obs, SEXP na_rm, SEXP fill, SEXP prob)
+{
+    lagrs_roll_spec spec;
+    spec.stat = Rf_asInteger(stat);
+    spec.width = (R_xlen_t) Rf_asReal(width);
+    spec.before = (R_xlen_t) Rf_asReal(before);
+    spec.after = spec.width - 1 - spec.before;
+    spec.min_obs = (R_xlen_t) Rf_asReal(min_obs);
+    spec.na_rm = Rf_asLogical(na_rm);
+    spec.fill = Rf_asReal(fill);
+    spec.na_value = NA_REAL;
+    spec.prob = Rf_asReal(prob);
+    if (spec.stat < LAGRS_ROLL_SUM || spec.stat > LAGRS_ROLL_QUANTILE)
+        Rf_error("unknown rolling statistic %d", spec.stat);
+    if (spec.width < 1 || spec.width > INT_MAX || spec.before < 0 || spec.after < 0 ||
+        spec.min_obs < 1 || spec.min_obs > spec.width || spec.na_rm == NA_LOGICAL)
+        Rf_error("invalid window specification");
+
+    int n_protect = 0;
+    R_xlen_t n_series;
+    const double **series_x;
+    double **series_out;
+    R_xlen_t *series_len;
+    SEXP ans;
+
+    if (TYPEOF(x) == VECSXP) {
+        n_series = XLENGTH(x);
+        series_x = (const double **) R_alloc(n_series + 1, sizeof(double *));
+        series_out = (double **) R_alloc(n_series + 1, sizeof(double *));
+        series_len = (R_xlen_t *) R_alloc(n_series + 1, sizeof(R_xlen_t));
+        ans = PROTECT(Rf_allocVector(VECSXP, n_series));
+        n_protect++;
+        SEXP converted = PROTECT(Rf_allocVector(VECSXP, n_series));
+        n_protect++;
+        for (R_xlen_t s = 0; s < n_series; s++) {
+            SEXP el = VECTOR_ELT(x, s);
+            if (TYPEOF(el) == INTSXP) {
+                SET_VECTOR_ELT(converted, s, Rf_coerceVector(el, REALSXP));
+                el = VECTOR_ELT(converted, s);
+            } else if (TYPEOF(el) != REALSXP) {
+                Rf_error("element %lld of `x` is not numeric", (long long) s + 1);
+            }
+            SEXP out = Rf_allocVector(REALSXP, XLENGTH(el));
+            SET_VECTOR_ELT(ans, s, out);
+            prefer_huge_pages(REAL(out), (size_t) XLENGTH(el) * sizeof(double));
+            SHALLOW_DUPLICATE_ATTRIB(out, VECTOR_ELT(x, s));
+            series_x[s] = REAL_RO(el);
+            series_out[s] = REAL(out);
+            series_len[s] = XLENGTH(el);
+        }
+    } else {
+        if (TYPEOF(x) != REALSXP && TYPEOF(x) != INTSXP)
+            Rf_error("`x` is not numeric");
+        R_xlen_t rows = (R_xlen_t) Rf_asReal(n_rows);
+        n_series = (R_xlen_t) Rf_asReal(n_cols);
+        if (rows < 0 || n_series < 0 || rows * n_series != XLENGTH(x))
+            Rf_error("`x` does not have n_rows * n_cols elements");
+        SEXP values = x;
+        if (TYPEOF(x) == INTSXP) {
+            values = PROTECT(Rf_coerceVector(x, REALSXP));
+            n_protect++;
+        }
+        ans = PROTECT(Rf_allocVector(REALSXP, XLENGTH(x)));
+        n_protect++;
+        series_x = (const double **) R_alloc(n_series + 1, sizeof(double *));
+        series_out = (double **) R_alloc(n_series + 1, sizeof(double *));
+        series_len = (R_xlen_t *) R_alloc(n_series + 1, sizeof(R_xlen_t));
+        const double *base = REAL_RO(values);
+        double *out_base = REAL(ans);
+        prefer_huge_pages(out_base, (size_t) XLENGTH(ans) * sizeof(double));
+        for (R_xlen_t s = 0; s < n_series; s++) {
+            series_x[s] = base + s * rows;
+            series_out[s] = out_base + s * rows;
+            series_len[s] = rows;
+        }
+    }
+    SHALLOW_DUPLICATE_ATTRIB(ans, x);
+
+    /* Tasks: (series, chunk) pairs, numbered series by series. */
+    const R_xlen_t chunk_len = lagrs_roll_chunk_length(&spec);
+    R_xlen_t *task_start = (R_xlen_t *) R_alloc(n_series + 1, sizeof(R_xlen_t));
+    double total_obs = 0;
+    task_start[0] = 0;
+    for (R_xlen_t s = 0; s < n_series; s++) {
+        task_start[s + 1] = task_start[s] + (series_len[s] + chunk_len - 1) / chunk_len;
+        total_obs += (double) series_len[s];
+    }
+    const R_xlen_t n_tasks = task_start[n_series];
+    if (n_tasks == 0) {
+        UNPROTECT(n_protect);
+        return ans;
+    }
+
+    /* Per-thread workspace, sized for the most threads any batch may use. */
+    const int max_threads = lagrs_nthreads(INFINITY);
+    R_xlen_t longest = 0;
+    for (R_xlen_t s = 0; s < n_series; s++)
+        if (series_len[s] > longest)
+            longest = series_len[s];
+    size_t ws_bytes = lagrs_roll_workspace_bytes(&spec, longest);
+    ws_bytes = (ws_bytes + 63) / 64 * 64;   /* keep threads off each other's cache lines */
+    char *workspace = ws_bytes > 0 ? R_alloc((size_t) max_threads, ws_bytes) : NULL;
+
+    double cost = 1.0;
+    if (spec.stat == LAGRS_ROLL_MEDIAN || spec.stat == LAGRS_ROLL_QUANTILE)
+        cost = 4.0 + log2((double) spec.width);
+    const double work_per_task = total_obs / (double) n_tasks * cost;
+
+    /* Batches let the main thread check for an interrupt between them. */
+    const R_xlen_t batch = 1024;
+    for (R_xlen_t t0 = 0; t0 < n_tasks; t0 += batch) {
+        const R_xlen_t t1 = t0 + batch < n_tasks ? t0 + batch : n_tasks;
+        int n_threads = lagrs_nthreads(work_per_task * (double) (t1 - t0));
+        if (n_threads > max_threads)
+            n_threads = max_threads;
+        #pragma omp parallel for num_threads(n_threads) schedule(dynamic, 1)
+        for (R_xlen_t t = t0; t < t1; t++) {
+            R_xlen_t s = series_of_task(task_start, n_series, t);
+            R_xlen_t first = (t - task_start[s]) * chunk_len;
+            R_xlen_t last = first + chunk_len < series_len[s] ? first + chunk_len : series_len[s];
+            void *ws = workspace ? workspace + (size_t) omp_get_thread_num() * ws_bytes : NULL;
+            lagrs_roll_kernel(series_x[s], series_len[s], first, last, &spec, ws,
+                              series_out[s]);
+        }
+        R_CheckUserInterrupt();
+    }
+
+    UNPROTECT(n_protect);
+    return ans;
+}

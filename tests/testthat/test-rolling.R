@@ -1,0 +1,372 @@
+# Naive reference: every window computed by base R on its own.
+ref_roll <- function(x, width, stat, align = "right", min_obs = width,
+                     na_rm = FALSE, fill = NA, prob = 0.5, at = seq_along(x)) {
+  n <- length(x)
+  before <- switch(align, right = width - 1L, left = 0L,
+                   center = (width - 1L) %/% 2L)
+  after <- width - 1L - before
+  f <- switch(stat, sum = sum, mean = mean, var = stats::var, sd = stats::sd,
+              min = min, max = max, median = stats::median,
+              quantile = function(w) unname(stats::quantile(w, prob)))
+  vapply(at, function(i) {
+    w <- x[max(1L, i - before):min(n, i + after)]
+    counted <- if (na_rm) sum(!is.na(w)) else length(w)
+    if (counted < min_obs) return(as.double(fill))
+    if (!na_rm && anyNA(w)) return(NA_real_)
+    as.double(f(w[!is.na(w)]))
+  }, numeric(1))
+}
+
+call_roll <- function(x, width, stat, prob = 0.5, ...) {
+  switch(stat,
+         sum = rolling_sum(x, width, ...), mean = rolling_mean(x, width, ...),
+         var = rolling_var(x, width, ...), sd = rolling_sd(x, width, ...),
+         min = rolling_min(x, width, ...), max = rolling_max(x, width, ...),
+         median = rolling_median(x, width, ...),
+         quantile = rolling_quantile(x, width, prob = prob, ...))
+}
+
+all_stats <- c("sum", "mean", "var", "sd", "min", "max", "median", "quantile")
+order_stats <- c("min", "max", "median", "quantile")
+
+# Exact for order statistics; otherwise equal to 1e-12 and with NA and NaN
+# in the same places.
+expect_roll_equal <- function(actual, expected, stat, label = "") {
+  if (stat %in% order_stats) {
+    expect_identical(actual, expected, label = label)
+  } else {
+    expect_identical(is.na(actual), is.na(expected), label = label)
+    expect_identical(is.nan(actual), is.nan(expected), label = label)
+    expect_equal(actual, expected, tolerance = 1e-12, label = label)
+  }
+}
+
+set.seed(20261124)
+messy <- round(rnorm(48), 2)
+messy[c(3, 17, 30)] <- NA
+messy[c(9, 40)] <- NaN
+messy[c(12, 33)] <- Inf
+messy[c(25, 34)] <- -Inf
+messy[c(44, 45, 46)] <- 0.25   # a run of identical values
+
+test_that("every statistic matches base R window by window, with NA, NaN and Inf", {
+  # (short series run on one thread; the chunked and parallel paths are
+  # checked against the same reference further down)
+  for (stat in all_stats) {
+    probs <- if (stat == "quantile") c(0, 0.35, 1) else 0.5
+    for (align in c("right", "center", "left")) {
+      for (width in c(1L, 2L, 5L)) {
+        for (min_obs in unique(c(1L, width))) {
+          for (na_rm in c(FALSE, TRUE)) {
+            for (prob in probs) {
+              label <- sprintf("%s align=%s width=%d min_obs=%d na_rm=%s prob=%g",
+                               stat, align, width, min_obs, na_rm, prob)
+              expect_roll_equal(
+                call_roll(messy, width, stat, prob = prob, align = align,
+                          min_obs = min_obs, na_rm = na_rm),
+                ref_roll(messy, width, stat, align, min_obs, na_rm, prob = prob),
+                stat, label)
+            }
+          }
+        }
+      }
+    }
+  }
+})
+
+test_that("integer input, fill and a width longer than the series with min_obs", {
+  xi <- c(5L, NA, 3L, 3L, 8L, -2L, 7L, 7L, 7L, 1L)
+  for (stat in all_stats) {
+    for (na_rm in c(FALSE, TRUE)) {
+      expect_roll_equal(call_roll(xi, 3, stat, na_rm = na_rm, fill = -1),
+                        ref_roll(xi, 3, stat, na_rm = na_rm, fill = -1),
+                        stat, paste(stat, na_rm))
+      expect_roll_equal(call_roll(xi, 15, stat, min_obs = 2, align = "center"),
+                        ref_roll(xi, 15, stat, "center", min_obs = 2),
+                        stat, paste(stat, "wide"))
+    }
+  }
+  expect_type(rolling_max(1:5, 2), "double")
+})
+
+test_that("infinite and missing values follow sum(), mean() and var()", {
+  x <- c(1, Inf, 2, 3, -Inf, 4, Inf, 5, 6)
+  expect_identical(rolling_sum(x, 2), c(NA, Inf, Inf, 5, -Inf, -Inf, Inf, Inf, 11))
+  expect_identical(rolling_sum(c(Inf, -Inf, 1, 2), 2), c(NA, NaN, -Inf, 3))
+  expect_identical(rolling_mean(c(Inf, -Inf, 1, 2), 3), c(NA, NA, NaN, -Inf))
+  expect_identical(rolling_mean(x, 2)[9], 5.5)
+  expect_identical(rolling_var(x, 2), c(NA, NaN, NaN, 0.5, NaN, NaN, NaN, NaN, 0.5))
+  expect_identical(rolling_max(x, 2), c(NA, Inf, Inf, 3, 3, 4, Inf, Inf, 6))
+  expect_identical(rolling_median(c(-Inf, Inf, 1), 2), c(NA, NaN, Inf))
+  # NA and NaN both give NA_real_ with na_rm = FALSE, never NaN
+  y <- c(1, NaN, 2, NA, 3, 4)
+  for (stat in all_stats) {
+    r <- call_roll(y, 2, stat)
+    expect_identical(is.na(r), c(TRUE, TRUE, TRUE, TRUE, TRUE, FALSE), label = stat)
+    expect_false(any(is.nan(r)), label = stat)
+  }
+  expect_identical(rolling_sum(y, 2, na_rm = TRUE, min_obs = 1), c(1, 1, 2, 2, 3, 7))
+  expect_identical(rolling_sum(y, 2, na_rm = TRUE), c(NA, NA, NA, NA, NA, 7))
+  # a variance needs two values, as var() does
+  expect_identical(rolling_var(c(1, 2, 4), 3, min_obs = 1),
+                   c(NA, 0.5, var(c(1, 2, 4))))
+})
+
+test_that("centred windows of even width put the extra observation after", {
+  x <- c(1, 10, 100, 1000, 10000, 1e5)
+  expect_identical(rolling_sum(x, 4, align = "center"),
+                   c(NA, 1111, 11110, 111100, NA, NA))
+  expect_identical(rolling_sum(x, 4, align = "left"),
+                   c(1111, 11110, 111100, NA, NA, NA))
+  expect_identical(rolling_sum(x, 4, align = "center", min_obs = 1),
+                   c(111, 1111, 11110, 111100, 111000, 110000))
+})
+
+test_that("adversarial data stays within 1e-13 of the window's scale", {
+  set.seed(7)
+  n <- 2000
+  blocks <- function(big, small) {
+    unlist(lapply(1:4, function(k) if (k %% 2) big(500) else small(500)))
+  }
+  cases <- list(
+    level = 1e9 + rnorm(n),
+    magnitudes = sample(c(-1, 1), n, TRUE) * 10^runif(n, -8, 8),
+    small_after_huge = blocks(function(k) 1e8 * rnorm(k), function(k) 1e-8 * rnorm(k)),
+    trend = cumsum(rnorm(n)) * 1e3 + 1e6 * seq_len(n) / n
+  )
+  for (name in names(cases)) {
+    x <- cases[[name]]
+    for (width in c(7L, 400L)) {
+      idx <- width:n
+      windows <- lapply(idx, function(i) x[(i - width + 1L):i])
+      top <- vapply(windows, function(w) max(abs(w)), 0)
+      sq <- vapply(windows, function(w) max((w - mean(w))^2), 0)
+      check <- function(actual, ref, scale, stat) {
+        err <- max(abs(actual[idx] - ref) / scale)
+        expect_lte(err, 1e-13, label = paste(name, width, stat, "relative error"))
+      }
+      check(rolling_sum(x, width), vapply(windows, sum, 0), top, "sum")
+      check(rolling_mean(x, width), vapply(windows, mean, 0), top, "mean")
+      check(rolling_var(x, width), vapply(windows, var, 0), sq, "var")
+      check(rolling_sd(x, width), vapply(windows, sd, 0), sqrt(sq), "sd")
+    }
+  }
+})
+
+test_that("identical values give exactly that value, zeros exactly 0", {
+  set.seed(3)
+  x <- c(1e12 * rnorm(300), rep(0, 300), 1e12 * rnorm(300), rep(0.1, 300),
+         1e-3 * rnorm(300), rep(-7.3, 300))
+  # right-aligned windows of 100 lying wholly inside each run
+  zero <- 400:600
+  const <- 1000:1200
+  neg <- 1600:1800
+  w <- 100
+  expect_true(all(rolling_sum(x, w)[zero] == 0))
+  expect_true(all(1 / rolling_sum(x, w)[zero] > 0))   # +0, not -0
+  expect_true(all(rolling_mean(x, w)[zero] == 0))
+  expect_true(all(rolling_var(x, w)[zero] == 0))
+  expect_true(all(rolling_mean(x, w)[const] == 0.1))
+  expect_true(all(rolling_var(x, w)[const] == 0))
+  expect_true(all(rolling_sd(x, w)[neg] == 0))
+  expect_true(all(rolling_mean(x, w)[neg] == -7.3))
+  expect_true(all(rolling_median(x, w)[const] == 0.1))
+  expect_true(all(rolling_quantile(x, w, prob = 0.37)[neg] == -7.3))
+  expect_true(all(rolling_min(x, w)[neg] == -7.3))
+  # with NA skipped inside the run
+  y <- c(5, 1, rep(c(0.3, NA), 20))
+  expect_true(all(rolling_mean(y, 6, na_rm = TRUE, min_obs = 3)[8:42] == 0.3))
+  expect_true(all(rolling_var(y, 6, na_rm = TRUE, min_obs = 3)[8:42] == 0))
+})
+
+test_that("chunk boundaries give the same numbers as single windows", {
+  # 65536 is the shortest chunk; windows straddling the chunk starts are
+  # checked against base R, then all thread counts must agree bitwise.
+  set.seed(11)
+  n <- 140000
+  x <- cumsum(rnorm(n)) + 1e4
+  x[c(65530, 131080)] <- NA
+  x[65540] <- Inf
+  near <- c(65500:65620, 131040:131110)
+  for (stat in all_stats) {
+    for (align in c("right", "center")) {
+      for (width in c(3L, 40L)) {
+        res <- at_thread_counts(call_roll(x, width, stat, prob = 0.3,
+                                          align = align, na_rm = TRUE),
+                                counts = if (identical(Sys.getenv("NOT_CRAN"), "true"))
+                                  c(1L, 2L, 8L) else c(1L, 2L))
+        ref <- ref_roll(x, width, stat, align, na_rm = TRUE, prob = 0.3, at = near)
+        expect_roll_equal(res[[1]][near], ref, stat, paste(stat, align, width))
+        for (k in seq_along(res)[-1]) {
+          expect_identical(res[[k]], res[[1]], label = paste(stat, align, width, k))
+        }
+      }
+    }
+  }
+})
+
+test_that("many series run in parallel with identical results", {
+  set.seed(5)
+  m <- matrix(rnorm(80000), 2000, 40)   # enough work for two threads
+  m[sample(length(m), 400)] <- NA
+  for (stat in c("mean", "sd", "max", "quantile")) {
+    res <- at_thread_counts(call_roll(m, 25, stat, prob = 0.8, na_rm = TRUE,
+                                      min_obs = 20))
+    expect_identical(res[[2]], res[[1]])
+    for (j in c(1, 17, 40)) {
+      expect_roll_equal(res[[1]][, j],
+                        ref_roll(m[, j], 25, stat, min_obs = 20, na_rm = TRUE,
+                                 prob = 0.8),
+                        stat, paste(stat, j))
+    }
+  }
+})
+
+test_that("shapes, names, dimnames and ts attributes are kept", {
+  x <- ts(c(3, 1, 4, 1, 5, 9, 2, 6), start = c(2001, 2), frequency = 4)
+  r <- rolling_mean(x, 3)
+  expect_s3_class(r, "ts")
+  expect_identical(tsp(r), tsp(x))
+  expect_identical(as.vector(r), ref_roll(as.vector(x), 3, "mean"))
+
+  v <- c(a = 1, b = 2, c = 3)
+  expect_identical(names(rolling_sum(v, 2)), c("a", "b", "c"))
+
+  m <- matrix(c(1:6, 10L, 20L), 4, 2, dimnames = list(letters[1:4], c("u", "v")))
+  rm <- rolling_max(m, 2)
+  expect_identical(dimnames(rm), dimnames(m))
+  expect_identical(unname(rm[, "v"]), ref_roll(m[, "v"], 2, "max"))
+  expect_type(rm, "double")
+
+  mts <- ts(cbind(p = rnorm(10), q = rnorm(10)), start = 1990)
+  rmts <- rolling_sd(mts, 4)
+  expect_s3_class(rmts, "mts")
+  expect_identical(colnames(rmts), c("p", "q"))
+  expect_identical(tsp(rmts), tsp(mts))
+
+  df <- data.frame(a = c(1, 2, 3, 4), b = 4:1)
+  rdf <- rolling_sum(df, 2)
+  expect_s3_class(rdf, "data.frame")
+  expect_identical(names(rdf), c("a", "b"))
+  expect_identical(rdf$a, c(NA, 3, 5, 7))
+  expect_identical(rdf$b, c(NA, 7, 5, 3))
+
+  lst <- list(short = c(1, 2), long = c(1, 5, 2, 8, 3), none = numeric(0))
+  rl <- rolling_median(lst, 3, min_obs = 2)
+  expect_type(rl, "list")
+  expect_identical(names(rl), names(lst))
+  expect_identical(lengths(rl), lengths(lst))
+  expect_identical(rl$short, c(NA, 1.5))
+  expect_identical(rl$long, ref_roll(lst$long, 3, "median", min_obs = 2))
+
+  expect_identical(rolling_mean(numeric(0), 3), numeric(0))
+  expect_identical(rolling_mean(list(), 3), list())
+})
+
+test_that("double input is read in place", {
+  skip_if_not(capabilities("profmem"))
+  x <- rnorm(100)
+  tracemem(x)
+  on.exit(untracemem(x))
+  expect_silent(rolling_mean(x, 5))
+  expect_silent(rolling_median(x, 5))
+})
+
+test_that("bad input gets an error naming the argument", {
+  x <- as.numeric(1:10)
+  expect_error(rolling_mean(x, 0), "`width` must be a single positive whole number, not 0")
+  expect_error(rolling_mean(x, -3), "`width` must be .*not -3")
+  expect_error(rolling_mean(x, NA), "`width` must be .*not NA")
+  expect_error(rolling_mean(x, 2.5), "`width` must be .*not 2.5")
+  expect_error(rolling_mean(x, c(2, 3)), "`width` must be")
+  expect_error(rolling_mean(x, "3"), "`width` must be")
+  expect_error(rolling_mean(x, 11), "`width` \\(11\\) is longer than `x` \\(10 observations\\)")
+  expect_error(rolling_mean(list(a = 1:3, b = 1:4), 5), "longest series")
+  expect_error(rolling_mean(letters, 2), "`x` must be a numeric .*not a character vector")
+  expect_error(rolling_mean(factor(1:3), 2), "`x` must be .*not a factor")
+  expect_error(rolling_mean(Sys.Date() + 0:3, 2), "`x` must be .*class <Date>")
+  expect_error(rolling_mean(c(TRUE, FALSE), 2), "not a logical vector")
+  expect_error(rolling_mean(list(a = 1:3, b = letters), 2),
+               "Each element of `x` must be a numeric vector, but `x\\$b` is a character vector")
+  expect_error(rolling_mean(list(1:3, NULL), 2), "`x\\[\\[2\\]\\]` is NULL")
+  expect_error(rolling_mean(data.frame(a = 1:3, b = letters[1:3]), 2),
+               "Each column of `x` .*`x\\$b`")
+  expect_error(rolling_mean(array(1, c(2, 2, 2)), 2), "3 dimensions")
+  expect_error(rolling_mean(x, 3, fill = "a"), "`fill` must be a single number or NA, not the string \"a\"")
+  expect_error(rolling_mean(x, 3, fill = c(1, 2)), "`fill` must be")
+  expect_error(rolling_mean(x, 3, fill = TRUE), "`fill` must be")
+  expect_error(rolling_quantile(x, 3, prob = 1.5), "`prob` must be a single number between 0 and 1, not 1.5")
+  expect_error(rolling_quantile(x, 3, prob = -0.1), "`prob` must be")
+  expect_error(rolling_quantile(x, 3, prob = NA), "`prob` must be")
+  expect_error(rolling_quantile(x, 3, prob = c(0.1, 0.2)), "`prob` must be")
+  expect_error(rolling_quantile(x, 3), "`prob` must be given")
+  expect_error(rolling_mean(x, 3, align = "middle"), "`align` must be one of .*not the string \"middle\"")
+  expect_error(rolling_mean(x, 3, align = NA_character_), "`align` must be")
+  expect_error(rolling_mean(x, 3, min_obs = 0), "`min_obs` must be a single whole number between 1 and `width` \\(3\\), not 0")
+  expect_error(rolling_mean(x, 3, min_obs = 4), "`min_obs` must be .*not 4")
+  expect_error(rolling_mean(x, 3, min_obs = 1.5), "`min_obs` must be")
+  expect_error(rolling_mean(x, 3, na_rm = NA), "`na_rm` must be TRUE or FALSE, not NA")
+  expect_error(rolling_mean(x, 3, na_rm = "yes"), "`na_rm` must be TRUE or FALSE")
+  # a width longer than the series is fine once partial windows are allowed,
+  # and needs no workspace beyond the series' length
+  expect_identical(rolling_sum(c(1, 2), 5, min_obs = 1), c(1, 3))
+  for (stat in all_stats) {
+    expect_roll_equal(call_roll(c(4, 1, 3), 1e9, stat, prob = 0.2, min_obs = 1),
+                      ref_roll(c(4, 1, 3), 3, stat, min_obs = 1, prob = 0.2),
+                      stat, paste("huge width", stat))
+  }
+})
+
+test_that("agrees with data.table::frollmean", {
+  skip_if_not_installed("data.table")
+  set.seed(2)
+  x <- rnorm(5000) * 100
+  for (align in c("right", "center", "left")) {
+    expect_equal(rolling_mean(x, 50, align = align),
+                 data.table::frollmean(x, 50, align = align, algo = "exact"),
+                 tolerance = 1e-13)
+    expect_equal(rolling_mean(x, 50, align = align),
+                 data.table::frollmean(x, 50, align = align, algo = "fast"),
+                 tolerance = 1e-10)
+    expect_equal(rolling_sum(x, 7, align = align),
+                 data.table::frollsum(x, 7, align = align, algo = "exact"),
+                 tolerance = 1e-13)
+  }
+  m <- matrix(rnorm(3000), 300, 10)
+  expect_equal(unname(as.list(as.data.frame(rolling_mean(m, 20)))),
+               data.table::frollmean(as.data.frame(m), 20, algo = "exact"),
+               tolerance = 1e-13)
+})
+
+test_that("agrees with zoo", {
+  skip_if_not_installed("zoo")
+  set.seed(4)
+  x <- rnorm(500)
+  for (align in c("right", "center", "left")) {
+    expect_equal(rolling_mean(x, 10, align = align),
+                 zoo::rollmean(x, 10, fill = NA, align = align), tolerance = 1e-13)
+    expect_identical(rolling_median(x, 9, align = align),
+                     zoo::rollmedian(x, 9, fill = NA, align = align))
+    expect_identical(rolling_max(x, 6, align = align),
+                     zoo::rollmax(x, 6, fill = NA, align = align))
+    expect_identical(rolling_median(x, 6, align = align, min_obs = 1),
+                     zoo::rollapply(x, 6, stats::median, partial = TRUE, align = align))
+    expect_equal(rolling_sd(x, 6, align = align, min_obs = 2),
+                 zoo::rollapply(x, 6, stats::sd, partial = 2, align = align,
+                                fill = NA),
+                 tolerance = 1e-13)
+  }
+})
+
+test_that("agrees with RcppRoll", {
+  skip_if_not_installed("RcppRoll")
+  set.seed(6)
+  x <- rnorm(800)
+  expect_equal(rolling_mean(x, 30), RcppRoll::roll_meanr(x, 30), tolerance = 1e-13)
+  expect_equal(rolling_sum(x, 30), RcppRoll::roll_sumr(x, 30), tolerance = 1e-13)
+  expect_equal(rolling_sd(x, 30), RcppRoll::roll_sdr(x, 30), tolerance = 1e-12)
+  expect_equal(rolling_var(x, 30), RcppRoll::roll_varr(x, 30), tolerance = 1e-12)
+  expect_identical(rolling_max(x, 30), RcppRoll::roll_maxr(x, 30))
+  expect_identical(rolling_min(x, 30), RcppRoll::roll_minr(x, 30))
+  expect_identical(rolling_median(x, 31), RcppRoll::roll_medianr(x, 31))
+})
