@@ -4,7 +4,6 @@
 #include "batch.h"
 #include "select.h"
 #include "rolling.h"
-#include "select.h"
 #include <R_ext/Rdynload.h>
 
 #define CALLDEF(name, n) {#name, (DL_FUNC) &name, n}
