@@ -228,16 +228,15 @@ arima_fit <- function(y, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
   fitted <- y_num - resid
   x <- y_num
   if (!is.null(y_tsp)) {
-    resid <- as_ts_at(resid, y_tsp[1L], y_tsp[3L])
-    fitted <- as_ts_at(fitted, y_tsp[1L], y_tsp[3L])
-    x <- as_ts_at(x, y_tsp[1L], y_tsp[3L])
+    attr(resid, "tsp") <- attr(fitted, "tsp") <- attr(x, "tsp") <- y_tsp
+    class(resid) <- class(fitted) <- class(x) <- "ts"
   }
   model <- list(order = order, seasonal = seasonal_used, period = period,
                 include_mean = has_mean, include_drift = include_drift,
                 coef = res$coef, sigma2 = res$sigma2, state_a = res$state_a,
                 state_P = res$state_P, n = as.double(n),
                 n_xreg = if (is.null(xreg)) 0L else ncol(xreg))
-  structure(list(
+  out <- list(
     coef = coef, sigma2 = res$sigma2, var.coef = var_coef, mask = mask,
     loglik = res$loglik, aic = res$aic, aicc = res$aicc, bic = res$bic,
     arma = c(order[1L], order[3L], seasonal_used[1L], seasonal_used[3L],
@@ -246,7 +245,9 @@ arima_fit <- function(y, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
     n.cond = res$n_cond, x = x, xreg = xreg, method = method,
     label = arima_label(order, seasonal_used, period),
     call = call, series = series, model = model
-  ), class = "lagrs_arima")
+  )
+  class(out) <- "lagrs_arima"
+  out
 }
 
 # Future regressors as an h x k double matrix (or NULL), checked against the
@@ -334,17 +335,24 @@ forecast.lagrs_arima <- function(object, h = 10, level = c(80, 95),
     stop("`level` must be numbers between 0 and 100, not ",
          describe_value(level), ".", call. = FALSE)
   }
-  pred <- .Call(C_arima_forecast_call, object$model, as.integer(h), xreg)
+  h <- as.integer(h)
+  pred <- .Call(C_arima_forecast_call, object$model, h, xreg)
   z <- stats::qnorm(0.5 + level / 200)
-  width <- pred$se %o% z
-  lower <- pred$pred - width
-  upper <- pred$pred + width
+  width <- pred$se * rep(z, each = h)
+  mean <- pred$pred
+  lower <- mean - width
+  upper <- mean + width
+  dim(lower) <- dim(upper) <- c(h, length(level))
   dimnames(lower) <- dimnames(upper) <- list(NULL, paste0(level, "%"))
-  mean <- future_ts(object, pred$pred)
-  tsp_mean <- attr(mean, "tsp")
-  if (!is.null(tsp_mean)) {
-    lower <- as_ts_at(lower, tsp_mean[1L], tsp_mean[3L])
-    upper <- as_ts_at(upper, tsp_mean[1L], tsp_mean[3L])
+  tsp_x <- attr(object$x, "tsp")
+  if (!is.null(tsp_x)) {
+    # attributes set directly: stats::ts() costs more than a small forecast
+    start <- tsp_x[2L] + 1 / tsp_x[3L]
+    tsp_new <- c(start, start + (h - 1) / tsp_x[3L], tsp_x[3L])
+    attr(mean, "tsp") <- tsp_new
+    class(mean) <- "ts"
+    attr(lower, "tsp") <- attr(upper, "tsp") <- tsp_new
+    class(lower) <- class(upper) <- c("mts", "ts", "matrix")
   }
   out <- list(method = object$label, model = object, level = level,
               mean = mean, lower = lower, upper = upper, x = object$x,

@@ -325,6 +325,7 @@ typedef struct {
     double *a, *anew, *P, *Pnew, *M, *mm;
     double *psi, *gam, *sys;  /* stationary covariance work */
     double kappa;
+    int *dnz, n_dnz;          /* indices of the non-zero delta coefficients */
     int large_gain;           /* arma_filter met a prediction variance >= 1e3 */
 } kalman_ws;
 
@@ -332,7 +333,7 @@ static size_t kalman_ws_doubles(int p, int q, int nd)
 {
     size_t r = (size_t) imax(p, q + 1), rd = r + (size_t) nd;
     size_t sp = (size_t) p + 1;
-    return (size_t) (p + q + nd + 3) + 5 * rd + 3 * rd * rd +
+    return (size_t) (p + q + 2 * nd + 4) + 5 * rd + 3 * rd * rd +
         (r + 2) + (r + 2) + sp * (sp + 1);
 }
 
@@ -347,6 +348,8 @@ static void kalman_ws_setup(kalman_ws *k, int p, int q, int nd, double kappa,
     k->phi = mem; mem += p + 1;
     k->theta = mem; mem += q + 1;
     k->delta = mem; mem += nd + 1;
+    k->dnz = (int *) (void *) mem; mem += nd + 1;
+    k->n_dnz = 0;
     k->a = mem; mem += rd;
     k->anew = mem; mem += rd;
     k->M = mem; mem += rd;
@@ -356,6 +359,16 @@ static void kalman_ws_setup(kalman_ws *k, int p, int q, int nd, double kappa,
     k->psi = mem; mem += r + 2;
     k->gam = mem; mem += r + 2;
     k->sys = mem; mem += sp * (sp + 1);
+}
+
+/* Record which differencing coefficients are non-zero: seasonal
+ * differencing gives long, mostly zero delta vectors, and skipping the zeros
+ * changes no sum (adding 0 * x leaves a finite value unchanged). */
+static void kalman_index_delta(kalman_ws *k)
+{
+    k->n_dnz = 0;
+    for (int i = 0; i < k->nd; i++)
+        if (k->delta[i] != 0.0) k->dnz[k->n_dnz++] = i;
 }
 
 /* The stationary covariance of the ARMA state (Harvey's form, unit
@@ -489,6 +502,7 @@ static void kalman_predict_cov(kalman_ws *k)
 {
     int p = k->p, q = k->q, r = k->r, nd = k->nd, rd = k->rd;
     const double *phi = k->phi, *theta = k->theta, *delta = k->delta;
+    const int *dnz = k->dnz, n_dnz = k->n_dnz;
     double *P = k->P, *mm = k->mm, *Pnew = k->Pnew;
     size_t ld = (size_t) rd;
     /* mm = T P */
@@ -503,8 +517,10 @@ static void kalman_predict_cov(kalman_ws *k)
             mj[i] += phi[i] * P0j;
         if (nd > 0) {
             double v = P0j;
-            for (int kk = 0; kk < nd; kk++)
+            for (int t = 0; t < n_dnz; t++) {
+                int kk = dnz[t];
                 v += delta[kk] * Pj[r + kk];
+            }
             mj[r] = v;
             for (int i = 1; i < nd; i++)
                 mj[r + i] = Pj[r + i - 1];
@@ -524,8 +540,10 @@ static void kalman_predict_cov(kalman_ws *k)
         } else if (j == r) {
             for (int i = 0; i <= j; i++) {
                 double v = mm[i];
-                for (int kk = 0; kk < nd; kk++)
+                for (int t = 0; t < n_dnz; t++) {
+                    int kk = dnz[t];
                     v += delta[kk] * mm[i + ld * (r + kk)];
+                }
                 Pj[i] = v;
             }
         } else {
@@ -558,6 +576,7 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
 {
     int r = k->r, nd = k->nd, rd = k->rd, p = k->p;
     const double *phi = k->phi, *delta = k->delta;
+    const int *dnz = k->dnz, n_dnz = k->n_dnz;
     double *a = k->a, *anew = k->anew, *P = k->P, *Pnew = k->Pnew, *M = k->M;
     size_t ld = (size_t) rd;
     double ssq = 0.0, sumlog = 0.0;
@@ -570,7 +589,7 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
         }
         if (nd > 0) {
             double v = a[0];
-            for (int i = 0; i < nd; i++) v += delta[i] * a[r + i];
+            for (int t = 0; t < n_dnz; t++) v += delta[dnz[t]] * a[r + dnz[t]];
             for (int i = rd - 1; i > r; i--) anew[i] = a[i - 1];
             anew[r] = v;
         }
@@ -579,17 +598,17 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
         double obs = x[l];
         if (!isnan(obs)) {
             double res = obs - anew[0];
-            for (int i = 0; i < nd; i++)
-                res -= delta[i] * anew[r + i];
+            for (int t = 0; t < n_dnz; t++)
+                res -= delta[dnz[t]] * anew[r + dnz[t]];
             for (int i = 0; i < rd; i++) {
                 double v = Pnew[i];
-                for (int j = 0; j < nd; j++)
-                    v += Pnew[i + ld * (r + j)] * delta[j];
+                for (int t = 0; t < n_dnz; t++)
+                    v += Pnew[i + ld * (r + dnz[t])] * delta[dnz[t]];
                 M[i] = v;
             }
             double gain = M[0];
-            for (int j = 0; j < nd; j++)
-                gain += delta[j] * M[r + j];
+            for (int t = 0; t < n_dnz; t++)
+                gain += delta[dnz[t]] * M[r + dnz[t]];
             if (gain < GAIN_LIMIT) {
                 nu++;
                 ssq += res * res / gain;
@@ -993,16 +1012,18 @@ static int least_squares(R_xlen_t m, int k, const double *y, const double *X,
     if (rows < k || rows == 0)
         return 1;
     double *Rinv = A + (size_t) cap * (kk + 1), *colnorm = Rinv + kk * kk;
+    double max_colnorm = 0.0;
     for (int j = 0; j < k; j++) {
         double v = 0.0;
         for (R_xlen_t i = 0; i < rows; i++) v += A[i + cap * j] * A[i + cap * j];
         colnorm[j] = sqrt(v);
+        if (colnorm[j] > max_colnorm) max_colnorm = colnorm[j];
     }
     for (int j = 0; j < k; j++) {
         double norm = 0.0;
         for (R_xlen_t i = j; i < rows; i++) norm += A[i + cap * j] * A[i + cap * j];
         norm = sqrt(norm);
-        if (norm == 0.0 || norm < 1e-7 * colnorm[j])
+        if (norm == 0.0 || norm < 1e-7 * colnorm[j] || norm < 1e-10 * max_colnorm)
             return 2;
         double alpha = A[j + cap * j] > 0 ? -norm : norm;
         /* v = x - alpha e1, stored in place */
@@ -1215,14 +1236,13 @@ static int near_unit_root(const arma_dims *ad, const double *par, int trans,
     return 0;
 }
 
-static void info_criteria(lagrs_arima_result *out, const double *resid_or_null,
-                          const double *y, R_xlen_t n, int n_diff,
-                          const double *xreg, int ncxreg)
+static void info_criteria(lagrs_arima_result *out, const double *y,
+                          R_xlen_t n, int n_diff, const double *xreg,
+                          int ncxreg)
 {
     /* forecast::Arima counts the non-missing residuals between the first
      * and the last non-missing one; the residuals are missing exactly where
      * y or a regressor is. */
-    (void) resid_or_null;
     R_xlen_t count = 0;
     for (R_xlen_t l = 0; l < n; l++) {
         int ok = !isnan(y[l]);
@@ -1346,6 +1366,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
             deg += s;
         }
         for (int i = 0; i < nd; i++) ctx.k.delta[i] = -poly[i + 1];
+        kalman_index_delta(&ctx.k);
     }
 
     /* regressors: intercept, drift, user columns */
@@ -1471,7 +1492,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
             ls = least_squares(n, ncxreg, y, X, n, beta, se, lsq_work);
         if (ls != 0) {
             set_msg(out, LAGRS_ARIMA_ERR_INPUT,
-                    ls == 2 ? "`xreg` (with the mean/drift columns) is rank deficient"
+                    ls == 2 ? "`xreg` is rank deficient: its columns (with the intercept or drift) are collinear"
                             : "too few non-missing observations for the regression");
             goto cleanup;
         }
@@ -1549,7 +1570,9 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
                          &fn_count, &gr_count);
         if (err != LAGRS_OPT_OK) {
             set_msg(out, err == LAGRS_OPT_NOMEM ? LAGRS_ARIMA_ERR_MEMORY : LAGRS_ARIMA_ERR_NUMERIC,
-                    err == LAGRS_OPT_NONFINITE_START ? "non-finite CSS objective at the initial values"
+                    err == LAGRS_OPT_NONFINITE_START ?
+                        (any_na ? "the CSS objective is not finite: missing values interrupt the MA recursion; use method = \"ML\" or \"CSS-ML\""
+                                : "non-finite CSS objective at the initial values")
                     : err == LAGRS_OPT_NONFINITE_GRADIENT ? "non-finite finite-difference gradient of the CSS objective"
                     : "out of memory");
             goto cleanup;
@@ -1778,7 +1801,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
     double dev = 2.0 * nu_d * value + nu_d + nu_d * log(2.0 * M_PI);
     out->loglik = -0.5 * dev;
     out->aic = (method != LAGRS_ARIMA_CSS) ? dev + 2.0 * nfree + 2.0 : NAN;
-    info_criteria(out, NULL, y, n, nd, X, ncxreg);
+    info_criteria(out, y, n, nd, X, ncxreg);
     out->convergence = conv;
     if (out->coef)
         memcpy(out->coef, coef, sizeof(double) * nc);
@@ -1869,6 +1892,7 @@ int lagrs_arima_forecast_kernel(const lagrs_arima_spec *spec,
             deg += s;
         }
         for (int i = 0; i < nd; i++) k.delta[i] = -poly[i + 1];
+        kalman_index_delta(&k);
     }
     size_t rd = (size_t) k.rd;
     memcpy(k.a, fit->state_a, sizeof(double) * rd);

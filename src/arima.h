@@ -36,7 +36,10 @@
  * updating its covariance once it has converged); the final pass, which
  * gives loglik, sigma2, residuals and the forecasting state, runs the full
  * filter with kappa as stats::arima does.  With missing values every
- * evaluation runs the full filter.
+ * evaluation runs the full filter, and so does a search that ends near an
+ * AR unit root (PACF beyond +-0.99) or meets a prediction variance >= 1e3,
+ * where kappa's influence on stats::arima's likelihood is no longer
+ * negligible (the search is then repeated with the full filter).
  *
  * Use from threads (one series per iteration), e.g.
  *   lagrs_arima_spec spec;

@@ -225,6 +225,9 @@ test_that("bad input gives clear errors naming the argument", {
   expect_error(arima_fit(lh, xreg = 1:10), "`xreg` must have one row per observation")
   expect_error(arima_fit(lh, xreg = letters[1:48]), "`xreg` must be a numeric")
   expect_error(arima_fit(lh, method = "OLS"), "`method` must be one of")
+  expect_error(arima_fit(lh, xreg = cbind(a = 1:48, b = 2 * (1:48))), "`xreg` is rank deficient")
+  expect_error(arima_fit(presidents, order = c(1, 0, 1), method = "CSS"),
+               "missing values interrupt the MA recursion")
   expect_error(arima_fit(lh, order = c(1, 0, 0), fixed = c(NA, 1, 2)), "`fixed` must be a numeric vector of length 2")
   expect_error(arima_fit(lh, include_mean = NA), "`include_mean` must be TRUE or FALSE")
   fit <- arima_fit(lh, order = c(1, 0, 0))
