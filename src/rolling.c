@@ -330,8 +330,14 @@ static R_xlen_t var_fast(sum_state *st, const double *x, R_xlen_t i, R_xlen_t en
         }
         double v = lo + 1 >= run_start ? 0.0 : var_value(s1 + c1, s2 + c2, shift, m, want_sd);
         if (!isfinite(v)) {
+            /* the squared deviations overflowed: the sums are Inf or NaN
+             * from here on, so hand back to the caller, which recomputes
+             * them from the next window */
             st->dirty = 1;
-            v = INFINITY;
+            out[i] = INFINITY;
+            i++;
+            lo++;
+            break;
         }
         out[i] = v;
     }
@@ -444,8 +450,19 @@ static void sum_family_kernel(const double *x, R_xlen_t n, R_xlen_t first,
             else {
                 ans = var_value(st.s1 + st.s1_c, st.s2 + st.s2_c, st.shift,
                                 (double) st.n_finite, stat == LAGRS_ROLL_SD);
-                if (!isfinite(ans))
-                    st.dirty = 1;
+                if (!isfinite(ans)) {
+                    /* every value here is finite: the running sums have
+                     * overflowed, now or in an earlier window.  Recompute
+                     * them from this window; if the squares still
+                     * overflow, so does the variance (var() says Inf). */
+                    var_restart(&st, x, lo, hi);
+                    ans = var_value(st.s1 + st.s1_c, st.s2 + st.s2_c, st.shift,
+                                    (double) st.n_finite, stat == LAGRS_ROLL_SD);
+                    if (!isfinite(ans)) {
+                        ans = INFINITY;
+                        st.dirty = 1;
+                    }
+                }
             }
         } else {
             if (st.n_pos_inf > 0 && st.n_neg_inf > 0)
