@@ -103,12 +103,22 @@ static void batch_fit_one(R_xlen_t i, void *vctx)
     const lagrs_arima_spec *sp = &ctx->spec;
     int s = sp->period > 1 ? sp->period : 0;
     R_xlen_t needed = (R_xlen_t) sp->d + (R_xlen_t) sp->D * s + sp->p + (R_xlen_t) sp->P * s;
-    R_xlen_t n_ok = 0;
-    for (R_xlen_t t = 0; t < ctx->n[i]; t++)
+    R_xlen_t n_ok = 0, n_inf = 0;
+    for (R_xlen_t t = 0; t < ctx->n[i]; t++) {
         if (!isnan(ctx->y[i][t]))
             n_ok++;
+        if (isinf(ctx->y[i][t]))
+            n_inf++;
+    }
     int status;
-    if (n_ok <= needed) {
+    if (n_inf > 0) {
+        /* arima_fit() refuses infinite values; in a batch only this series
+         * fails (the filter would otherwise report an infinite intercept and
+         * loglik as a usable fit) */
+        status = res.status = LAGRS_ARIMA_ERR_INPUT;
+        snprintf(res.message, LAGRS_ARIMA_MSG_LEN,
+                 "the series has %lld infinite values", (long long) n_inf);
+    } else if (n_ok <= needed) {
         status = res.status = LAGRS_ARIMA_ERR_TOO_SHORT;
         snprintf(res.message, LAGRS_ARIMA_MSG_LEN,
                  "too short: %lld non-missing values, the model needs more than %lld",
