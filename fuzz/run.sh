@@ -41,7 +41,7 @@ for t in $targets; do
     fi
   fi
   echo "== fuzz $t for ${seconds}s"
-  "$bin" -max_total_time="$seconds" -max_len=2048 -timeout=20 -rss_limit_mb=2048 \
+  "$bin" -max_total_time="$seconds" -max_len=2048 -len_control=10 -timeout=20 -rss_limit_mb=2048 \
     -artifact_prefix="$build/crash-$t-" "$corpus" "fuzz/corpus/$t" > "$build/$t.log" 2>&1
   rc=$?
   grep -E "^(#[0-9]+\s+DONE|Done [0-9]+ runs)" "$build/$t.log" | tail -n 2
