@@ -133,10 +133,12 @@ test_that("interrupting a long batch returns control promptly and leaves R usabl
   session <- callr::r_session$new(options = callr::r_session_options(
     env = c(LAGRS_NUM_THREADS = "2")))
   on.exit(session$close(), add = TRUE)
+  used_mb <- function() session$run(function() { invisible(gc()); sum(gc()[, 2]) })
   session$run(function() {
     library(lagrs)
     NULL
   })
+  baseline <- used_mb()
   session$call(function() {
     set.seed(6)
     series <- lapply(1:40000, function(i) cumsum(rnorm(150)))
@@ -155,6 +157,9 @@ test_that("interrupting a long batch returns control promptly and leaves R usabl
   expect_true(inherits(result$error, "error") || inherits(result$error, "interrupt") ||
                 !isTRUE(result$result$done))
   expect_lt(latency, 2)
+  # R's heap is back near where it was: the batch's 46 MB of series and its
+  # workspaces are freed (a few MB go to the session's error bookkeeping)
+  expect_lt(used_mb() - baseline, 15)
   # the session is still usable, and runs a batch to the end
   again <- session$run(function() {
     b <- arima_batch(list(a = cumsum(rnorm(60)), b = cumsum(rnorm(60))), order = c(0, 1, 1),
