@@ -51,11 +51,24 @@ void lagrs_run_batch_blocks(R_xlen_t n_series, lagrs_series_task task, void *ctx
     int showing = 0;
     if (block_size < 1)
         block_size = BATCH_BLOCK;
-    for (R_xlen_t block = 0; block < n_series; block += block_size) {
-        R_xlen_t end = block + block_size < n_series ? block + block_size : n_series;
+    /* Blocks grow from a few series up to block_size while they take under
+     * 0.1 s, and shrink when one takes over 0.4 s, so that Ctrl-C is served
+     * within about half a second even when each fit takes 100 ms (seasonal
+     * ML fits); every series is computed alone, so the block sizes never
+     * change a result. */
+    const R_xlen_t min_block = block_size < 4 ? block_size : 4;
+    R_xlen_t size = min_block;
+    for (R_xlen_t block = 0, end; block < n_series; block = end) {
+        end = block + size < n_series ? block + size : n_series;
+        double block_start = seconds_now();
         #pragma omp parallel for schedule(dynamic, 1) num_threads(lagrs_nthreads(work))
         for (R_xlen_t i = block; i < end; i++)
             task(i, ctx);
+        double took = seconds_now() - block_start;
+        if (took < 0.1 && size < block_size)
+            size = 2 * size < block_size ? 2 * size : block_size;
+        else if (took > 0.4 && size > min_block)
+            size = size / 2 > min_block ? size / 2 : min_block;
         R_CheckUserInterrupt();
         if (progress && end < n_series) {
             double elapsed = seconds_now() - start;
