@@ -5,7 +5,10 @@
  *   - every output of min/max is fill, NA, or a value of its window;
  *   - a chunk computed alone equals the same outputs of the whole series for
  *     the order statistics (which keep no running sums);
- *   - a mean of a window of finite values lies within the window's range. */
+ *   - a mean of a window of finite values lies within the window's range;
+ *   - a variance (sd squared) of a window of finite values agrees with
+ *     var()'s long double two-pass variance to 1e-9 of the largest squared
+ *     deviation, and is Inf only when that overflows. */
 #include "../src/rolling.h"
 #include "fuzz_common.h"
 #include <stdio.h>
@@ -78,6 +81,51 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (all_finite && (v < wmin || v > wmax)) {
                 fprintf(stderr, "mean %.17g at %ld outside [%.17g, %.17g]\n", v, (long) i, wmin, wmax);
                 abort();
+            }
+        }
+        if ((spec.stat == LAGRS_ROLL_VAR || spec.stat == LAGRS_ROLL_SD) && !spec.na_rm &&
+            hi - lo >= spec.min_obs && hi - lo >= 2) {
+            /* a window of finite values: compare with var()'s long double
+             * two-pass variance (Inf when it overflows a double) */
+            int finite = 1;
+            long double mean = 0, ss = 0, big = 0;
+            for (R_xlen_t j = lo; j < hi; j++) {
+                finite = finite && isfinite(x[j]);
+                mean += x[j];
+            }
+            if (finite) {
+                /* var()'s recipe: a long double mean, corrected by a second
+                 * pass and rounded to a double; squared deviations from it */
+                mean /= (long double) (hi - lo);
+                long double corr = 0;
+                for (R_xlen_t j = lo; j < hi; j++)
+                    corr += (long double) x[j] - mean;
+                double xm = (double) (mean + corr / (long double) (hi - lo));
+                for (R_xlen_t j = lo; j < hi; j++) {
+                    long double dev = ((long double) x[j] - xm) * ((long double) x[j] - xm);
+                    ss += dev;
+                    big = dev > big ? dev : big;
+                }
+                long double ref = ss / (long double) (hi - lo - 1);
+                double want = (double) ref;
+                double got = spec.stat == LAGRS_ROLL_SD ? v * v : v;
+                int ok;
+                if (!isfinite(want))
+                    ok = isinf(v);
+                else if (isinf(v))
+                    ok = want > 1e300; /* var() squares doubles and may overflow first */
+                else
+                    ok = fabsl((long double) got - ref) <= 1e-9L * big + 1e-300L;
+                if (!ok) {
+                    fprintf(stderr, "var %.17g at %ld, long double reference %.17Lg\n",
+                            got, (long) i, ref);
+                    fprintf(stderr, "stat %d width %ld before %ld min_obs %ld, x =",
+                            spec.stat, (long) spec.width, (long) spec.before, (long) spec.min_obs);
+                    for (R_xlen_t j = 0; j < n; j++)
+                        fprintf(stderr, " %.17g", x[j]);
+                    fprintf(stderr, "\n");
+                    abort();
+                }
             }
         }
         if (i >= first && i < last && spec.stat >= LAGRS_ROLL_MIN &&

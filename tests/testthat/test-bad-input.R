@@ -180,6 +180,38 @@ add_check("rolling min_obs counts present values with na_rm",
           function() rolling_sum(c(1, NA, 3, NA, NA, 6), 3, min_obs = 2, na_rm = TRUE),
           function(r) expect_equal(r, c(NA, NA, 4, NA, NA, NA)))
 
+# regressions found by this suite and by fuzz/ (var and sd after overflow)
+var_ref <- function(x, width, min_obs = width) {
+  vapply(seq_along(x), function(i) {
+    v <- x[max(1, i - width + 1):i]
+    if (length(v) < min_obs || length(v) < 2) return(NA_real_)
+    if (anyNA(v)) return(NA_real_)
+    var(v)
+  }, 1)
+}
+overflow_cases <- list(
+  # squares overflow, then the huge values leave: later windows recover
+  recover = list(x = c(1, 2, 3, 1e308, -1e308, 4, 5, 6, 7), width = 3, min_obs = 3),
+  # a run of equal values after an overflow, then a different value
+  run_after_overflow = list(x = c(NaN, 1e308, NaN, 1e-5, rep(NaN, 4), rep(1.27e-09, 18), -1.28e-13, NaN, NaN),
+                            width = 2, min_obs = 2),
+  # the shift's drift test overflowed (s1 = 1e154) and the variance came out 0
+  drift_test_overflow = list(x = c(-1.5868539665109664e+202, -1.5868539665109664e+202,
+                                   -1.0857695441306455e+154, 950000000000000, rep(0.95, 8)),
+                             width = 4, min_obs = 1)
+)
+for (nm in names(overflow_cases)) {
+  local({
+    cs <- overflow_cases[[nm]]
+    add_check(paste("rolling var overflow:", nm),
+              function() rolling_var(cs$x, cs$width, min_obs = cs$min_obs),
+              function(r) same_numbers(r, var_ref(cs$x, cs$width, cs$min_obs)))
+    add_check(paste("rolling sd overflow:", nm),
+              function() rolling_sd(cs$x, cs$width, min_obs = cs$min_obs),
+              function(r) same_numbers(r, sqrt(var_ref(cs$x, cs$width, cs$min_obs))))
+  })
+}
+
 # ---- ARIMA: one series ----------------------------------------------------
 
 check_fit <- function(x, order) {
