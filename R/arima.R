@@ -565,6 +565,20 @@ plot.lagrs_arima <- function(x, which = c("fit", "residuals"), ...) {
 #' @name lagrs_forecast-methods
 NULL
 
+# Row labels for printed forecasts: "Jan 1961" for monthly series, "1961 Q1"
+# for quarterly ones, the time otherwise, and the step without a ts.
+forecast_time_labels <- function(mean) {
+  if (!stats::is.ts(mean)) return(as.character(seq_along(mean)))
+  freq <- stats::frequency(mean)
+  times <- as.numeric(stats::time(mean))
+  year <- floor(times + 1e-8)
+  cycle <- round((times - year) * freq) + 1L
+  if (freq == 12) return(paste(month.abb[cycle], year))
+  if (freq == 4) return(paste0(year, " Q", cycle))
+  if (freq == 1) return(format(year))
+  format(round(times, 3L))
+}
+
 #' @rdname lagrs_forecast-methods
 #' @export
 print.lagrs_forecast <- function(x, ...) {
@@ -574,11 +588,7 @@ print.lagrs_forecast <- function(x, ...) {
     tab <- cbind(tab, as.numeric(x$lower[, i]), as.numeric(x$upper[, i]))
     colnames(tab)[ncol(tab) - 1:0] <- paste(c("Lo", "Hi"), x$level[i])
   }
-  rownames(tab) <- if (stats::is.ts(x$mean)) {
-    format(round(as.numeric(stats::time(x$mean)), 3L))
-  } else {
-    seq_along(mean)
-  }
+  rownames(tab) <- forecast_time_labels(x$mean)
   cat("Forecasts from", x$method, "\n")
   print(tab, ...)
   invisible(x)

@@ -197,7 +197,7 @@ rolling_apply <- function(stat, x, width, align, fill, min_obs, na_rm,
   }
   before <- switch(align, right = width - 1L, left = 0L,
                    center = (width - 1L) %/% 2L)
-  .Call(C_rolling_call, x, shape$n_rows, shape$n_cols,
+  .Call(C_lagrs_rolling_call, x, shape$n_rows, shape$n_cols,
         rolling_stat_codes[[stat]], width, before, min_obs, na_rm,
         as.double(fill), as.double(prob))
 }

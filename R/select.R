@@ -11,7 +11,7 @@ select_note_alpha_clamped <- 1L
 select_note_test_failed <- 2L
 select_note_non_seasonal <- 4L
 
-check_select_series <- function(x, arg = "x") {
+check_univariate <- function(x, arg = "x") {
   if (!(is.numeric(x) || is.logical(x)) || is.factor(x) || !is.null(dim(x)) &&
       NCOL(x) != 1L) {
     stop("`", arg, "` must be a numeric vector or univariate time series, not ",
@@ -45,7 +45,7 @@ default_period <- function(x) stats::frequency(x)
 
 # forecast:::is.constant(): all.equal(x, rep(x[1], n)) is TRUE.
 is_constant <- function(x) {
-  check_select_series(x)
+  check_univariate(x)
   .Call(C_lagrs_is_constant_call, x)
 }
 
@@ -54,7 +54,7 @@ is_constant <- function(x) {
 # interpolates from urca's table.  `lag = NULL` is ndiffs' choice,
 # trunc(3 * sqrt(n) / 13).  Missing values are dropped first.
 kpss_test <- function(x, lag = NULL) {
-  check_select_series(x)
+  check_univariate(x)
   x <- as.double(x)
   x <- x[!is.na(x)]
   lag <- if (is.null(lag)) -1L else check_count(lag, "lag", min = 0L)
@@ -67,7 +67,7 @@ kpss_test <- function(x, lag = NULL) {
 
 # forecast::ndiffs(x, alpha, test = "kpss", type = "level", max.d = max_d).
 ndiffs_kpss <- function(x, alpha = 0.05, max_d = 2L) {
-  check_select_series(x)
+  check_univariate(x)
   check_alpha(alpha)
   max_d <- check_count(max_d, "max_d", min = 0L)
   ans <- .Call(C_lagrs_ndiffs_kpss_call, x, as.double(alpha), max_d)
@@ -82,7 +82,7 @@ ndiffs_kpss <- function(x, alpha = 0.05, max_d = 2L) {
 # forecast::nsdiffs(x, test = "seas", max.D = max_D) for a series of
 # frequency `period`.
 nsdiffs_seas <- function(x, period = default_period(x), max_D = 1L) {
-  check_select_series(x)
+  check_univariate(x)
   if (!is.numeric(period) || length(period) != 1L || !is.finite(period) ||
       period <= 1) {
     stop("`period` must be a single number greater than 1 (a seasonal ",
@@ -101,7 +101,7 @@ nsdiffs_seas <- function(x, period = default_period(x), max_D = 1L) {
 # forecast:::seas.heuristic(x): 1 - var(remainder) / var(remainder +
 # seasonal) from forecast::mstl(x), clamped to [0, 1].
 seasonal_strength <- function(x, period = default_period(x)) {
-  check_select_series(x)
+  check_univariate(x)
   period <- check_period(period)
   .Call(C_lagrs_seasonal_strength_call, x, period)
 }
@@ -115,7 +115,7 @@ stl_decompose <- function(x, period = default_period(x), s_window,
                           s_jump = NULL, t_jump = NULL, l_jump = NULL,
                           robust = FALSE, inner = if (robust) 1L else 2L,
                           outer = if (robust) 15L else 0L) {
-  check_select_series(x)
+  check_univariate(x)
   period <- check_period(period)
   next_odd <- function(v) {
     v <- round(v)
@@ -198,7 +198,7 @@ autoarima_plan <- function(x, d = NA, D = NA, max_p = 5L, max_q = 5L,
                            start_Q = 1L, stationary = FALSE, seasonal = TRUE,
                            allow_drift = TRUE, allow_mean = TRUE,
                            alpha = 0.05, frequency = stats::frequency(x)) {
-  check_select_series(x)
+  check_univariate(x)
   if (!is.numeric(frequency) || length(frequency) != 1L || !is.finite(frequency) ||
       frequency <= 0) {
     stop("`frequency` must be a single positive number, not ",

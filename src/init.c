@@ -1,9 +1,9 @@
 #include "lagrs.h"
-#include "arima.h"
-#include "auto_arima.h"
-#include "batch.h"
-#include "select.h"
 #include "rolling.h"
+#include "select.h"
+#include "arima.h"
+#include "batch.h"
+#include "auto_arima.h"
 #include <R_ext/Rdynload.h>
 
 #define CALLDEF(name, n) {#name, (DL_FUNC) &name, n}
@@ -11,13 +11,6 @@
 static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_threads_get, 1),
     CALLDEF(lagrs_threads_set, 1),
-    CALLDEF(arima_fit_call, 10),
-    CALLDEF(arima_forecast_call, 3),
-    CALLDEF(arima_batch_call, 8),
-    CALLDEF(arima_batch_forecast_call, 3),
-    CALLDEF(auto_arima_call, 3),
-    CALLDEF(auto_arima_batch_call, 4),
-    CALLDEF(auto_arima_batch_forecast_call, 4),
     CALLDEF(lagrs_is_constant_call, 1),
     CALLDEF(lagrs_kpss_call, 2),
     CALLDEF(lagrs_ndiffs_kpss_call, 3),
@@ -26,7 +19,14 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_stl_call, 2),
     CALLDEF(lagrs_autoarima_prepare_call, 3),
     CALLDEF(lagrs_autoarima_prepare_batch_call, 3),
-    CALLDEF(rolling_call, 10),
+    CALLDEF(lagrs_rolling_call, 10),
+    CALLDEF(arima_fit_call, 10),
+    CALLDEF(arima_forecast_call, 3),
+    CALLDEF(arima_batch_call, 8),
+    CALLDEF(arima_batch_forecast_call, 3),
+    CALLDEF(auto_arima_call, 3),
+    CALLDEF(auto_arima_batch_call, 4),
+    CALLDEF(auto_arima_batch_forecast_call, 4),
     {NULL, NULL, 0}
 };
 

@@ -875,7 +875,7 @@ static R_xlen_t series_of_task(const R_xlen_t *task_start, R_xlen_t n_series, R_
  * vector or a matrix), or a list of such vectors (a list or data frame).
  * The R wrapper has checked every argument; the result keeps the
  * attributes of x and of each element. */
-SEXP rolling_call(SEXP x, SEXP n_rows, SEXP n_cols, SEXP stat, SEXP width,
+SEXP lagrs_rolling_call(SEXP x, SEXP n_rows, SEXP n_cols, SEXP stat, SEXP width,
                   SEXP before, SEXP min_obs, SEXP na_rm, SEXP fill, SEXP prob)
 {
     lagrs_roll_spec spec;

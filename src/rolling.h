@@ -56,7 +56,7 @@ void lagrs_roll_kernel(const double *x, R_xlen_t n, R_xlen_t first,
                        void *workspace, double *out);
 
 /* Entry point (R/rolling.R). */
-SEXP rolling_call(SEXP x, SEXP n_rows, SEXP n_cols, SEXP stat, SEXP width,
+SEXP lagrs_rolling_call(SEXP x, SEXP n_rows, SEXP n_cols, SEXP stat, SEXP width,
                   SEXP before, SEXP min_obs, SEXP na_rm, SEXP fill, SEXP prob);
 
 #endif

@@ -1,39 +1,22 @@
-# gctorture entries for src/auto_arima.c and src/select.c (order-selection
-# building blocks), on tiny series.
-local({
-  ns <- asNamespace("lagrs")
-  y <- c(112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118,
-         115, 126, 141, 135, 125, 149, 170, 170, 158, 133, 114, 140)
-  ys <- ts(y, frequency = 4)
-  list(
-    auto_arima_call = function() {
-      fit <- auto_arima(y, max_p = 1, max_q = 1, seasonal = FALSE)
-      stopifnot(inherits(fit, "lagrs_arima"))
-    },
-    auto_arima_batch_call = function() {
-      b <- auto_arima_batch(list(a = y, b = rev(y)), max_p = 1, max_q = 1,
-                            seasonal = FALSE, progress = FALSE)
-      stopifnot(length(b$status) == 2L)
-    },
-    auto_arima_batch_forecast_call = function() {
-      b <- auto_arima_batch(list(a = y, b = rev(y)), max_p = 1, max_q = 1,
-                            seasonal = FALSE, progress = FALSE)
-      fc <- forecast(b, h = 2, progress = FALSE)
-      stopifnot(nrow(fc) == 4L)
-    },
-    lagrs_is_constant_call = function() stopifnot(isTRUE(ns$is_constant(rep(2, 5)))),
-    lagrs_kpss_call = function() stopifnot(is.finite(unlist(ns$kpss_test(y))[1])),
-    lagrs_ndiffs_kpss_call = function() stopifnot(ns$ndiffs_kpss(y) %in% 0:2),
-    lagrs_nsdiffs_seas_call = function() stopifnot(ns$nsdiffs_seas(ys) %in% 0:1),
-    lagrs_seasonal_strength_call = function() stopifnot(is.numeric(ns$seasonal_strength(ys))),
-    lagrs_stl_call = function() {
-      fit <- ns$stl_decompose(ys, s_window = "periodic")
-      ref <- stats::stl(ys, "periodic")$time.series
-      stopifnot(isTRUE(all.equal(unname(fit[, "seasonal"]), as.numeric(ref[, "seasonal"]))))
-    },
-    lagrs_autoarima_prepare_call = function() stopifnot(is.list(ns$autoarima_plan(ys))),
-    lagrs_autoarima_prepare_batch_call = function() {
-      stopifnot(is.list(ns$autoarima_plan_batch(list(ys, ys * 2))))
-    }
-  )
-})
+# gctorture calls for automatic order selection (src/auto_arima.c).
+list(
+  auto_arima_call = function() {
+    opts <- lagrs:::auto_options(1, 1, 0, 0, 2, 1, 0, 1, 1, 0, 0, "aicc", TRUE, 10,
+                                 FALSE, NULL, NULL, TRUE, TRUE, FALSE)
+    res <- .Call(ns$C_auto_arima_call, as.double(lh), 1, opts)
+    stopifnot(res$status == 0L, length(res$orders) == 8L)
+  },
+  auto_arima_batch_call = function() {
+    opts <- lagrs:::auto_options(1, 1, 0, 0, 2, 1, 0, 1, 1, 0, 0, "aicc", TRUE, 10,
+                                 FALSE, NULL, NULL, TRUE, TRUE, FALSE)
+    res <- .Call(ns$C_auto_arima_batch_call,
+                 list(as.double(lh), rep(NA_real_, 3), rep(2, 5)), 1, opts, FALSE)
+    stopifnot(identical(res$status[2L], 6L), is.list(res$coef))
+  },
+  auto_arima_batch_forecast_call = function() {
+    b <- auto_arima_batch(list(a = as.double(lh), b = rep(NA_real_, 3)), max_p = 1,
+                          max_q = 1, progress = FALSE)
+    fc <- forecast(b, h = 2, progress = FALSE)
+    stopifnot(nrow(fc) == 4L, all(is.na(fc$mean[3:4])))
+  }
+)

@@ -3,7 +3,7 @@
 local({
   x <- c(3, 1, NA, 4, 1, 5, 9, 2)
   list(
-    rolling_call = function() {
+    lagrs_rolling_call = function() {
       for (f in list(rolling_sum, rolling_mean, rolling_var, rolling_sd,
                      rolling_min, rolling_max, rolling_median)) {
         stopifnot(length(f(x, 3, min_obs = 1, na_rm = TRUE)) == length(x))

@@ -150,3 +150,23 @@ if (length(problems)) {
 cat(sprintf(paste0("lint: %d C files, %d OpenMP regions: every one takes the thread getter and ",
                    "calls no R API, nor do the %d functions they reach (%d functions parsed).\n"),
             length(files), n_regions, n_reached, length(bodies)))
+
+# Two files of R/ defining the same top-level name: the one collated last
+# silently wins, so one feature breaks another.
+r_defs <- do.call(rbind, lapply(list.files("R", pattern = "\\.R$", full.names = TRUE), function(f) {
+  exprs <- parse(f, keep.source = FALSE)
+  names <- vapply(exprs, function(e) {
+    if (is.call(e) && as.character(e[[1L]]) %in% c("<-", "=") && is.name(e[[2L]]))
+      as.character(e[[2L]]) else NA_character_
+  }, "")
+  names <- names[!is.na(names)]
+  if (length(names)) data.frame(file = f, name = names) else NULL
+}))
+dups <- r_defs[r_defs$name %in% r_defs$name[duplicated(r_defs$name)], ]
+if (nrow(dups)) {
+  cat("lint: R objects defined more than once:\n")
+  for (nm in unique(dups$name)) cat("  ", nm, ": ", paste(dups$file[dups$name == nm], collapse = ", "), "\n", sep = "")
+  quit(status = 1L)
+}
+cat(sprintf("lint: %d top-level R definitions, none defined twice.\n", nrow(r_defs)))
+
