@@ -54,7 +54,7 @@ ref_rolling <- function(x, width, stat, prob = 0.3) {
     # documented: a window of equal values has variance exactly 0 (var()
     # agrees only where long doubles are wider than doubles: not under
     # valgrind, where var(rep(1e308, 3)) overflows)
-    if (stat %in% c("var", "sd") && all(v == v[1])) return(0)
+    if (stat %in% c("var", "sd") && all(is.finite(v)) && all(v == v[1])) return(0)
     switch(stat, mean = mean(v), sum = sum(v), var = var(v), sd = sd(v),
            min = min(v), max = max(v), median = median(v),
            quantile = unname(quantile(v, prob)))
