@@ -34,6 +34,15 @@
 #' the result is the residual sum of squares divided by the number of
 #' differenced observations less the number of estimated coefficients.
 #'
+#' The model chosen is forecast's on 97.5% of the built-in series of R and
+#' forecast and on 99% of a sample of M3 series (`bench/auto_agreement.R`,
+#' `bench/auto_m3.R`). The differences come from numerically borderline
+#' fits: a root of the fitted polynomials within a hair of forecast's 1.01
+#' limit, a nearly singular Hessian whose numerical inverse has a negative
+#' variance in `stats::arima()` but not here (or the reverse), or a better
+#' likelihood optimum found by one of the two optimizers; the search then
+#' takes another path.
+#'
 #' @param y A numeric vector or univariate time series (`ts`).
 #' @param max_p,max_q,max_P,max_Q Largest orders searched.
 #' @param max_order Largest `p + q + P + Q` in the exhaustive search.
