@@ -7,7 +7,7 @@ LIB ?=
 LIBFLAG = $(if $(LIB),--library=$(LIB),)
 RENV = $(if $(LIB),R_LIBS="$(LIB):$$R_LIBS",)
 
-.PHONY: all deps document install test demo check bench clean lint sanitize valgrind gctorture check-memory
+.PHONY: all deps document install test demo check bench clean lint sanitize valgrind gctorture check-memory fuzz
 
 all: install
 
@@ -48,6 +48,13 @@ gctorture: install
 	$(RENV) $(RSCRIPT) tools/gctorture.R
 
 check-memory: sanitize valgrind gctorture
+
+# libFuzzer over the plain-C kernels (rolling, ARIMA fit), built without R
+# running; FUZZ_SECONDS per target (default 60). Installs Debian's
+# libclang-rt-14-dev when missing (as root).
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
 
 lint:
 	$(RSCRIPT) tools/lint.R

@@ -112,6 +112,11 @@ check_auto_series <- function(y, arg) {
     stop("`", arg, "` must be a numeric vector or univariate time series, not ",
          describe_value(y), ".", call. = FALSE)
   }
+  # as in arima_fit(): a logical series is accepted only when it is all NA
+  if (is.logical(y) && !all(is.na(y))) {
+    stop("`", arg, "` must be a numeric vector or univariate time series, not ",
+         describe_value(y), ".", call. = FALSE)
+  }
   if (any(is.infinite(y))) {
     stop("`", arg, "` must not contain infinite values.", call. = FALSE)
   }

@@ -54,7 +54,7 @@ arima_batch <- function(series, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
                         period = NULL, include_mean = TRUE, include_drift = FALSE,
                         method = c("CSS-ML", "ML", "CSS"), id = "id", value = "value",
                         time = NULL, progress = NULL) {
-  method <- match.arg(method)
+  method <- check_batch_method(method)
   collection <- series_collection(series, id = id, value = value, time = time)
   seasonal_order <- if (is.list(seasonal)) seasonal$order else seasonal
   if (is.null(period) && is.numeric(seasonal_order) && all(seasonal_order == 0)) {
@@ -67,6 +67,16 @@ arima_batch <- function(series, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
                 spec$period, spec$include_mean, spec$include_drift, spec$method_code,
                 progress)
   new_lagrs_batch(fits, collection, spec, call = match.call())
+}
+
+# arima_fit()'s rule for `method`: the first of a vector, one of three names.
+check_batch_method <- function(method) {
+  if (is.character(method) && length(method) >= 1L && !anyNA(method) &&
+      method[1L] %in% arima_methods) {
+    return(method[1L])
+  }
+  stop("`method` must be one of \"CSS-ML\", \"ML\" or \"CSS\", not ",
+       describe_value(method), ".", call. = FALSE)
 }
 
 # ---- input shapes ---------------------------------------------------------

@@ -784,7 +784,9 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
             double row_change = 0.0, row_size = 0.0;
             for (int i = 0; i < r; i++) {
                 double v = Pnew[ld * i];
-                double dv = fabs(v - M[i]);
+                /* M holds the previous gain row only from l = 1 on (at
+                 * l = 0 it is unset, and track ignores row_change) */
+                double dv = l > 0 ? fabs(v - M[i]) : 0.0;
                 row_change = (dv > row_change || isnan(dv)) ? dv : row_change;
                 row_size = fabs(v) > row_size ? fabs(v) : row_size;
                 M[i] = v;

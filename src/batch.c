@@ -51,11 +51,24 @@ void lagrs_run_batch_blocks(R_xlen_t n_series, lagrs_series_task task, void *ctx
     int showing = 0;
     if (block_size < 1)
         block_size = BATCH_BLOCK;
-    for (R_xlen_t block = 0; block < n_series; block += block_size) {
-        R_xlen_t end = block + block_size < n_series ? block + block_size : n_series;
+    /* Blocks grow from a few series up to block_size while they take under
+     * 0.1 s, and shrink when one takes over 0.4 s, so that Ctrl-C is served
+     * within about half a second even when each fit takes 100 ms (seasonal
+     * ML fits); every series is computed alone, so the block sizes never
+     * change a result. */
+    const R_xlen_t min_block = block_size < 4 ? block_size : 4;
+    R_xlen_t size = min_block;
+    for (R_xlen_t block = 0, end; block < n_series; block = end) {
+        end = block + size < n_series ? block + size : n_series;
+        double block_start = seconds_now();
         #pragma omp parallel for schedule(dynamic, 1) num_threads(lagrs_nthreads(work))
         for (R_xlen_t i = block; i < end; i++)
             task(i, ctx);
+        double took = seconds_now() - block_start;
+        if (took < 0.1 && size < block_size)
+            size = 2 * size < block_size ? 2 * size : block_size;
+        else if (took > 0.4 && size > min_block)
+            size = size / 2 > min_block ? size / 2 : min_block;
         R_CheckUserInterrupt();
         if (progress && end < n_series) {
             double elapsed = seconds_now() - start;
@@ -103,12 +116,22 @@ static void batch_fit_one(R_xlen_t i, void *vctx)
     const lagrs_arima_spec *sp = &ctx->spec;
     int s = sp->period > 1 ? sp->period : 0;
     R_xlen_t needed = (R_xlen_t) sp->d + (R_xlen_t) sp->D * s + sp->p + (R_xlen_t) sp->P * s;
-    R_xlen_t n_ok = 0;
-    for (R_xlen_t t = 0; t < ctx->n[i]; t++)
+    R_xlen_t n_ok = 0, n_inf = 0;
+    for (R_xlen_t t = 0; t < ctx->n[i]; t++) {
         if (!isnan(ctx->y[i][t]))
             n_ok++;
+        if (isinf(ctx->y[i][t]))
+            n_inf++;
+    }
     int status;
-    if (n_ok <= needed) {
+    if (n_inf > 0) {
+        /* arima_fit() refuses infinite values; in a batch only this series
+         * fails (the filter would otherwise report an infinite intercept and
+         * loglik as a usable fit) */
+        status = res.status = LAGRS_ARIMA_ERR_INPUT;
+        snprintf(res.message, LAGRS_ARIMA_MSG_LEN,
+                 "the series has %lld infinite values", (long long) n_inf);
+    } else if (n_ok <= needed) {
         status = res.status = LAGRS_ARIMA_ERR_TOO_SHORT;
         snprintf(res.message, LAGRS_ARIMA_MSG_LEN,
                  "too short: %lld non-missing values, the model needs more than %lld",

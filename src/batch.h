@@ -16,10 +16,11 @@ typedef void (*lagrs_series_task)(R_xlen_t i, void *ctx);
 void lagrs_run_batch(R_xlen_t n_series, lagrs_series_task task, void *ctx,
                      double work, int progress, const char *label);
 
-/* The same with a chosen block size: tasks that take a long time each
+/* The same with a chosen largest block: tasks that take a long time each
  * (an automatic order search takes up to seconds) need small blocks so that
- * Ctrl-C and the progress bar are served often.  The block size must not
- * depend on the thread count. */
+ * Ctrl-C and the progress bar are served often.  Blocks start at 4 series
+ * (or block_size if smaller) and adapt to take 0.1-0.4 s, never above
+ * block_size; the block size must not depend on the thread count. */
 void lagrs_run_batch_blocks(R_xlen_t n_series, lagrs_series_task task, void *ctx,
                             double work, int progress, const char *label,
                             R_xlen_t block_size);

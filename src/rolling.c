@@ -224,6 +224,16 @@ static double exact_window_mean(const double *x, R_xlen_t lo, R_xlen_t hi, int w
     return (double) s;
 }
 
+/* The shift has drifted from the mean of the m values (5 s1^2 > 4 m s2),
+ * so s2 - s1^2 / m would cancel.  Written with means so that it cannot
+ * overflow on the right: huge values of the first line (s1 = 1e154,
+ * s2 = 3e307) made both sides Inf, the test false, and the variance 0. */
+static inline int drifted(double s1, double s2, double m)
+{
+    double q = s1 / m;
+    return 5.0 * q * q > 4.0 * (s2 / m);
+}
+
 /* The variance (or standard deviation) of m values whose deviations from
  * `shift` sum to s1 and whose squared deviations sum to s2. */
 static inline double var_value(double s1, double s2, double shift, double m, int want_sd)
@@ -319,7 +329,7 @@ static R_xlen_t var_fast(sum_state *st, const double *x, R_xlen_t i, R_xlen_t en
         two_sum_replace(&s2, &c2, da * da, db * db);
         if (s2 > peak)
             peak = s2;
-        if (s2 < peak * LAGRS_RESTART_RATIO || 5.0 * s1 * s1 > 4.0 * m * s2) {
+        if (s2 < peak * LAGRS_RESTART_RATIO || drifted(s1, s2, m)) {
             var_restart(st, x, lo + 1, lo + 1 + w);
             s1 = st->s1;
             c1 = st->s1_c;
@@ -330,8 +340,11 @@ static R_xlen_t var_fast(sum_state *st, const double *x, R_xlen_t i, R_xlen_t en
         }
         double v = lo + 1 >= run_start ? 0.0 : var_value(s1 + c1, s2 + c2, shift, m, want_sd);
         if (!isfinite(v)) {
+            /* the sums are Inf or NaN (squared deviations overflowed, now or
+             * while an earlier run of equal values skipped them): hand output
+             * i back to the caller, which recomputes the sums from its window */
             st->dirty = 1;
-            v = INFINITY;
+            break;
         }
         out[i] = v;
     }
@@ -416,7 +429,7 @@ static void sum_family_kernel(const double *x, R_xlen_t n, R_xlen_t first,
                  * mean (cancellation in s2 - s1^2 / m would grow) or when
                  * the spread has collapsed below its peak. */
                 if (st.dirty || s2 < st.s2_peak * LAGRS_RESTART_RATIO ||
-                    5.0 * s1 * s1 > 4.0 * (double) st.n_finite * s2)
+                    drifted(s1, s2, (double) st.n_finite))
                     var_restart(&st, x, lo, hi);
             } else {
                 if (st.abs_sum > st.abs_peak)
@@ -444,8 +457,19 @@ static void sum_family_kernel(const double *x, R_xlen_t n, R_xlen_t first,
             else {
                 ans = var_value(st.s1 + st.s1_c, st.s2 + st.s2_c, st.shift,
                                 (double) st.n_finite, stat == LAGRS_ROLL_SD);
-                if (!isfinite(ans))
-                    st.dirty = 1;
+                if (!isfinite(ans)) {
+                    /* every value here is finite: the running sums have
+                     * overflowed, now or in an earlier window.  Recompute
+                     * them from this window; if the squares still
+                     * overflow, so does the variance (var() says Inf). */
+                    var_restart(&st, x, lo, hi);
+                    ans = var_value(st.s1 + st.s1_c, st.s2 + st.s2_c, st.shift,
+                                    (double) st.n_finite, stat == LAGRS_ROLL_SD);
+                    if (!isfinite(ans)) {
+                        ans = INFINITY;
+                        st.dirty = 1;
+                    }
+                }
             }
         } else {
             if (st.n_pos_inf > 0 && st.n_neg_inf > 0)
