@@ -584,7 +584,7 @@ SEXP arima_forecast_object_call(SEXP object, SEXP h, SEXP level,
     SEXP n_xreg_s = find_elt(model, "n_xreg");
     if (TYPEOF(n_xreg_s) != INTSXP || XLENGTH(n_xreg_s) != 1) return R_NilValue;
     int n_xreg = INTEGER(n_xreg_s)[0], steps;
-    if (XLENGTH(h) != 1 || OBJECT(h) || !whole_elt(h, 0, 1.0, (double) INT_MAX, &steps))
+    if (xlength(h) != 1 || OBJECT(h) || !whole_elt(h, 0, 1.0, (double) INT_MAX, &steps))
         return R_NilValue;
     if (n_xreg > 0) {
         if (!isReal(xreg_future) || XLENGTH(xreg_future) != (R_xlen_t) steps * n_xreg)

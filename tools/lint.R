@@ -156,7 +156,8 @@ cat(sprintf(paste0("lint: %d C files, %d OpenMP regions: every one takes the thr
 r_defs <- do.call(rbind, lapply(list.files("R", pattern = "\\.R$", full.names = TRUE), function(f) {
   exprs <- parse(f, keep.source = FALSE)
   names <- vapply(exprs, function(e) {
-    if (is.call(e) && as.character(e[[1L]]) %in% c("<-", "=") && is.name(e[[2L]]))
+    if (is.call(e) && (identical(e[[1L]], as.name("<-")) || identical(e[[1L]], as.name("="))) &&
+        is.name(e[[2L]]))
       as.character(e[[2L]]) else NA_character_
   }, "")
   names <- names[!is.na(names)]

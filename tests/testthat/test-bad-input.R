@@ -423,8 +423,13 @@ add_check("arima_batch empty list", function() arima_batch(list(), c(1, 0, 0)),
 add_error("arima_batch duplicate ids", function() arima_batch(list(a = base_y, a = base_y)), "`series` has the id \"a\" more than once")
 add_error("auto_arima_batch duplicate ids", function() auto_arima_batch(list(a = base_y, a = base_y)), "`series` has the id")
 add_error("arima_batch character matrix", function() arima_batch(matrix("a", 3, 2)), "`series`")
-add_error("arima_batch mixed frequencies",
-          function() arima_batch(list(a = ts(base_y, frequency = 4), b = ts(base_y, frequency = 12))), "`period`")
+add_error("arima_batch mixed frequencies, seasonal model",
+          function() arima_batch(list(a = ts(base_y, frequency = 4), b = ts(base_y, frequency = 12)),
+                                 seasonal = c(0, 1, 1)), "`period`")
+add_check("arima_batch mixed frequencies, non-seasonal model",
+          function() arima_batch(list(a = ts(base_y, frequency = 4), b = ts(base_y, frequency = 12)),
+                                 c(1, 0, 0)),
+          function(b) expect_identical(unname(b$coef[2, ]), unname(coef(arima_fit(base_y, c(1, 0, 0))))))
 add_check("arima_batch matrix = list of columns", function() arima_batch(matrix(base_y, 30, 2), c(1, 0, 0)),
           function(b) expect_identical(unname(b$coef[2, ]), unname(coef(arima_fit(base_y[31:60], c(1, 0, 0))))))
 
