@@ -112,30 +112,21 @@ SEXP arima_fit_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
  *             include_mean = lgl, include_drift = lgl, coef = dbl,
  *             sigma2 = dbl, state_a = dbl, state_P = dbl matrix, n = dbl,
  *             n_xreg = int) */
-static SEXP list_elt(SEXP list, const char *name)
-{
-    SEXP nms = getAttrib(list, R_NamesSymbol);
-    for (R_xlen_t i = 0; i < XLENGTH(list); i++)
-        if (strcmp(CHAR(STRING_ELT(nms, i)), name) == 0)
-            return VECTOR_ELT(list, i);
-    error("internal error: model component `%s` is missing", name);
-    return R_NilValue;
-}
 
 SEXP arima_forecast_call(SEXP model, SEXP h, SEXP xreg_future)
 {
     SEXP one = PROTECT(ScalarInteger(LAGRS_ARIMA_ML));
     SEXP yes = PROTECT(ScalarLogical(TRUE));
     lagrs_arima_spec spec;
-    fill_spec(&spec, list_elt(model, "order"), list_elt(model, "seasonal"),
-              list_elt(model, "period"), list_elt(model, "include_mean"),
-              list_elt(model, "include_drift"), one, yes);
-    int n_xreg = asInteger(list_elt(model, "n_xreg"));
+    fill_spec(&spec, lagrs_list_elt(model, "order"), lagrs_list_elt(model, "seasonal"),
+              lagrs_list_elt(model, "period"), lagrs_list_elt(model, "include_mean"),
+              lagrs_list_elt(model, "include_drift"), one, yes);
+    int n_xreg = asInteger(lagrs_list_elt(model, "n_xreg"));
     int steps = asInteger(h);
     if (steps == NA_INTEGER || steps < 1)
         error("internal error: `h` must be a positive integer");
-    SEXP coef = list_elt(model, "coef"), sa = list_elt(model, "state_a"),
-         sP = list_elt(model, "state_P");
+    SEXP coef = lagrs_list_elt(model, "coef"), sa = lagrs_list_elt(model, "state_a"),
+         sP = lagrs_list_elt(model, "state_P");
     int rd = lagrs_arima_state_dim(&spec);
     if (!isReal(coef) || XLENGTH(coef) != lagrs_arima_n_coef(&spec, n_xreg) ||
         !isReal(sa) || XLENGTH(sa) != rd || !isReal(sP) ||
@@ -152,8 +143,8 @@ SEXP arima_forecast_call(SEXP model, SEXP h, SEXP xreg_future)
     fit.coef = REAL(coef);
     fit.state_a = REAL(sa);
     fit.state_P = REAL(sP);
-    fit.sigma2 = asReal(list_elt(model, "sigma2"));
-    R_xlen_t n = (R_xlen_t) asReal(list_elt(model, "n"));
+    fit.sigma2 = asReal(lagrs_list_elt(model, "sigma2"));
+    R_xlen_t n = (R_xlen_t) asReal(lagrs_list_elt(model, "n"));
 
     const char *names[] = {"pred", "se", ""};
     SEXP ans = PROTECT(mkNamed(VECSXP, names));
@@ -563,16 +554,6 @@ SEXP arima_fit_object_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
 }
 
 /* The element `name` of a named list, or NULL. */
-static SEXP find_elt(SEXP list, const char *name)
-{
-    if (TYPEOF(list) != VECSXP) return R_NilValue;
-    SEXP nms = getAttrib(list, R_NamesSymbol);
-    if (!isString(nms)) return R_NilValue;
-    for (R_xlen_t i = 0; i < XLENGTH(list); i++)
-        if (strcmp(CHAR(STRING_ELT(nms, i)), name) == 0)
-            return VECTOR_ELT(list, i);
-    return R_NilValue;
-}
 
 /* forecast() on a fit: h and level in their plain forms (level in percent
  * or as fractions), xreg_future NULL or the h x k double matrix checked by
@@ -580,8 +561,8 @@ static SEXP find_elt(SEXP list, const char *name)
 SEXP arima_forecast_object_call(SEXP object, SEXP h, SEXP level,
                                 SEXP xreg_future)
 {
-    SEXP model = find_elt(object, "model");
-    SEXP n_xreg_s = find_elt(model, "n_xreg");
+    SEXP model = lagrs_find_elt(object, "model");
+    SEXP n_xreg_s = lagrs_find_elt(model, "n_xreg");
     if (TYPEOF(n_xreg_s) != INTSXP || XLENGTH(n_xreg_s) != 1) return R_NilValue;
     int n_xreg = INTEGER(n_xreg_s)[0], steps;
     if (xlength(h) != 1 || OBJECT(h) || !whole_elt(h, 0, 1.0, (double) INT_MAX, &steps))
@@ -640,7 +621,7 @@ SEXP arima_forecast_object_call(SEXP object, SEXP h, SEXP level,
     SET_VECTOR_ELT(dn, 1, level_names);
     setAttrib(lower, R_DimNamesSymbol, dn);
     setAttrib(upper, R_DimNamesSymbol, dn);
-    SEXP x = find_elt(object, "x");
+    SEXP x = lagrs_find_elt(object, "x");
     SEXP tsp_x = getAttrib(x, R_TspSymbol);
     if (isReal(tsp_x) && XLENGTH(tsp_x) == 3) {
         const double *t = REAL(tsp_x);
@@ -663,16 +644,16 @@ SEXP arima_forecast_object_call(SEXP object, SEXP h, SEXP level,
     const char *out_names[] = {"method", "model", "level", "mean", "lower",
                                "upper", "x", "series", "fitted", "residuals", ""};
     SEXP out = PROTECT(mkNamed(VECSXP, out_names)); nprot++;
-    SET_VECTOR_ELT(out, 0, find_elt(object, "label"));
+    SET_VECTOR_ELT(out, 0, lagrs_find_elt(object, "label"));
     SET_VECTOR_ELT(out, 1, object);
     SET_VECTOR_ELT(out, 2, lev);
     SET_VECTOR_ELT(out, 3, mean);
     SET_VECTOR_ELT(out, 4, lower);
     SET_VECTOR_ELT(out, 5, upper);
     SET_VECTOR_ELT(out, 6, x);
-    SET_VECTOR_ELT(out, 7, find_elt(object, "series"));
-    SET_VECTOR_ELT(out, 8, find_elt(object, "fitted"));
-    SET_VECTOR_ELT(out, 9, find_elt(object, "residuals"));
+    SET_VECTOR_ELT(out, 7, lagrs_find_elt(object, "series"));
+    SET_VECTOR_ELT(out, 8, lagrs_find_elt(object, "fitted"));
+    SET_VECTOR_ELT(out, 9, lagrs_find_elt(object, "residuals"));
     SEXP cls = PROTECT(allocVector(STRSXP, 2)); nprot++;
     SET_STRING_ELT(cls, 0, mkChar("lagrs_forecast"));
     SET_STRING_ELT(cls, 1, mkChar("forecast"));

@@ -984,15 +984,6 @@ static void batch_forecast_one_auto(R_xlen_t i, void *vctx)
                                                  ctx->h, NULL, 0, mean, se, NULL);
 }
 
-static SEXP named_elt(SEXP list, const char *name)
-{
-    SEXP names = Rf_getAttrib(list, R_NamesSymbol);
-    for (R_xlen_t k = 0; k < XLENGTH(list); k++)
-        if (strcmp(CHAR(STRING_ELT(names, k)), name) == 0)
-            return VECTOR_ELT(list, k);
-    Rf_error("internal error: no element '%s' in the batch model", name);
-    return R_NilValue;
-}
 
 /* model: list(coef, state_a, state_P = lists of double vectors (NULL for
  * failed series), sigma2, n_fit = double, status = integer); orders: integer
@@ -1001,8 +992,8 @@ SEXP auto_arima_batch_forecast_call(SEXP model, SEXP orders, SEXP h, SEXP progre
 {
     batch_fc_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
-    SEXP coef = named_elt(model, "coef"), sa = named_elt(model, "state_a");
-    SEXP sp = named_elt(model, "state_P");
+    SEXP coef = lagrs_list_elt(model, "coef"), sa = lagrs_list_elt(model, "state_a");
+    SEXP sp = lagrs_list_elt(model, "state_P");
     R_xlen_t n_series = XLENGTH(coef);
     if (TYPEOF(orders) != INTSXP || XLENGTH(orders) != 8 * n_series)
         Rf_error("internal error: `orders` must be an integer matrix with 8 columns");
@@ -1021,9 +1012,9 @@ SEXP auto_arima_batch_forecast_call(SEXP model, SEXP orders, SEXP h, SEXP progre
         ctx.state_a[i] = usable ? REAL(VECTOR_ELT(sa, i)) : NULL;
         ctx.state_P[i] = usable ? REAL(VECTOR_ELT(sp, i)) : NULL;
     }
-    ctx.sigma2 = REAL(named_elt(model, "sigma2"));
-    ctx.n_fit = REAL(named_elt(model, "n_fit"));
-    ctx.fit_status = INTEGER(named_elt(model, "status"));
+    ctx.sigma2 = REAL(lagrs_list_elt(model, "sigma2"));
+    ctx.n_fit = REAL(lagrs_list_elt(model, "n_fit"));
+    ctx.fit_status = INTEGER(lagrs_list_elt(model, "status"));
     const char *names[] = {"mean", "se", "status", ""};
     SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));
     SET_VECTOR_ELT(ans, 0, Rf_allocMatrix(REALSXP, ctx.h, (int) n_series));

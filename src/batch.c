@@ -270,15 +270,6 @@ static void batch_forecast_one(R_xlen_t i, void *vctx)
                                                  ctx->h, NULL, 0, mean, se, NULL);
 }
 
-static SEXP list_elt(SEXP list, const char *name)
-{
-    SEXP names = Rf_getAttrib(list, R_NamesSymbol);
-    for (R_xlen_t k = 0; k < XLENGTH(list); k++)
-        if (strcmp(CHAR(STRING_ELT(names, k)), name) == 0)
-            return VECTOR_ELT(list, k);
-    Rf_error("internal error: no element '%s' in the batch", name);
-    return R_NilValue;
-}
 
 /* fits: the list that arima_batch_call() returned, plus order, seasonal,
  * period, include_mean, include_drift, method and n (series lengths, as
@@ -288,28 +279,28 @@ SEXP arima_batch_forecast_call(SEXP fits, SEXP h, SEXP progress)
     batch_forecast_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.na = NA_REAL;
-    SEXP order = list_elt(fits, "order"), seasonal = list_elt(fits, "seasonal");
+    SEXP order = lagrs_list_elt(fits, "order"), seasonal = lagrs_list_elt(fits, "seasonal");
     lagrs_arima_spec_init(&ctx.spec, int_elt(order, 0), int_elt(order, 1), int_elt(order, 2),
                           int_elt(seasonal, 0), int_elt(seasonal, 1), int_elt(seasonal, 2),
-                          Rf_asInteger(list_elt(fits, "period")));
-    ctx.spec.include_mean = Rf_asLogical(list_elt(fits, "include_mean"));
-    ctx.spec.include_drift = Rf_asLogical(list_elt(fits, "include_drift"));
-    ctx.spec.method = Rf_asInteger(list_elt(fits, "method"));
+                          Rf_asInteger(lagrs_list_elt(fits, "period")));
+    ctx.spec.include_mean = Rf_asLogical(lagrs_list_elt(fits, "include_mean"));
+    ctx.spec.include_drift = Rf_asLogical(lagrs_list_elt(fits, "include_drift"));
+    ctx.spec.method = Rf_asInteger(lagrs_list_elt(fits, "method"));
     ctx.n_coef = lagrs_arima_n_coef(&ctx.spec, 0);
     ctx.state_dim = lagrs_arima_state_dim(&ctx.spec);
     ctx.h = Rf_asInteger(h);
 
-    SEXP coef = list_elt(fits, "coef");
-    R_xlen_t n_series = XLENGTH(list_elt(fits, "status"));
+    SEXP coef = lagrs_list_elt(fits, "coef");
+    R_xlen_t n_series = XLENGTH(lagrs_list_elt(fits, "status"));
     if (XLENGTH(coef) != (R_xlen_t) ctx.n_coef * n_series ||
-        XLENGTH(list_elt(fits, "state_a")) != (R_xlen_t) ctx.state_dim * n_series)
+        XLENGTH(lagrs_list_elt(fits, "state_a")) != (R_xlen_t) ctx.state_dim * n_series)
         Rf_error("internal error: the batch's model matrices do not match its orders");
     ctx.coef = REAL(coef);
-    ctx.state_a = REAL(list_elt(fits, "state_a"));
-    ctx.state_P = REAL(list_elt(fits, "state_P"));
-    ctx.sigma2 = REAL(list_elt(fits, "sigma2"));
-    ctx.n_obs = REAL(list_elt(fits, "n"));
-    ctx.fit_status = INTEGER(list_elt(fits, "status"));
+    ctx.state_a = REAL(lagrs_list_elt(fits, "state_a"));
+    ctx.state_P = REAL(lagrs_list_elt(fits, "state_P"));
+    ctx.sigma2 = REAL(lagrs_list_elt(fits, "sigma2"));
+    ctx.n_obs = REAL(lagrs_list_elt(fits, "n"));
+    ctx.fit_status = INTEGER(lagrs_list_elt(fits, "status"));
 
     const char *names[] = {"mean", "se", "status", ""};
     SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));

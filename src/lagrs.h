@@ -14,6 +14,11 @@
  * from here: `num_threads(lagrs_nthreads(work))`. */
 int lagrs_nthreads(double work);
 
+/* Named list elements (rlist.c): lagrs_find_elt() gives R_NilValue for a
+ * missing name, lagrs_list_elt() raises an internal error. */
+SEXP lagrs_find_elt(SEXP list, const char *name);
+SEXP lagrs_list_elt(SEXP list, const char *name);
+
 /* Entry points (threads.c). */
 SEXP lagrs_threads_get(SEXP verbose);
 SEXP lagrs_threads_set(SEXP n);
