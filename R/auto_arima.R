@@ -358,19 +358,9 @@ new_lagrs_auto_batch <- function(fits, collection, period, call) {
   lengths <- as.double(lengths(collection$values))
   spec <- list(period = period, method = "CSS-ML", method_code = 0L)
   structure(
-    list(
-      ids = ids,
-      status = stats::setNames(status_labels(fits$status), ids),
-      message = stats::setNames(fits$message, ids),
+    c(list(ids = ids), batch_statistics(fits, ids), list(
       orders = orders,
       coef = coef,
-      sigma2 = stats::setNames(fits$sigma2, ids),
-      loglik = stats::setNames(fits$loglik, ids),
-      aic = stats::setNames(fits$aic, ids),
-      aicc = stats::setNames(fits$aicc, ids),
-      bic = stats::setNames(fits$bic, ids),
-      nobs = stats::setNames(fits$n_used, ids),
-      convergence = stats::setNames(fits$convergence, ids),
       search = list(method = fits$method, fixed = fits$fixed, start = fits$start,
                     ic = stats::setNames(fits$ic, ids),
                     n_models = stats::setNames(fits$n_models, ids),
@@ -381,7 +371,7 @@ new_lagrs_auto_batch <- function(fits, collection, period, call) {
                    state_P = fits$state_P, sigma2 = fits$sigma2,
                    status = fits$status, n_fit = lengths - fits$start + 1),
       call = call
-    ),
+    )),
     class = "lagrs_batch"
   )
 }

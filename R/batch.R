@@ -236,25 +236,22 @@ new_lagrs_batch <- function(fits, collection, spec, call) {
   dimnames(coef) <- list(collection$ids, coef_names)
   ids <- collection$ids
   structure(
-    list(
-      ids = ids,
-      status = stats::setNames(status_labels(fits$status), ids),
-      message = stats::setNames(fits$message, ids),
-      coef = coef,
-      sigma2 = stats::setNames(fits$sigma2, ids),
-      loglik = stats::setNames(fits$loglik, ids),
-      aic = stats::setNames(fits$aic, ids),
-      aicc = stats::setNames(fits$aicc, ids),
-      bic = stats::setNames(fits$bic, ids),
-      nobs = stats::setNames(fits$n_used, ids),
-      convergence = stats::setNames(fits$convergence, ids),
-      spec = spec,
-      series = collection,
-      model = fits[c("coef", "state_a", "state_P", "sigma2", "status")],
-      call = call
-    ),
+    c(list(ids = ids), batch_statistics(fits, ids),
+      list(coef = coef, spec = spec, series = collection,
+           model = fits[c("coef", "state_a", "state_P", "sigma2", "status")],
+           call = call)),
     class = "lagrs_batch"
   )
+}
+
+# The per-series results every batch carries (fixed-order or automatic),
+# named by series id.
+batch_statistics <- function(fits, ids) {
+  named <- function(values) stats::setNames(values, ids)
+  list(status = named(status_labels(fits$status)), message = named(fits$message),
+       sigma2 = named(fits$sigma2), loglik = named(fits$loglik), aic = named(fits$aic),
+       aicc = named(fits$aicc), bic = named(fits$bic), nobs = named(fits$n_used),
+       convergence = named(fits$convergence))
 }
 
 #' @export
