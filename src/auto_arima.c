@@ -1015,14 +1015,8 @@ SEXP auto_arima_batch_forecast_call(SEXP model, SEXP orders, SEXP h, SEXP progre
     ctx.sigma2 = REAL(lagrs_list_elt(model, "sigma2"));
     ctx.n_fit = REAL(lagrs_list_elt(model, "n_fit"));
     ctx.fit_status = INTEGER(lagrs_list_elt(model, "status"));
-    const char *names[] = {"mean", "se", "status", ""};
-    SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));
-    SET_VECTOR_ELT(ans, 0, Rf_allocMatrix(REALSXP, ctx.h, (int) n_series));
-    SET_VECTOR_ELT(ans, 1, Rf_allocMatrix(REALSXP, ctx.h, (int) n_series));
-    SET_VECTOR_ELT(ans, 2, Rf_allocVector(INTSXP, n_series));
-    ctx.mean = REAL(VECTOR_ELT(ans, 0));
-    ctx.se = REAL(VECTOR_ELT(ans, 1));
-    ctx.status = INTEGER(VECTOR_ELT(ans, 2));
+    SEXP ans = PROTECT(lagrs_batch_forecast_output(n_series, ctx.h, &ctx.mean, &ctx.se,
+                                                   &ctx.status));
     double work = (double) n_series * ctx.h * 400.0;
     lagrs_run_batch(n_series, batch_forecast_one_auto, &ctx, work, Rf_asLogical(progress) == 1,
                     "forecasting");

@@ -235,6 +235,21 @@ SEXP arima_batch_call(SEXP series, SEXP order, SEXP seasonal, SEXP period,
 
 /* ---- batch forecast --------------------------------------------------- */
 
+SEXP lagrs_batch_forecast_output(R_xlen_t n_series, int h, double **mean, double **se,
+                                 int **status)
+{
+    const char *names[] = {"mean", "se", "status", ""};
+    SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));
+    SET_VECTOR_ELT(ans, 0, Rf_allocMatrix(REALSXP, h, (int) n_series));
+    SET_VECTOR_ELT(ans, 1, Rf_allocMatrix(REALSXP, h, (int) n_series));
+    SET_VECTOR_ELT(ans, 2, Rf_allocVector(INTSXP, n_series));
+    *mean = REAL(VECTOR_ELT(ans, 0));
+    *se = REAL(VECTOR_ELT(ans, 1));
+    *status = INTEGER(VECTOR_ELT(ans, 2));
+    UNPROTECT(1);
+    return ans;
+}
+
 typedef struct {
     lagrs_arima_spec spec;
     int n_coef, state_dim, h;
@@ -302,14 +317,8 @@ SEXP arima_batch_forecast_call(SEXP fits, SEXP h, SEXP progress)
     ctx.n_obs = REAL(lagrs_list_elt(fits, "n"));
     ctx.fit_status = INTEGER(lagrs_list_elt(fits, "status"));
 
-    const char *names[] = {"mean", "se", "status", ""};
-    SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));
-    SET_VECTOR_ELT(ans, 0, Rf_allocMatrix(REALSXP, ctx.h, (int) n_series));
-    SET_VECTOR_ELT(ans, 1, Rf_allocMatrix(REALSXP, ctx.h, (int) n_series));
-    SET_VECTOR_ELT(ans, 2, Rf_allocVector(INTSXP, n_series));
-    ctx.mean = REAL(VECTOR_ELT(ans, 0));
-    ctx.se = REAL(VECTOR_ELT(ans, 1));
-    ctx.status = INTEGER(VECTOR_ELT(ans, 2));
+    SEXP ans = PROTECT(lagrs_batch_forecast_output(n_series, ctx.h, &ctx.mean, &ctx.se,
+                                                   &ctx.status));
     double work = (double) n_series * ctx.h * ctx.state_dim * ctx.state_dim * 4.0;
     lagrs_run_batch(n_series, batch_forecast_one, &ctx, work, Rf_asLogical(progress),
                     "forecasting");

@@ -25,6 +25,12 @@ void lagrs_run_batch_blocks(R_xlen_t n_series, lagrs_series_task task, void *ctx
                             double work, int progress, const char *label,
                             R_xlen_t block_size);
 
+/* The result of a batch forecast: list(mean = h x n_series, se = h x
+ * n_series, status = integer(n_series)), with pointers to its three parts.
+ * Unprotected on return. */
+SEXP lagrs_batch_forecast_output(R_xlen_t n_series, int h, double **mean, double **se,
+                                 int **status);
+
 SEXP arima_batch_call(SEXP series, SEXP order, SEXP seasonal, SEXP period,
                       SEXP include_mean, SEXP include_drift, SEXP method,
                       SEXP progress);
