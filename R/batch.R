@@ -50,8 +50,9 @@
 #'   * `sigma2`, `loglik`, `aic`, `aicc`, `bic`, `nobs`: one value per series;
 #'
 #'   and what is needed to forecast. `batch[["id"]]` (or `batch[[i]]`) gives
-#'   one series' fit as a `lagrs_arima` object; [forecast()] forecasts them
-#'   all; [summary()] summarises the batch.
+#'   one series' fit as a `lagrs_arima` object (for a series whose status is
+#'   `"error"`, an error that names it and repeats its message);
+#'   [forecast()] forecasts them all; [summary()] summarises the batch.
 #' @seealso [forecast.lagrs_batch()], [arima_fit()], [lagrs_threads()].
 #' @export
 #' @examples
@@ -293,6 +294,11 @@ length.lagrs_batch <- function(x) length(unclass(x)$ids)
       stop("`i` must be at most ", length(ids), ", the number of series, not ", k, ".",
            call. = FALSE)
     }
+  }
+  if (unclass(x)$status[[k]] == "error") {
+    # refitting would only repeat the failure, in arima_fit()'s words
+    stop("Series \"", ids[k], "\" of the batch has no model: it failed with \"",
+         unclass(x)$message[[k]], "\".", call. = FALSE)
   }
   if (!is.null(unclass(x)$orders)) return(auto_batch_member(x, k))
   spec <- unclass(x)$spec
@@ -563,7 +569,13 @@ arima_coef_names <- function(order, seasonal, include_mean, include_drift,
 # The series a batch plot shows: the given ids or positions, or the first
 # four series that fitted.
 batch_plot_ids <- function(x, ids) {
-  if (is.null(ids)) ids <- utils::head(x$ids[x$status != "error"], 4L)
+  if (is.null(ids)) {
+    if (all(x$status == "error")) {
+      stop("Nothing to plot: none of the batch's ", length(x$ids),
+           " series could be fitted (see its `message`).", call. = FALSE)
+    }
+    ids <- utils::head(x$ids[x$status != "error"], 4L)
+  }
   if (is.numeric(ids)) ids <- x$ids[ids]
   unknown <- setdiff(ids, x$ids)
   if (length(ids) == 0L || anyNA(ids) || length(unknown)) {
@@ -580,7 +592,8 @@ batch_plot_ids <- function(x, ids) {
 #'
 #' @param x A `lagrs_batch`.
 #' @param ids The series to show: ids or positions. By default the first four
-#'   series that fitted.
+#'   series that fitted (an error when none did); a chosen series that failed
+#'   gets a panel with its message.
 #' @param h Forecast horizon.
 #' @param level Interval levels, in percent.
 #' @param ... Passed to the single-series plot method ([plot.lagrs_forecast()]).

@@ -197,6 +197,28 @@ test_that("batch[[id]] gives the single fit", {
   expect_error(batch[[4]], "`i` must be at most 3")
 })
 
+test_that("batch[[id]] of a failed series names it and gives its batch message", {
+  skus <- c(sim_skus(1, 30, seed = 3), list(short = c(1, 2), flat = rep(4, 30)))
+  batch <- arima_batch(skus, order = c(1, 1, 0))
+  expect_error(batch[["short"]],
+               "Series \"short\" of the batch has no model: it failed with \"too short: 2 non-missing values, the model needs more than 2\"\\.")
+  expect_error(batch[[3]], "Series \"flat\" of the batch has no model: it failed with \"the series is constant")
+  auto <- auto_arima_batch(skus, max_p = 1, max_q = 1, progress = FALSE)
+  expect_error(auto[["flat"]], "Series \"flat\" of the batch has no model: it failed with \"the series is constant")
+  expect_s3_class(batch[["SKU-001"]], "lagrs_arima")
+})
+
+test_that("plotting a batch whose series all failed says so", {
+  batch <- arima_batch(list(a = c(1, 2), b = rep(NA_real_, 5)), order = c(1, 1, 0))
+  pdf(NULL)
+  on.exit(dev.off())
+  expect_error(plot(batch), "Nothing to plot: none of the batch's 2 series could be fitted")
+  # chosen failed series get panels with their messages
+  expect_silent(plot(batch, ids = c("a", "b")))
+  skip_if_not_installed("ggplot2")
+  expect_error(ggplot2::autoplot(batch), "Nothing to plot: none of the batch's 2 series")
+})
+
 test_that("bad batch input gives clear errors", {
   skus <- sim_skus(2, 30)
   expect_error(arima_batch("a"), "`series` must be a list, matrix or data frame")
