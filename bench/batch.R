@@ -107,11 +107,15 @@ if (nzchar(py)) {
   csv <- file.path(tempdir(), "skus.csv")
   utils::write.table(do.call(rbind, skus[sample_ids]), csv, sep = ",",
                      row.names = FALSE, col.names = FALSE)
-  sm_out <- system2(py, c(py_script, csv, h), stdout = TRUE)
-  t_sm <- as.numeric(sm_out[1L]) * n_series / length(sample_ids)
-  cat(sprintf("statsmodels %s (%s)\n", sm_out[2L], py))
-  rows[[length(rows) + 1L]] <- c(
-    sprintf("statsmodels ARIMA fit + forecast loop (timed on %d, scaled)", length(sample_ids)), t_sm)
+  sm_out <- suppressWarnings(system2(py, c(py_script, csv, h), stdout = TRUE))
+  t_sm <- suppressWarnings(as.numeric(sm_out[1L])) * n_series / length(sample_ids)
+  if (length(sm_out) == 2L && is.finite(t_sm)) {
+    cat(sprintf("statsmodels %s (%s)\n", sm_out[2L], py))
+    rows[[length(rows) + 1L]] <- c(
+      sprintf("statsmodels ARIMA fit + forecast loop (timed on %d, scaled)", length(sample_ids)), t_sm)
+  } else {
+    cat("statsmodels: the timing script failed; skipped\n")
+  }
 } else {
   cat("statsmodels: no python3 has it (`make bench-deps` installs Debian's python3-statsmodels); skipped\n")
 }
