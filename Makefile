@@ -7,12 +7,17 @@ LIB ?=
 LIBFLAG = $(if $(LIB),--library=$(LIB),)
 RENV = $(if $(LIB),R_LIBS="$(LIB):$$R_LIBS",)
 
-.PHONY: all deps document install test demo check bench clean lint sanitize valgrind gctorture check-memory fuzz
+.PHONY: all deps bench-deps document install test demo check bench clean lint sanitize valgrind gctorture check-memory fuzz
 
 all: install
 
 deps:
 	$(RSCRIPT) tools/install-deps.R
+
+# Opt-in: the peers the bench/ scripts compare against outside R (Python's
+# statsmodels for bench/batch.R, from Debian's python3-statsmodels).
+bench-deps:
+	$(RSCRIPT) tools/install-deps.R --bench
 
 document:
 	$(RSCRIPT) -e 'roxygen2::roxygenise()'

@@ -388,7 +388,7 @@ coef_table <- function(x) {
 #' @param x,object A `lagrs_arima` fit (or its summary).
 #' @param digits Significant digits to print.
 #' @param which For `plot()`: `"fit"` (series and fitted values),
-#'   `"residuals"`, or both.
+#'   `"residuals"`, or both (names may be abbreviated).
 #' @param ... Unused, or passed on to the plotting functions.
 #' @return `print()` returns `x` invisibly; the extractors return what their
 #'   generic promises.
@@ -491,7 +491,7 @@ nobs.lagrs_arima <- function(object, ...) object$nobs
 #' @rdname lagrs_arima-methods
 #' @export
 plot.lagrs_arima <- function(x, which = c("fit", "residuals"), ...) {
-  which <- match.arg(which, several.ok = TRUE)
+  which <- check_plot_which(which)
   if (length(which) == 2L) {
     old <- graphics::par(mfrow = c(2L, 1L))
     on.exit(graphics::par(old))
@@ -514,6 +514,22 @@ plot.lagrs_arima <- function(x, which = c("fit", "residuals"), ...) {
     graphics::abline(h = 0, col = "grey50")
   }
   invisible(x)
+}
+
+# match.arg(several.ok = TRUE)'s rule (abbreviations allowed), with an error
+# that names `which`.
+check_plot_which <- function(which) {
+  choices <- c("fit", "residuals")
+  hits <- if (is.character(which) && length(which) >= 1L && !anyNA(which)) {
+    pmatch(which, choices, duplicates.ok = TRUE)
+  } else {
+    NA_integer_
+  }
+  if (anyNA(hits)) {
+    stop("`which` must be \"fit\", \"residuals\" or both, not ", describe_value(which), ".",
+         call. = FALSE)
+  }
+  choices[sort(unique(hits))]
 }
 
 #' Print and plot ARIMA forecasts

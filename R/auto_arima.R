@@ -268,8 +268,11 @@ auto_refit <- function(y, orders, method_code, fixed, start) {
 #' [auto_arima()] call, so the chosen orders, coefficients, `sigma2` and
 #' criteria are identical to it whatever the thread count or the order of
 #' the series. A series whose search fails (all values missing, too short
-#' once differenced, ...) gets the status `"error"` with a message; a
-#' constant series gets forecast's deterministic mean model.
+#' once differenced, ...) gets the status `"error"` with a message, as does
+#' a constant series (all its non-missing values equal), to which
+#' [auto_arima()] gives forecast's deterministic mean model; a series that
+#' is constant only once differenced gets its deterministic model with the
+#' status `"warning"`.
 #'
 #' @inheritParams arima_batch
 #' @inheritParams auto_arima

@@ -5,8 +5,13 @@
 #' fitted by the same C code as [arima_fit()], so its coefficients, `sigma2`,
 #' log-likelihood and information criteria are identical to those of a
 #' single [arima_fit()] call, whatever the thread count or the order of the
-#' series. A series that cannot be fitted (too short, all missing, ...) gets
-#' the status `"error"` and a message; the others are fitted as usual.
+#' series. A series that cannot be fitted gets the status `"error"` and a
+#' message, `NA` coefficients and statistics, and `NA` forecasts; the others
+#' are fitted as usual. That is the case of a series that is too short for
+#' the model, has no non-missing value, has an infinite value, or is
+#' constant (all its non-missing values are equal: its variance estimate
+#' would be 0 and its likelihood unbounded; [arima_fit()] fits it with a
+#' warning, a batch does not), or whose fit fails numerically.
 #'
 #' @param series The series, in one of these shapes:
 #'   * a list of numeric vectors or `ts` objects, whose lengths may differ;
@@ -15,6 +20,14 @@
 #'   * a long data frame with an id column and a value column (see `id`,
 #'     `value` and `time`);
 #'   * a single numeric vector or `ts`, a batch of one.
+#'
+#'   A series (element, column or value column) that holds only `NA` is read
+#'   as a numeric series with every value missing, even when R made it
+#'   logical (as it makes `c(NA, NA)`): it gets the status `"error"` like any
+#'   other series that cannot be fitted. Any other series that is not numeric
+#'   (character, factor, logical with `TRUE` or `FALSE`, list, `NULL`) is an
+#'   error for the whole call, raised before anything is fitted: it points to
+#'   a mistake in preparing the data, which a per-series status would hide.
 #' @param order,seasonal,include_mean,include_drift,method As in
 #'   [arima_fit()].
 #' @param period The seasonal period. By default the frequency of the series
@@ -37,8 +50,9 @@
 #'   * `sigma2`, `loglik`, `aic`, `aicc`, `bic`, `nobs`: one value per series;
 #'
 #'   and what is needed to forecast. `batch[["id"]]` (or `batch[[i]]`) gives
-#'   one series' fit as a `lagrs_arima` object; [forecast()] forecasts them
-#'   all; [summary()] summarises the batch.
+#'   one series' fit as a `lagrs_arima` object (for a series whose status is
+#'   `"error"`, an error that names it and repeats its message);
+#'   [forecast()] forecasts them all; [summary()] summarises the batch.
 #' @seealso [forecast.lagrs_batch()], [arima_fit()], [lagrs_threads()].
 #' @export
 #' @examples
@@ -89,7 +103,7 @@ series_collection <- function(series, id = "id", value = "value", time = NULL) {
     return(long_collection(series, id, value, time))
   }
   if (is.matrix(series)) {
-    if (!is.numeric(series) || is.factor(series)) {
+    if ((!is.numeric(series) || is.factor(series)) && !is_missing_series(series)) {
       stop("`series` must be numeric, not a ", typeof(series), " matrix.", call. = FALSE)
     }
     ids <- colnames(series)
@@ -98,7 +112,7 @@ series_collection <- function(series, id = "id", value = "value", time = NULL) {
     values <- lapply(seq_len(ncol(series)), function(j) as.double(series[, j]))
     return(new_collection(values, ids, rep(list(tsp), ncol(series))))
   }
-  if (is.numeric(series) && !is.factor(series) && !is.list(series)) {
+  if (is_numeric_series(series) && !is.list(series)) {
     tsp <- if (stats::is.ts(series)) stats::tsp(series) else NULL
     return(new_collection(list(as_double_series(series)), "1", list(tsp)))
   }
@@ -111,7 +125,7 @@ series_collection <- function(series, id = "id", value = "value", time = NULL) {
   ids[is.na(ids) | !nzchar(ids)] <- as.character(which(is.na(ids) | !nzchar(ids)))
   for (k in seq_along(series)) {
     element <- series[[k]]
-    if (!is.numeric(element) || is.factor(element) || is.list(element)) {
+    if (!is_numeric_series(element) || is.list(element)) {
       stop("`series` element ", k, " (\"", ids[k], "\") must be a numeric vector, not ",
            describe_value(element), ".", call. = FALSE)
     }
@@ -119,6 +133,14 @@ series_collection <- function(series, id = "id", value = "value", time = NULL) {
   tsp <- lapply(series, function(s) if (stats::is.ts(s)) stats::tsp(s) else NULL)
   new_collection(lapply(series, as_double_series), ids, tsp)
 }
+
+# A numeric vector, or one that holds only NA: R makes c(NA, NA) logical, and
+# such a series is read as all missing (and fails on its own in the batch).
+is_numeric_series <- function(x) {
+  (is.numeric(x) && !is.factor(x)) || is_missing_series(x)
+}
+
+is_missing_series <- function(x) is.logical(x) && all(is.na(x))
 
 as_double_series <- function(x) {
   if (is.double(x) && is.null(dim(x))) return(x)
@@ -141,7 +163,7 @@ long_collection <- function(data, id, value, time) {
   if (!is.null(time)) check_column_name(time, "time", data)
   ids <- data[[id]]
   values <- data[[value]]
-  if (!is.numeric(values) || is.factor(values)) {
+  if (!is_numeric_series(values)) {
     stop("`value` column \"", value, "\" must be numeric, not ", describe_value(values), ".",
          call. = FALSE)
   }
@@ -272,6 +294,11 @@ length.lagrs_batch <- function(x) length(unclass(x)$ids)
       stop("`i` must be at most ", length(ids), ", the number of series, not ", k, ".",
            call. = FALSE)
     }
+  }
+  if (unclass(x)$status[[k]] == "error") {
+    # refitting would only repeat the failure, in arima_fit()'s words
+    stop("Series \"", ids[k], "\" of the batch has no model: it failed with \"",
+         unclass(x)$message[[k]], "\".", call. = FALSE)
   }
   if (!is.null(unclass(x)$orders)) return(auto_batch_member(x, k))
   spec <- unclass(x)$spec
@@ -444,6 +471,10 @@ forecast.lagrs_batch <- function(object, h = 10, level = c(80, 95), progress = N
   } else {
     fc <- .Call(C_arima_batch_forecast_call, model, h, progress)
   }
+  # failed series: NA (the automatic engine's kernels leave NaN)
+  failed <- object$status == "error"
+  fc$mean[, failed] <- NA_real_
+  fc$se[, failed] <- NA_real_
   batch_forecast_frame(object$ids, series$tsp, fc$mean, fc$se, h, level)
 }
 
@@ -538,7 +569,13 @@ arima_coef_names <- function(order, seasonal, include_mean, include_drift,
 # The series a batch plot shows: the given ids or positions, or the first
 # four series that fitted.
 batch_plot_ids <- function(x, ids) {
-  if (is.null(ids)) ids <- utils::head(x$ids[x$status != "error"], 4L)
+  if (is.null(ids)) {
+    if (all(x$status == "error")) {
+      stop("Nothing to plot: none of the batch's ", length(x$ids),
+           " series could be fitted (see its `message`).", call. = FALSE)
+    }
+    ids <- utils::head(x$ids[x$status != "error"], 4L)
+  }
   if (is.numeric(ids)) ids <- x$ids[ids]
   unknown <- setdiff(ids, x$ids)
   if (length(ids) == 0L || anyNA(ids) || length(unknown)) {
@@ -555,7 +592,8 @@ batch_plot_ids <- function(x, ids) {
 #'
 #' @param x A `lagrs_batch`.
 #' @param ids The series to show: ids or positions. By default the first four
-#'   series that fitted.
+#'   series that fitted (an error when none did); a chosen series that failed
+#'   gets a panel with its message.
 #' @param h Forecast horizon.
 #' @param level Interval levels, in percent.
 #' @param ... Passed to the single-series plot method ([plot.lagrs_forecast()]).

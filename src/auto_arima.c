@@ -768,6 +768,12 @@ static void batch_search_one(R_xlen_t i, void *vctx)
     batch_search_ctx *ctx = (batch_search_ctx *) vctx;
     lagrs_auto_arima_kernel(ctx->y[i], ctx->n[i], ctx->frequency, &ctx->opt,
                             &ctx->results[i]);
+    /* auto_arima() gives a constant series its mean as the model; in a batch
+     * it is a failed series, as in arima_batch() */
+    if (ctx->results[i].status == LAGRS_AUTO_OK &&
+        ctx->results[i].path == LAGRS_AUTO_CONSTANT_SERIES)
+        set_status(&ctx->results[i], LAGRS_AUTO_NO_MODEL,
+                   "the series is constant: all non-missing values are equal");
 }
 
 typedef struct {

@@ -117,14 +117,25 @@ static void batch_fit_one(R_xlen_t i, void *vctx)
     int s = sp->period > 1 ? sp->period : 0;
     R_xlen_t needed = (R_xlen_t) sp->d + (R_xlen_t) sp->D * s + sp->p + (R_xlen_t) sp->P * s;
     R_xlen_t n_ok = 0, n_inf = 0;
+    int varies = 0;
+    double first = 0;
     for (R_xlen_t t = 0; t < ctx->n[i]; t++) {
-        if (!isnan(ctx->y[i][t]))
-            n_ok++;
-        if (isinf(ctx->y[i][t]))
+        double v = ctx->y[i][t];
+        if (isnan(v))
+            continue;
+        if (n_ok == 0)
+            first = v;
+        else if (v != first)
+            varies = 1;
+        n_ok++;
+        if (isinf(v))
             n_inf++;
     }
     int status;
-    if (n_inf > 0) {
+    if (n_ok == 0 && ctx->n[i] > 0) {
+        status = res.status = LAGRS_ARIMA_ERR_TOO_SHORT;
+        snprintf(res.message, LAGRS_ARIMA_MSG_LEN, "all values are missing");
+    } else if (n_inf > 0) {
         /* arima_fit() refuses infinite values; in a batch only this series
          * fails (the filter would otherwise report an infinite intercept and
          * loglik as a usable fit) */
@@ -136,6 +147,13 @@ static void batch_fit_one(R_xlen_t i, void *vctx)
         snprintf(res.message, LAGRS_ARIMA_MSG_LEN,
                  "too short: %lld non-missing values, the model needs more than %lld",
                  (long long) n_ok, (long long) needed);
+    } else if (!varies) {
+        /* arima_fit() fits it with a warning (zero variance, unbounded
+         * likelihood); in a batch it is a failed series, so that every
+         * "ok" or "warning" fit has a usable likelihood and intervals */
+        status = res.status = LAGRS_ARIMA_ERR_INPUT;
+        snprintf(res.message, LAGRS_ARIMA_MSG_LEN,
+                 "the series is constant: all non-missing values are equal");
     } else {
         status = lagrs_arima_fit_kernel(ctx->y[i], ctx->n[i], NULL, 0, sp, &res);
     }

@@ -4,7 +4,15 @@
 # not cover comes from CRAN through install.packages() and the machine's
 # configured repository. Also installs pandoc (vignettes) and qpdf (checks).
 #
-# Usage: Rscript tools/install-deps.R [--optional-only]
+# With --bench it also installs what the bench/ scripts compare against
+# outside R: Python's statsmodels (bench/batch.R), from Debian's
+# python3-statsmodels for /usr/bin/python3 when no python3 has it yet
+# (`make bench-deps`). Nothing else in the project needs Python.
+#
+# Usage: Rscript tools/install-deps.R [--bench]
+
+args <- commandArgs(trailingOnly = TRUE)
+want_bench <- "--bench" %in% args
 
 desc <- read.dcf("DESCRIPTION")
 field_packages <- function(field) {
@@ -56,6 +64,23 @@ if (length(todo)) {
   install.packages(todo, Ncpus = 2L)
 }
 still <- missing_packages()
+
+# The python3 interpreters bench/batch.R tries, in its order.
+python_has_statsmodels <- function() {
+  pythons <- unique(c(Sys.which("python3"), "/usr/bin/python3"))
+  pythons <- pythons[nzchar(pythons) & file.exists(pythons)]
+  any(vapply(pythons, function(py) {
+    identical(suppressWarnings(system2(py, c("-c", shQuote("import statsmodels")),
+                                       stdout = FALSE, stderr = FALSE)), 0L)
+  }, logical(1)))
+}
+if (want_bench && !python_has_statsmodels()) {
+  apt_install("python3-statsmodels")
+  if (!python_has_statsmodels()) {
+    still <- c(still, "python3-statsmodels (Debian package)")
+  }
+}
+
 if (length(still)) {
   message("Could not install: ", paste(still, collapse = ", "))
   quit(status = 1L)

@@ -164,6 +164,11 @@ test_that("forecast::accuracy and the plots work on lagrs forecasts", {
   expect_silent(plot(fc))
   expect_silent(plot(fit))
   expect_silent(plot(fit, which = "residuals"))
+  expect_silent(plot(fit, which = c("res", "fit")))
+  expect_error(plot(fit, which = "bad"),
+               "`which` must be \"fit\", \"residuals\" or both, not the string \"bad\"\\.")
+  expect_error(plot(fit, which = c("fit", NA)), "`which` must be")
+  expect_error(plot(fit, which = 2), "`which` must be .*, not 2\\.")
   skip_if_not_installed("forecast")
   acc <- forecast::accuracy(fc)
   ref_fc <- forecast::forecast(forecast::Arima(USAccDeaths, order = c(0, 1, 1),

@@ -130,12 +130,15 @@ test_that("auto_arima_batch gives exactly the single-series results", {
   expect_identical(runs[[1]], runs[[2]])
   batch <- runs[[1]]
   expect_identical(unname(batch$status),
-                   c("ok", "ok", "ok", "ok", "warning", "error", "ok"))
+                   c("ok", "ok", "ok", "ok", "error", "error", "ok"))
   expect_match(batch$message[["none"]], "missing")
+  # a constant series fails in a batch, though auto_arima() fits its mean
   expect_match(batch$message[["flat"]], "constant")
-  expect_true(all(is.na(batch$orders["none", ])))
+  expect_true(all(is.na(batch$orders[c("none", "flat"), ])))
+  expect_true(all(is.na(batch$coef["flat", ])))
+  expect_true(is.na(batch$sigma2[["flat"]]))
   fc <- forecast(batch, h = 4)
-  for (id in setdiff(names(series), "none")) {
+  for (id in setdiff(names(series), c("none", "flat"))) {
     single <- suppressWarnings(auto_arima(series[[id]], period = 4))
     expect_identical(batch$orders[id, ], single$auto$orders)
     nm <- names(coef(single))
@@ -148,7 +151,7 @@ test_that("auto_arima_batch gives exactly the single-series results", {
     expect_identical(member$sigma2, single$sigma2)
     expect_identical(fc$mean[fc$id == id], as.numeric(forecast(single, h = 4)$mean))
   }
-  expect_true(all(is.na(fc$mean[fc$id == "none"])))
+  expect_identical(fc$mean[fc$id %in% c("none", "flat")], rep(NA_real_, 8))
   expect_error(batch[["none"]], "no model")
 })
 

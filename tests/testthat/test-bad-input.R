@@ -384,9 +384,13 @@ for (h in names(hostile)) {
     x <- hostile[[h]]
     want <- switch(h,
       inf_start = , inf_mid = , inf_end = , inf_all = list("error", "infinite"),
-      na_all = , nan_all = , len1 = list("error", "too short"),
-      huge = , huge_const = , huge_mixed = list("error", "non-finite"),
-      tiny = , tiny_const = , constant = list("warning", "constant"),
+      na_all = , nan_all = list("error", "all values are missing"),
+      len1 = list("error", "too short"),
+      huge = , huge_mixed = list("error", "non-finite"),
+      # all values equal: failed in a batch (arima_fit() warns instead)
+      huge_const = , tiny_const = , constant = list("error", "constant"),
+      # values differ, but their spread is below the kernel's tolerance
+      tiny = list("warning", "constant"),
       list("ok", NULL))
     add_check(paste("arima_batch", h), function() arima_batch(batch_of(x), c(1, 0, 0)),
               function(b) {
@@ -407,6 +411,14 @@ for (h in names(hostile)) {
                 function(b) {
                   expect_identical(b$status[[1]], "ok")
                   expect_true(b$status[[2]] %in% c("ok", "warning", "error"))
+                  if (all(x[!is.na(x)] == x[!is.na(x)][1])) {
+                    # all missing or all equal: failed (auto_arima() gives a
+                    # constant series its mean instead)
+                    expect_identical(b$status[[2]], "error")
+                    expect_match(b$message[[2]], "missing|constant")
+                    expect_true(all(is.na(b$orders[2, ])))
+                    expect_true(all(is.na(forecast(b, h = 2)$mean[3:4])))
+                  }
                   if (b$status[[2]] != "error") {
                     expect_true(is.finite(b$sigma2[[2]]) && is.finite(b$loglik[[2]]) || b$status[[2]] == "warning")
                     fc <- forecast(b, h = 2)

@@ -102,6 +102,70 @@ test_that("one bad series never sinks the batch", {
   expect_output(print(batch), "error: 2")
 })
 
+test_that("a series of NA only fails on its own, even when R made it logical", {
+  skus <- sim_skus(2, 40, seed = 8)
+  reference <- arima_batch(skus, order = c(1, 0, 0))
+  all_na <- list(logical = c(NA, NA, NA), ts = ts(c(NA, NA), frequency = 4),
+                 empty = logical(0), double = rep(NA_real_, 3))
+  batch <- arima_batch(c(skus, all_na), order = c(1, 0, 0))
+  expect_identical(batch$coef[names(skus), ], reference$coef)
+  expect_identical(unname(batch$status[names(all_na)]), rep("error", 4))
+  expect_identical(unname(batch$message[c("logical", "ts", "double")]),
+                   rep("all values are missing", 3))
+  expect_match(batch$message[["empty"]], "too short")
+  expect_true(all(is.na(batch$coef[names(all_na), ])))
+  fc <- forecast(batch, h = 2)
+  expect_identical(fc$mean[fc$id %in% names(all_na)], rep(NA_real_, 8))
+  auto <- auto_arima_batch(c(skus, all_na), max_p = 1, max_q = 1, period = 1, progress = FALSE)
+  expect_identical(unname(auto$status[names(all_na)]), rep("error", 4))
+  expect_identical(unname(auto$status[names(skus)]), c("ok", "ok"))
+
+  # every shape: a matrix, a value column and a single series of NA only
+  for (fn in list(arima_batch, auto_arima_batch)) {
+    from_matrix <- fn(matrix(NA, 5, 2))
+    expect_identical(unname(from_matrix$status), c("error", "error"))
+    long <- data.frame(id = c("a", "a", "b"), value = NA)
+    expect_identical(unname(fn(long)$status), c("error", "error"))
+    expect_identical(unname(fn(c(NA, NA))$status), "error")
+  }
+
+  # other non-numeric series are a mistake in the data: the call fails
+  expect_error(arima_batch(list(a = skus[[1]], b = c(TRUE, NA))),
+               "`series` element 2 \\(\"b\"\\) must be a numeric vector, not a logical vector")
+  expect_error(auto_arima_batch(list(a = skus[[1]], b = factor("x"))),
+               "`series` element 2 \\(\"b\"\\) must be a numeric vector")
+  expect_error(arima_batch(matrix(c(TRUE, NA), 2, 2)), "`series` must be numeric, not a logical matrix")
+  expect_error(arima_batch(data.frame(id = 1:2, value = c(FALSE, NA))),
+               "`value` column \"value\" must be numeric")
+})
+
+test_that("a constant series fails in a batch; arima_fit() keeps its warning", {
+  skus <- sim_skus(2, 40, seed = 11)
+  flat <- list(flat = rep(7, 40), flat_na = c(NA, 3, NA, 3, 3, NA, rep(3, 30)))
+  reference <- arima_batch(skus, order = c(1, 1, 1))
+  batch <- arima_batch(c(skus, flat), order = c(1, 1, 1))
+  expect_identical(batch$coef[names(skus), ], reference$coef)
+  expect_identical(batch$sigma2[names(skus)], reference$sigma2)
+  expect_identical(unname(batch$status), c("ok", "ok", "error", "error"))
+  expect_identical(unname(batch$message[names(flat)]),
+                   rep("the series is constant: all non-missing values are equal", 2))
+  expect_true(all(is.na(batch$coef[names(flat), ])))
+  expect_true(all(is.na(c(batch$sigma2[names(flat)], batch$loglik[names(flat)],
+                          batch$aicc[names(flat)], batch$nobs[names(flat)]))))
+  fc <- forecast(batch, h = 3)
+  expect_identical(fc$mean[fc$id %in% names(flat)], rep(NA_real_, 6))
+  expect_identical(fc$lo_95[fc$id %in% names(flat)], rep(NA_real_, 6))
+  expect_output(print(batch), "error: 2")
+  # one differing value is enough to be fitted as usual
+  bumped <- replace(flat$flat, 20, 7.5)
+  one <- suppressWarnings(arima_batch(list(bumped = bumped), order = c(1, 1, 1)))
+  expect_false(identical(one$status[["bumped"]], "error"))
+  # the single-series function still fits it, with its warning
+  expect_warning(single <- arima_fit(flat$flat, order = c(0, 0, 0)), "constant")
+  expect_identical(single$sigma2, 0)
+  expect_identical(unname(coef(single)), 7)
+})
+
 test_that("matrices, long data frames and single series are accepted", {
   skus <- sim_skus(3, 50, seed = 9)
   m <- do.call(cbind, skus)
@@ -131,6 +195,28 @@ test_that("batch[[id]] gives the single fit", {
   expect_identical(coef(batch[[2]]), coef(fit))
   expect_error(batch[["nope"]], "`i` must be one of the batch's series ids")
   expect_error(batch[[4]], "`i` must be at most 3")
+})
+
+test_that("batch[[id]] of a failed series names it and gives its batch message", {
+  skus <- c(sim_skus(1, 30, seed = 3), list(short = c(1, 2), flat = rep(4, 30)))
+  batch <- arima_batch(skus, order = c(1, 1, 0))
+  expect_error(batch[["short"]],
+               "Series \"short\" of the batch has no model: it failed with \"too short: 2 non-missing values, the model needs more than 2\"\\.")
+  expect_error(batch[[3]], "Series \"flat\" of the batch has no model: it failed with \"the series is constant")
+  auto <- auto_arima_batch(skus, max_p = 1, max_q = 1, progress = FALSE)
+  expect_error(auto[["flat"]], "Series \"flat\" of the batch has no model: it failed with \"the series is constant")
+  expect_s3_class(batch[["SKU-001"]], "lagrs_arima")
+})
+
+test_that("plotting a batch whose series all failed says so", {
+  batch <- arima_batch(list(a = c(1, 2), b = rep(NA_real_, 5)), order = c(1, 1, 0))
+  pdf(NULL)
+  on.exit(dev.off())
+  expect_error(plot(batch), "Nothing to plot: none of the batch's 2 series could be fitted")
+  # chosen failed series get panels with their messages
+  expect_silent(plot(batch, ids = c("a", "b")))
+  skip_if_not_installed("ggplot2")
+  expect_error(ggplot2::autoplot(batch), "Nothing to plot: none of the batch's 2 series")
 })
 
 test_that("bad batch input gives clear errors", {
