@@ -93,7 +93,11 @@ per_series <- data.frame(
 per_series$ms_per_series <- 1000 * per_series$seconds / per_series$series_timed
 per_series$speedup_vs_forecast <- per_series$ms_per_series[1] / per_series$ms_per_series
 print(per_series, row.names = FALSE, digits = 4)
-save_bench_results(format(per_series, digits = 4), "batch_auto", threads = 2L)
+if (n_series >= 1000L && n_sample >= 50L) {
+  save_bench_results(format(per_series, digits = 4), "batch_auto", threads = 2L)
+} else {
+  cat("not saved: inst/bench-results/batch_auto.csv holds runs of >= 1,000 series (sample >= 50)\n")
+}
 cat(sprintf("\nforecast loop: median %.0f ms per series over the %d-series sample; ",
             1000 * stats::median(fc_times), n_sample))
 cat(sprintf("scaled to %d series: %.0f s (not run on all series)\n", n_series, fc_total))
