@@ -271,6 +271,12 @@ auto_refit <- function(y, orders, method_code, fixed, start) {
 #' once differenced, ...) gets the status `"error"` with a message; a
 #' constant series gets forecast's deterministic mean model.
 #'
+#' A search can take seconds on long seasonal series. Ctrl-C stops every
+#' thread at its next model fit (well under a second) and gives R's usual
+#' interrupt; nothing keeps running. The progress bar appears when the batch
+#' will take more than a few seconds; `progress = FALSE` or
+#' `options(lagrs.progress = FALSE)` silences it.
+#'
 #' @inheritParams arima_batch
 #' @inheritParams auto_arima
 #' @param period The seasonal frequency shared by the series. By default
