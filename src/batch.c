@@ -43,7 +43,8 @@ static void draw_progress(const char *label, R_xlen_t done, R_xlen_t total,
  * between steps (lagrs_batch_stop_requested()); the runner then puts R's
  * handler back and hands it the signal, so the user gets R's usual
  * interrupt.  Where sigaction() is missing (Windows, where R polls for
- * Ctrl-C itself) the flag is never set and short blocks serve instead. */
+ * Ctrl-C itself) the flag is never set and short blocks serve instead; front
+ * ends that set R's flag without a signal are served between blocks. */
 static volatile sig_atomic_t stop_requested = 0;
 
 int lagrs_batch_stop_requested(void)
