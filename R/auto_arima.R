@@ -274,6 +274,12 @@ auto_refit <- function(y, orders, method_code, fixed, start) {
 #' is constant only once differenced gets its deterministic model with the
 #' status `"warning"`.
 #'
+#' A search can take seconds on long seasonal series. Ctrl-C stops every
+#' thread at its next model fit (well under a second) and gives R's usual
+#' interrupt; nothing keeps running. The progress bar appears when the batch
+#' will take more than a few seconds; `progress = FALSE` or
+#' `options(lagrs.progress = FALSE)` silences it.
+#'
 #' @inheritParams arima_batch
 #' @inheritParams auto_arima
 #' @param period The seasonal frequency shared by the series. By default

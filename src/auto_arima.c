@@ -128,6 +128,10 @@ static double try_model_impl(search_ctx *s, int p, int q, int P, int Q,
                              int constant, int approx, int *fitted)
 {
     *fitted = 0;
+    /* Ctrl-C during a batch: the remaining candidates are skipped, and the
+     * runner discards this search */
+    if (lagrs_batch_stop_requested())
+        return INFINITY;
     s->n_models++;
     lagrs_arima_spec spec;
     int method = approx ? LAGRS_ARIMA_CSS : LAGRS_ARIMA_CSS_ML;
@@ -734,27 +738,6 @@ static SEXP search_to_r(const lagrs_auto_result *res)
     return ans;
 }
 
-SEXP auto_arima_call(SEXP y, SEXP frequency, SEXP options)
-{
-    if (TYPEOF(y) != REALSXP)
-        Rf_error("internal error: `y` must be a double vector");
-    lagrs_auto_options opt;
-    options_from_r(options, &opt);
-    lagrs_auto_result res;
-    lagrs_auto_arima_kernel(REAL(y), XLENGTH(y), Rf_asReal(frequency), &opt, &res);
-    return search_to_r(&res);
-}
-
-/* ---- batch ------------------------------------------------------------- */
-
-/* Series per block between interrupt checks.  A search costs 10 to 100
- * fits (0.05 to a few seconds), so the search pass takes a few series at a
- * time: Ctrl-C is then served within about two searches per thread.  The
- * price is some idle time at each block's end; the block size changes no
- * result. */
-#define AUTO_SEARCH_BLOCK 4
-#define AUTO_FIT_BLOCK 128
-
 typedef struct {
     const double **y;
     const R_xlen_t *n;
@@ -775,6 +758,27 @@ static void batch_search_one(R_xlen_t i, void *vctx)
         set_status(&ctx->results[i], LAGRS_AUTO_NO_MODEL,
                    "the series is constant: all non-missing values are equal");
 }
+
+SEXP auto_arima_call(SEXP y, SEXP frequency, SEXP options)
+{
+    if (TYPEOF(y) != REALSXP)
+        Rf_error("internal error: `y` must be a double vector");
+    batch_search_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    options_from_r(options, &ctx.opt);
+    ctx.frequency = Rf_asReal(frequency);
+    const double *values = REAL(y);
+    R_xlen_t n = XLENGTH(y);
+    ctx.y = &values;
+    ctx.n = &n;
+    lagrs_auto_result res;
+    ctx.results = &res;
+    /* a batch of one on one thread, so that Ctrl-C stops a long search */
+    lagrs_run_batch(1, batch_search_one, &ctx, 0.0, 0, "searching");
+    return search_to_r(&res);
+}
+
+/* ---- batch ------------------------------------------------------------- */
 
 typedef struct {
     const double **y;
@@ -859,10 +863,7 @@ SEXP auto_arima_batch_call(SEXP series, SEXP frequency, SEXP options, SEXP progr
     }
     sctx.n = lengths;
     sctx.results = (lagrs_auto_result *) R_alloc(n_alloc, sizeof(lagrs_auto_result));
-    /* a search takes up to seconds: blocks of a few series keep Ctrl-C and
-     * the progress bar responsive */
-    lagrs_run_batch_blocks(n_series, batch_search_one, &sctx, work, show, "searching",
-                           AUTO_SEARCH_BLOCK);
+    lagrs_run_batch(n_series, batch_search_one, &sctx, work, show, "searching");
 
     SEXP ans = PROTECT(Rf_mkNamed(VECSXP, batch_names));
     SEXP orders = Rf_allocMatrix(INTSXP, (int) n_series, 8);
@@ -935,8 +936,7 @@ SEXP auto_arima_batch_call(SEXP series, SEXP frequency, SEXP options, SEXP progr
         fctx.state_P[i] = REAL(sp);
         work2 += (double) lengths[i] * 1000.0;
     }
-    lagrs_run_batch_blocks(n_series, batch_final_one, &fctx, work2, show, "refitting",
-                           AUTO_FIT_BLOCK);
+    lagrs_run_batch(n_series, batch_final_one, &fctx, work2, show, "refitting");
     SEXP messages = VECTOR_ELT(ans, 21);
     for (R_xlen_t i = 0; i < n_series; i++)
         SET_STRING_ELT(messages, i,

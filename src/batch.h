@@ -7,23 +7,25 @@
  * OpenMP region, so it must not touch the R API. */
 typedef void (*lagrs_series_task)(R_xlen_t i, void *ctx);
 
-/* Runs task(i, ctx) for i in 0..n_series-1 in parallel, in blocks of a
- * fixed size.  Between blocks the main thread checks for a user interrupt
- * (all workspace must be R_alloc'ed or owned by R objects, so that an
- * interrupt leaks nothing) and, when `progress` is set and the work is
- * projected to take more than a few seconds, draws a progress bar on
- * stderr.  `work` is the total cost estimate handed to lagrs_nthreads(). */
+/* Runs task(i, ctx) for every i in 0..n_series-1 on lagrs_nthreads(work)
+ * threads, in input order, each series alone (so the result cannot depend on
+ * the thread count or on how the series are split).  The series run in timed
+ * blocks; between blocks the main thread checks for a user interrupt and,
+ * when `progress` is set and the work is projected to take more than a few
+ * seconds, draws a progress bar on stderr.  Ctrl-C stops the threads before
+ * their next series (and long kernels between their steps: see
+ * lagrs_batch_stop_requested()), then raises R's interrupt; all workspace
+ * must therefore be R_alloc'ed, owned by R objects or freed by the task
+ * before it returns.  A series that Ctrl-C cut short is run again if R
+ * carries on (interrupts suspended). */
 void lagrs_run_batch(R_xlen_t n_series, lagrs_series_task task, void *ctx,
                      double work, int progress, const char *label);
 
-/* The same with a chosen largest block: tasks that take a long time each
- * (an automatic order search takes up to seconds) need small blocks so that
- * Ctrl-C and the progress bar are served often.  Blocks start at 4 series
- * (or block_size if smaller) and adapt to take 0.1-0.4 s, never above
- * block_size; the block size must not depend on the thread count. */
-void lagrs_run_batch_blocks(R_xlen_t n_series, lagrs_series_task task, void *ctx,
-                            double work, int progress, const char *label,
-                            R_xlen_t block_size);
+/* 1 when Ctrl-C has asked the running batch to stop.  Tasks that take long
+ * (an automatic order search) call it between their steps and return early,
+ * with any result, when it is set: the runner discards that result.  Plain C,
+ * safe in any thread; 0 outside a batch. */
+int lagrs_batch_stop_requested(void);
 
 /* The result of a batch forecast: list(mean = h x n_series, se = h x
  * n_series, status = integer(n_series)), with pointers to its three parts.

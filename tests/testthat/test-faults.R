@@ -189,3 +189,104 @@ test_that("interrupting a long batch returns control promptly and leaves R usabl
   expect_identical(after[4], "2")
   message(sprintf("interrupt latency: %.2f s", latency))
 })
+
+test_that("Ctrl-C stops automatic searches within a fit, restores R's handler and leaves nothing running", {
+  skip_on_cran()
+  skip_on_os("windows")
+  # One Rscript child runs every step and interrupts itself: a separate shell
+  # process sends SIGINT after a delay and writes down when it did.
+  dir <- tempfile("lagrs-auto-interrupt-")
+  dir.create(dir)
+  on.exit(unlink(dir, recursive = TRUE), add = TRUE)
+  file <- function(name) file.path(dir, name)
+  script <- file("child.R")
+  writeLines(c(
+    sprintf(".libPaths(%s)", paste(deparse(.libPaths()), collapse = "")),
+    "library(lagrs)",
+    "lagrs_threads(2)",
+    sprintf("dir <- %s", deparse(dir)),
+    "stamp <- function() as.numeric(Sys.time())",
+    "interrupt_in <- function(delay, name) {",
+    "  system(sprintf('(sleep %s; date +%%s.%%N > %s; kill -s INT %d)', delay,",
+    "                 shQuote(file.path(dir, name)), Sys.getpid()), wait = FALSE)",
+    "}",
+    "caught_at <- NA",
+    "outcome <- function(expr) tryCatch({ force(expr); 'finished' },",
+    "  interrupt = function(e) { caught_at <<- stamp(); 'interrupted' })",
+    "latency <- function(name) caught_at - as.numeric(readLines(file.path(dir, name)))",
+    "# seasonal series of 240 months: one search takes seconds (CSS search, then ML",
+    "# refits down the list); max_P = max_Q = 1 keeps single fits short on a busy",
+    "# machine",
+    "long_series <- function(k, n = 240) {",
+    "  set.seed(100 + k)",
+    "  ts(as.numeric(arima.sim(list(ar = 0.5, ma = 0.3), n)) + 3 * sin(2 * pi * (1:n) / 12) +",
+    "     cumsum(rnorm(n)) * 0.3, frequency = 12)",
+    "}",
+    "short_series <- function(k, n = 120) {",
+    "  set.seed(200 + k)",
+    "  ts(100 + 2 * sin(2 * pi * (1:n) / 12) + cumsum(rnorm(n)), frequency = 12)",
+    "}",
+    "out <- list()",
+    "writeLines(as.character(Sys.getpid()), file.path(dir, 'pid'))",
+    "# 1. a batch of long searches, and one long search alone",
+    "interrupt_in(0.5, 'sent_batch')",
+    "out$batch <- outcome(auto_arima_batch(lapply(c(2, 4, 1, 3), long_series), max_P = 1,",
+    "                                      max_Q = 1, progress = FALSE))",
+    "out$batch_latency <- latency('sent_batch')",
+    "interrupt_in(0.3, 'sent_single')",
+    "out$single <- outcome(auto_arima(long_series(4), max_P = 1, max_Q = 1))",
+    "out$single_latency <- latency('sent_single')",
+    "# 2. nothing keeps running: the process uses no CPU while R sleeps",
+    "cpu <- proc.time()",
+    "Sys.sleep(0.5)",
+    "out$idle_cpu <- sum((proc.time() - cpu)[1:2])",
+    "# 3. R's own handler is back: Ctrl-C interrupts plain R code",
+    "interrupt_in(0.3, 'sent_sleep')",
+    "out$sleep <- outcome(Sys.sleep(20))",
+    "out$sleep_latency <- latency('sent_sleep')",
+    "# 4. with interrupts held back, the batch finishes with the same results",
+    "short <- lapply(1:8, short_series)",
+    "reference <- auto_arima_batch(short, progress = FALSE)",
+    "held <- NULL",
+    "interrupt_in(0.3, 'sent_held')",
+    "out$held <- outcome({",
+    "  suspendInterrupts({ held <- auto_arima_batch(short, progress = FALSE); held_end <- stamp() })",
+    "  Sys.sleep(5)",
+    "})",
+    "out$held_during <- as.numeric(readLines(file.path(dir, 'sent_held'))) < held_end",
+    "out$held_same <- identical(held, reference)",
+    "# 5. still usable",
+    "again <- auto_arima_batch(short[1:3], progress = FALSE)",
+    "out$again_same <- identical(again$orders, reference$orders[1:3, , drop = FALSE]) &&",
+    "  identical(again$sigma2, reference$sigma2[1:3])",
+    "out$threads <- lagrs_threads()",
+    "saveRDS(out, file.path(dir, 'out.rds'))"
+  ), script)
+  system2(file.path(R.home("bin"), "Rscript"), script, wait = FALSE,
+          stdout = file("log.txt"), stderr = file("log.txt"))
+  deadline <- Sys.time() + 120
+  while (!file.exists(file("out.rds")) && Sys.time() < deadline) Sys.sleep(0.05)
+  if (!file.exists(file("out.rds")) && file.exists(file("pid"))) {
+    tools::pskill(as.integer(readLines(file("pid"))), tools::SIGKILL)
+  }
+  expect_true(file.exists(file("out.rds")))
+  Sys.sleep(0.1) # saveRDS has closed the file
+  out <- readRDS(file("out.rds"))
+  instrumented <- grepl("asan", Sys.getenv("LD_PRELOAD"))
+  # one model fit, at most: well under a second here
+  limit <- if (instrumented) 6 else 2
+  expect_identical(out$batch, "interrupted")
+  expect_lt(out$batch_latency, limit)
+  expect_identical(out$single, "interrupted")
+  expect_lt(out$single_latency, limit)
+  expect_lt(out$idle_cpu, 0.2)
+  expect_identical(out$sleep, "interrupted")
+  expect_lt(out$sleep_latency, 1)
+  expect_identical(out$held, "interrupted")
+  expect_true(out$held_during)
+  expect_true(out$held_same)
+  expect_true(out$again_same)
+  expect_identical(out$threads, 2L)
+  message(sprintf("auto search interrupt latency: batch %.2f s, single %.2f s",
+                  out$batch_latency, out$single_latency))
+})
