@@ -268,8 +268,9 @@ auto_refit <- function(y, orders, method_code, fixed, start) {
 #' [auto_arima()] call, so the chosen orders, coefficients, `sigma2` and
 #' criteria are identical to it whatever the thread count or the order of
 #' the series. A series whose search fails (all values missing, too short
-#' once differenced, ...) gets the status `"error"` with a message, as does
-#' a constant series (all its non-missing values equal), to which
+#' once differenced, ...) gets the status `"error"` with a message, as do a
+#' series holding an infinite value (which [auto_arima()] refuses) and a
+#' constant series (all its non-missing values equal), to which
 #' [auto_arima()] gives forecast's deterministic mean model; a series that
 #' is constant only once differenced gets its deterministic model with the
 #' status `"warning"`.
@@ -310,12 +311,6 @@ auto_arima_batch <- function(series, max_p = 5, max_q = 5, max_P = 2, max_Q = 2,
                              value = "value", time = NULL, progress = NULL) {
   call <- match.call()
   collection <- series_collection(series, id = id, value = value, time = time)
-  for (k in seq_along(collection$values)) {
-    if (any(is.infinite(collection$values[[k]]))) {
-      stop("`series` element ", k, " (\"", collection$ids[k],
-           "\") must not contain infinite values.", call. = FALSE)
-    }
-  }
   period <- if (is.null(period)) auto_batch_frequency(collection) else
     check_auto_period(period)
   options <- auto_options(max_p, max_q, max_P, max_Q, max_order, max_d, max_D,

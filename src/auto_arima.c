@@ -744,16 +744,38 @@ typedef struct {
     double frequency;
     lagrs_auto_options opt;
     lagrs_auto_result *results;
+    int in_batch;   /* auto_arima_batch(): constant or infinite series fail */
 } batch_search_ctx;
 
 static void batch_search_one(R_xlen_t i, void *vctx)
 {
     batch_search_ctx *ctx = (batch_search_ctx *) vctx;
+    if (ctx->in_batch) {
+        /* auto_arima() refuses infinite values; in a batch only this series
+         * fails, as in arima_batch() */
+        R_xlen_t n_inf = 0;
+        for (R_xlen_t t = 0; t < ctx->n[i]; t++)
+            if (isinf(ctx->y[i][t]))
+                n_inf++;
+        if (n_inf > 0) {
+            lagrs_auto_result *out = &ctx->results[i];
+            memset(out, 0, sizeof *out);
+            out->period = 1;
+            out->method = LAGRS_ARIMA_CSS_ML;
+            out->fixed_value = NAN;
+            out->ic = NAN;
+            char text[96];
+            snprintf(text, sizeof text, "the series has %lld infinite value%s",
+                     (long long) n_inf, n_inf == 1 ? "" : "s");
+            set_status(out, LAGRS_AUTO_NO_MODEL, text);
+            return;
+        }
+    }
     lagrs_auto_arima_kernel(ctx->y[i], ctx->n[i], ctx->frequency, &ctx->opt,
                             &ctx->results[i]);
     /* auto_arima() gives a constant series its mean as the model; in a batch
      * it is a failed series, as in arima_batch() */
-    if (ctx->results[i].status == LAGRS_AUTO_OK &&
+    if (ctx->in_batch && ctx->results[i].status == LAGRS_AUTO_OK &&
         ctx->results[i].path == LAGRS_AUTO_CONSTANT_SERIES)
         set_status(&ctx->results[i], LAGRS_AUTO_NO_MODEL,
                    "the series is constant: all non-missing values are equal");
@@ -863,6 +885,7 @@ SEXP auto_arima_batch_call(SEXP series, SEXP frequency, SEXP options, SEXP progr
     }
     sctx.n = lengths;
     sctx.results = (lagrs_auto_result *) R_alloc(n_alloc, sizeof(lagrs_auto_result));
+    sctx.in_batch = 1;
     lagrs_run_batch(n_series, batch_search_one, &sctx, work, show, "searching");
 
     SEXP ans = PROTECT(Rf_mkNamed(VECSXP, batch_names));

@@ -310,7 +310,8 @@ static void batch_fit_one(R_xlen_t i, void *vctx)
          * loglik as a usable fit) */
         status = res.status = LAGRS_ARIMA_ERR_INPUT;
         snprintf(res.message, LAGRS_ARIMA_MSG_LEN,
-                 "the series has %lld infinite values", (long long) n_inf);
+                 "the series has %lld infinite value%s", (long long) n_inf,
+                 n_inf == 1 ? "" : "s");
     } else if (n_ok <= needed) {
         status = res.status = LAGRS_ARIMA_ERR_TOO_SHORT;
         snprintf(res.message, LAGRS_ARIMA_MSG_LEN,
