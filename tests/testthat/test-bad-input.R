@@ -409,7 +409,7 @@ for (h in names(hostile)) {
                 function(b) {
                   # only this series fails; auto_arima() refuses it outright
                   expect_identical(unname(b$status), c("ok", "error"))
-                  expect_match(b$message[[2]], "infinite values")
+                  expect_match(b$message[[2]], "infinite value")
                   expect_true(all(is.na(b$orders[2, ])))
                   fc <- forecast(b, h = 2)
                   expect_true(all(is.finite(fc$mean[fc$id == "a"])))
