@@ -181,15 +181,27 @@ test_that("identical values give exactly that value, zeros exactly 0", {
   expect_true(all(rolling_var(y, 6, na_rm = TRUE, min_obs = 3)[8:42] == 0))
 })
 
+# The chunk length src/rolling.c gives a series of n (lagrs_roll_chunk_length):
+# at most max(8 * width, 65536), the number of chunks rounded up to a power of
+# two up to 8, else to a multiple of 8.
+chunk_length <- function(n, width) {
+  cap <- max(8 * width, 65536)
+  if (n <= cap) return(n)
+  k <- ceiling(n / cap)
+  k <- if (k <= 8) 2^ceiling(log2(k)) else ceiling(k / 8) * 8
+  ceiling(n / k)
+}
+
 test_that("chunk boundaries give the same numbers as single windows", {
-  # 65536 is the shortest chunk; windows straddling the chunk starts are
-  # checked against base R, then all thread counts must agree bitwise.
+  # n = 140000 is cut into 4 chunks of 35000; windows straddling the chunk
+  # starts are checked against base R, then all thread counts must agree
+  # bitwise.
   set.seed(11)
   n <- 140000
   x <- cumsum(rnorm(n)) + 1e4
-  x[c(65530, 131080)] <- NA
-  x[65540] <- Inf
-  near <- c(65500:65620, 131040:131110)
+  x[c(34995, 105010)] <- NA
+  x[35005] <- Inf
+  near <- c(34960:35080, 69980:70050, 104960:105080)
   for (stat in all_stats) {
     for (align in c("right", "center")) {
       for (width in c(3L, 40L)) {
