@@ -384,3 +384,30 @@ test_that("agrees with RcppRoll", {
   expect_identical(rolling_min(x, 30), RcppRoll::roll_minr(x, 30))
   expect_identical(rolling_median(x, 31), RcppRoll::roll_medianr(x, 31))
 })
+
+test_that("sums of a level of 1e9 plus noise are the correctly rounded exact sums", {
+  # Values in [2^29, 2^30) are multiples of 2^-23: v = x * 2^23 is an integer
+  # below 2^53, split exactly as a * 2^26 + b. Cumulative sums of a and b
+  # are exact integers, so are the window sums A and B, and one rounding of
+  # A * 2^26 + B (then an exact scaling) is the correctly rounded window sum.
+  # (Base R's sum() is not always correctly rounded here: its long double
+  # accumulation is off by an ulp in some windows of width 1e4.)
+  set.seed(23)
+  n <- 1e5
+  x <- 1e9 + rnorm(n)
+  expect_true(all(x >= 2^29 & x < 2^30))
+  v <- x * 2^23
+  a <- floor(v / 2^26)
+  b <- v - a * 2^26
+  cum_a <- c(0, cumsum(a))
+  cum_b <- c(0, cumsum(b))
+  for (width in c(100L, 5000L)) {
+    ends <- width:n
+    big <- cum_a[ends + 1] - cum_a[ends - width + 1]
+    small <- cum_b[ends + 1] - cum_b[ends - width + 1]
+    exact <- (big * 2^26 + small) / 2^23
+    res <- at_thread_counts(rolling_sum(x, width))
+    expect_identical(res[[1]][ends], exact, label = paste("width", width))
+    expect_identical(res[[2]], res[[1]])
+  }
+})
