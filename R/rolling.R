@@ -50,7 +50,11 @@
 #' magnitudes from 1e-8 to 1e8 mixed, small values after huge ones, trends):
 #' * means agree with [mean()] of the window to within about 1e-15 of the
 #'   window's largest magnitude, and sums with [sum()] to within the
-#'   rounding of the sum itself;
+#'   rounding of the sum itself. On a level of 1e9 plus noise, every window
+#'   sum is the correctly rounded exact sum (checked against an exact
+#'   integer reference), which `sum()`, accumulating in long double, is not
+#'   always: at width 10,000 it is an ulp off in a few windows in a
+#'   thousand;
 #' * variances agree with [var()] to within about 1e-15 of the window's
 #'   largest squared deviation. Like `var()`, they measure deviations from
 #'   the mean rounded to a double, which matters when the spread is tiny
@@ -78,8 +82,10 @@
 #' two heaps, indexed by window position so that the value leaving the
 #' window is removed without a search, hold the lower and upper parts of
 #' the window, and the order statistics a quantile needs are their tops.
-#' Long series are cut into chunks whose length depends only on `width`,
-#' and chunks and series are shared among threads. Double input is read in
+#' Long series are cut into chunks whose length depends only on the
+#' series' length and `width` (equal chunks, as many as a power of two or a
+#' multiple of 8, so that threads get equal shares), and chunks and series
+#' are shared among threads. Double input is read in
 #' place (integer input is converted to double first); besides the result,
 #' each thread uses a workspace of O(width) (min, max: O(chunk length)).
 #'

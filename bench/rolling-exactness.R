@@ -25,7 +25,11 @@ cat(sprintf("%-17s %6s %10s %10s %10s %10s %6s\n", "data", "width", "sum", "mean
 for (name in names(cases)) {
   x <- cases[[name]]()
   for (width in c(100L, 10000L)) {
-    chunk <- max(8L * width, 65536L)
+    # chunk starts as src/rolling.c cuts them (lagrs_roll_chunk_length)
+    cap <- max(8 * width, 65536)
+    k <- ceiling(n / cap)
+    k <- if (k <= 8) 2^ceiling(log2(k)) else ceiling(k / 8) * 8
+    chunk <- ceiling(n / k)
     starts <- seq(chunk, n, by = chunk)
     idx <- c(sample(width:n, 20000),
              as.vector(outer(starts, -3:3, "+")),

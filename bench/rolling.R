@@ -2,8 +2,9 @@
 #
 #   make bench LIB=/tmp/lib-x        or    Rscript bench/rolling.R
 #
-# Prints median times (bench::mark), memory allocated, and each timing as a
-# ratio to lagrs's (peer / lagrs: above 1 means lagrs is faster). lagrs and
+# Prints median times (each run after a gc(), the methods of a case taking
+# turns: see time_case()), memory allocated (bench::bench_memory), and each
+# timing as a ratio to lagrs's (peer / lagrs: above 1 means lagrs is faster). lagrs and
 # data.table both run on 2 threads. Peers whose cost grows as n * width are
 # skipped where that product is too large to wait for; the table says so.
 source(file.path("bench", "common.R"))
@@ -22,22 +23,52 @@ for (p in c("data.table", "RcppRoll", "zoo")) {
 }
 
 rows <- list()
-# Times one expression (quoted here, evaluated afresh at every iteration in
-# the caller's environment) and appends a row to the table.
+pending <- list()
+# Queues one expression (quoted here, evaluated afresh at every iteration in
+# the caller's environment) for the current case; time_case() times them.
 add <- function(case, method, expr, iterations = 5L, skip = NULL) {
-  if (!is.null(skip)) {
-    row <- data.frame(case = case, method = method, median_ms = NA_real_,
-                      mem_MB = NA_real_, note = skip)
-  } else {
-    b <- bench::mark(exprs = list(substitute(expr)), env = parent.frame(),
-                     iterations = iterations, check = FALSE, filter_gc = FALSE,
-                     memory = TRUE)
-    row <- data.frame(case = case, method = method,
-                      median_ms = as.numeric(b$median) * 1e3,
-                      mem_MB = as.numeric(b$mem_alloc) / 2^20, note = "")
+  pending[[length(pending) + 1L]] <<- list(case = case, method = method,
+                                           expr = substitute(expr), env = parent.frame(),
+                                           iterations = iterations, skip = skip)
+  invisible(NULL)
+}
+# Times the queued expressions and appends a row each to the table. Every
+# expression is run once untimed first (which also measures the memory it
+# allocates). Then each timed run starts from the same state: a full gc()
+# first, so that the results of earlier runs are freed and every method,
+# the copy floor included, finds the allocator in the same state (glibc
+# reuses the freed pages of a result of 8 MB, but returns those of 80 MB to
+# the system, so every run at n = 1e7 pays its page faults). The methods
+# take turns, so that a busy spell on a shared machine hits all of them.
+time_case <- function() {
+  jobs <- pending
+  pending <<- list()
+  times <- lapply(jobs, function(j) numeric(0))
+  mem <- rep(NA_real_, length(jobs))
+  for (k in seq_along(jobs)) {
+    j <- jobs[[k]]
+    if (is.null(j$skip)) {
+      mem[k] <- as.numeric(bench::bench_memory(eval(j$expr, j$env))$mem_alloc) / 2^20
+    }
   }
-  rows[[length(rows) + 1L]] <<- row
-  invisible(row)
+  for (round in seq_len(max(vapply(jobs, function(j) j$iterations, 0L)))) {
+    for (k in seq_along(jobs)) {
+      j <- jobs[[k]]
+      if (!is.null(j$skip) || round > j$iterations) next
+      gc(verbose = FALSE, full = TRUE)
+      t0 <- bench::hires_time()
+      eval(j$expr, j$env)
+      times[[k]] <- c(times[[k]], bench::hires_time() - t0)
+    }
+  }
+  for (k in seq_along(jobs)) {
+    j <- jobs[[k]]
+    rows[[length(rows) + 1L]] <<- data.frame(
+      case = j$case, method = j$method,
+      median_ms = if (is.null(j$skip)) stats::median(times[[k]]) * 1e3 else NA_real_,
+      mem_MB = mem[k], note = if (is.null(j$skip)) "" else j$skip)
+  }
+  invisible(NULL)
 }
 too_slow <- function(n, width, limit = 2e9) {
   if (n * width > limit) sprintf("skipped: O(n * width) = %.0e", n * width) else NULL
@@ -69,6 +100,7 @@ for (n in c(1e6, 1e7)) {
     }
     add(case, "stats::filter", stats::filter(x, rep(1 / width, width), sides = 1), 1L,
         skip = too_slow(n, width, 1e9))
+    time_case()
   }
 }
 
@@ -82,11 +114,12 @@ if (has("data.table")) {
   add(case, "data.table::frollmean fast (columns)", data.table::frollmean(cols, 50L), 5L)
   add(case, "data.table::frollmean exact (columns)",
       data.table::frollmean(cols, 50L, algo = "exact"), 1L)
-  rm(cols)
 }
 if (has("RcppRoll")) {
   add(case, "RcppRoll::roll_meanr (matrix)", RcppRoll::roll_meanr(m, 50L, fill = NA), 1L)
 }
+time_case()
+if (exists("cols")) rm(cols)
 rm(m)
 invisible(gc())
 
@@ -101,6 +134,7 @@ for (width in c(101L, 10001L)) {
     add(case, "RcppRoll::roll_medianr", RcppRoll::roll_medianr(x, width), 1L,
         skip = too_slow(1e6, width, 2e8))
   }
+  time_case()
 }
 for (width in c(100L, 10000L)) {
   case <- sprintf("sd n=1e6 w=%d", width)
@@ -109,6 +143,7 @@ for (width in c(100L, 10000L)) {
     add(case, "RcppRoll::roll_sdr", RcppRoll::roll_sdr(x, width), 1L,
         skip = too_slow(1e6, width, 2e8))
   }
+  time_case()
 }
 x5 <- x[1:1e5]
 case <- "sd n=1e5 w=100"
@@ -118,6 +153,7 @@ if (has("data.table")) {
   add(case, "data.table::frollapply(sd)", data.table::frollapply(x5, 100L, sd), 1L)
 }
 if (has("RcppRoll")) add(case, "RcppRoll::roll_sdr", RcppRoll::roll_sdr(x5, 100L), 5L)
+time_case()
 
 # report ---------------------------------------------------------------------
 tab <- do.call(rbind, rows)

@@ -1,5 +1,6 @@
 #include "lagrs.h"
 #include "rolling.h"
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -29,14 +30,37 @@ static inline R_xlen_t window_hi(R_xlen_t i, R_xlen_t n, const lagrs_roll_spec *
     return hi < n ? hi : n;
 }
 
-/* Chunks are long against the width, so the O(width) start of each chunk
- * costs little, and long enough that one thread's chunk amortises the
- * scheduling; they depend on the width only, never on the thread count. */
-R_xlen_t lagrs_roll_chunk_length(const lagrs_roll_spec *spec)
+/* The longest chunk: long against the width, so the O(width) start of each
+ * chunk costs little, and long enough that one chunk amortises the
+ * scheduling. */
+static R_xlen_t chunk_cap(const lagrs_roll_spec *spec)
 {
     R_xlen_t floor_len = 65536;
     R_xlen_t len = 8 * spec->width;
     return len > floor_len ? len : floor_len;
+}
+
+/* Chunk length for a series of n: a function of n and the width only,
+ * never of the thread count.  The number of chunks is rounded up to a
+ * power of two (up to 8) or a multiple of 8, and the chunks are of equal
+ * length (the last one up to a few shorter), so that 2, 4 or 8 threads get
+ * equal shares: 13 chunks of the longest length would leave one of two
+ * threads a seventh chunk to run alone. */
+R_xlen_t lagrs_roll_chunk_length(const lagrs_roll_spec *spec, R_xlen_t n)
+{
+    R_xlen_t cap = chunk_cap(spec);
+    if (n <= cap)
+        return n > 0 ? n : 1;
+    R_xlen_t n_chunks = (n + cap - 1) / cap;
+    if (n_chunks <= 8) {
+        R_xlen_t pow2 = 2;
+        while (pow2 < n_chunks)
+            pow2 *= 2;
+        n_chunks = pow2;
+    } else {
+        n_chunks = (n_chunks + 7) / 8 * 8;
+    }
+    return (n + n_chunks - 1) / n_chunks;
 }
 
 typedef struct {
@@ -57,7 +81,7 @@ size_t lagrs_roll_workspace_bytes(const lagrs_roll_spec *spec, R_xlen_t longest)
     case LAGRS_ROLL_MIN:
     case LAGRS_ROLL_MAX: {
         /* the block suffixes of the observations one chunk touches */
-        R_xlen_t span = lagrs_roll_chunk_length(spec) + spec->width;
+        R_xlen_t span = chunk_cap(spec) + spec->width;
         return (size_t) (span < longest ? span : longest) * sizeof(double);
     }
     case LAGRS_ROLL_MEDIAN:
@@ -75,22 +99,27 @@ size_t lagrs_roll_workspace_bytes(const lagrs_roll_spec *spec, R_xlen_t longest)
  * (Knuth's TwoSum, no branch, exact in binary floating point). */
 static inline void two_sum_add(double *s, double *c, double x)
 {
+    /* the error negated and subtracted: see two_sum_replace() */
     double t = *s + x;
     double z = t - *s;
-    *c += (*s - (t - z)) + (x - z);
+    *c -= ((t - z) - *s) + (z - x);
     *s = t;
 }
 
 /* Adds a - b: the difference and the sum each carry their exact error into
- * c, and the dependency chain through s is one addition long. */
+ * c, and the dependency chain through s is one addition long.  The errors
+ * are formed negated and subtracted from c (bitwise the same numbers):
+ * with additions on both, GCC's SLP vectoriser packs s + d and c + err
+ * into one vector addition, which puts the whole error computation on the
+ * chain through s and makes the loop several times slower. */
 static inline void two_sum_replace(double *s, double *c, double a, double b)
 {
     double d = a - b;
     double z = d - a;
-    double err = (a - (d - z)) + (-b - z);
+    double neg_err = ((d - z) - a) + (b + z);
     double t = *s + d;
     double y = t - *s;
-    *c += err + ((*s - (t - y)) + (d - y));
+    *c -= neg_err + (((t - y) - *s) + (y - d));
     *s = t;
 }
 
@@ -166,6 +195,48 @@ static void sum_restart(sum_state *st, const double *x, R_xlen_t lo, R_xlen_t hi
     st->abs_sum = a;
     st->abs_peak = a;
     st->dirty = 0;
+}
+
+/* The first window of a chunk, [lo, hi), when it holds only finite values
+ * (the usual case): its counts, its run of equal values and its sums in
+ * one pass with no branch per value.  Returns 0, leaving `st` as it was,
+ * when the window is empty or holds NA, NaN or an infinite value (or its
+ * magnitudes overflow): the general start takes over. */
+static int sum_start_finite(sum_state *st, const double *x, R_xlen_t lo, R_xlen_t hi)
+{
+    /* two halves summed side by side: two independent dependency chains */
+    const R_xlen_t half = (hi - lo) / 2, mid = lo + half;
+    double s = 0, c = 0, a = 0, s_hi = 0, c_hi = 0, a_hi = 0;
+    for (R_xlen_t j = 0; j < half; j++) {
+        two_sum_add(&s, &c, x[lo + j]);
+        two_sum_add(&s_hi, &c_hi, x[mid + j]);
+        a += fabs(x[lo + j]);
+        a_hi += fabs(x[mid + j]);
+    }
+    if (mid + half < hi) {
+        two_sum_add(&s_hi, &c_hi, x[hi - 1]);
+        a_hi += fabs(x[hi - 1]);
+    }
+    two_sum_add(&s, &c, s_hi);
+    c += c_hi;
+    a += a_hi;
+    if (hi <= lo || !(a <= DBL_MAX))
+        return 0;
+    /* the run: the longest stretch of equal values ending at hi - 1 */
+    R_xlen_t run_start = hi - 1;
+    while (run_start > lo && x[run_start - 1] == x[hi - 1])
+        run_start--;
+    st->n_finite = hi - lo;
+    st->in_run = 1;
+    st->run_value = x[hi - 1];
+    st->run_start = run_start;
+    st->last_present = hi - 1;
+    st->sum = s;
+    st->sum_c = c;
+    st->abs_sum = a;
+    st->abs_peak = a;
+    st->dirty = 0;
+    return 1;
 }
 
 /* Two-pass restart for the variance: the shift is the window's mean, so
@@ -257,49 +328,62 @@ static inline double var_value(double s1, double s2, double shift, double m, int
 
 /* The steady state of sum and mean: a full window of finite values slides
  * by one at each step.  Locals instead of the state struct keep the
- * dependency chains in registers.  Returns the first output not written:
- * at `end`, or where a non-finite value would enter or leave (the general
- * step takes over). */
+ * dependency chains in registers, and everything but the compensated sum
+ * itself sits behind two rarely taken branches:
+ *   - the magnitude check: the sum of magnitudes stays in [floor_abs, peak]
+ *     unless it reaches a new peak, falls far enough for a restart, or is
+ *     no longer finite (a non-finite value enters, or the sums could
+ *     overflow: the general step takes over);
+ *   - the run check: a window can be a run of equal values only if the
+ *     entering value equals the one before it (width >= 2).
+ * Returns the first output not written: at `end`, or where the general
+ * step must take over. */
 static R_xlen_t sum_fast(sum_state *st, const double *x, R_xlen_t i, R_xlen_t end,
                          R_xlen_t lo, const lagrs_roll_spec *spec, double *out)
 {
     const R_xlen_t w = spec->width;
     const double m = (double) w;
     const int want_sum = spec->stat == LAGRS_ROLL_SUM;
+    if (w < 2 || !(st->abs_sum < 1e300))
+        return i;
     double s = st->sum, c = st->sum_c, abs_sum = st->abs_sum, peak = st->abs_peak;
-    double run_value = st->run_value;
+    double floor_abs = peak * LAGRS_RESTART_RATIO;
+    double prev = st->run_value;   /* the newest value of the window */
     R_xlen_t run_start = st->run_start;
     for (; i < end; i++, lo++) {
         double a = x[lo + w], b = x[lo];
-        /* a - b is finite only if both are (or, rarely, overflows: then the
-         * general step takes this one too) */
-        if (!isfinite(a - b) || !(abs_sum < 1e300))
+        double next_abs = abs_sum + (fabs(a) - fabs(b));
+        if (next_abs <= peak && next_abs >= floor_abs) {
+            two_sum_replace(&s, &c, a, b);
+        } else if (!(next_abs < 1e300)) {
             break;
-        if (a != run_value) {
-            run_start = lo + w;
-            run_value = a;
-        }
-        two_sum_replace(&s, &c, a, b);
-        abs_sum += fabs(a) - fabs(b);
-        if (abs_sum > peak)
-            peak = abs_sum;
-        if (abs_sum < peak * LAGRS_RESTART_RATIO) {
+        } else if (next_abs > peak) {
+            peak = next_abs;
+            floor_abs = peak * LAGRS_RESTART_RATIO;
+            two_sum_replace(&s, &c, a, b);
+        } else {
             sum_restart(st, x, lo + 1, lo + 1 + w);
             s = st->sum;
             c = st->sum_c;
-            abs_sum = peak = st->abs_sum;
+            next_abs = peak = st->abs_sum;
+            floor_abs = peak * LAGRS_RESTART_RATIO;
         }
+        abs_sum = next_abs;
         double total = s + c;
-        if (lo + 1 >= run_start)
-            out[i] = (want_sum ? run_value * m : run_value) + 0.0;
-        else
-            out[i] = want_sum ? total : total / m;
+        double ans = want_sum ? total : total / m;
+        if (a != prev) {
+            run_start = lo + w;
+            prev = a;
+        } else if (lo + 1 >= run_start) {
+            ans = (want_sum ? a * m : a) + 0.0;
+        }
+        out[i] = ans;
     }
     st->sum = s;
     st->sum_c = c;
     st->abs_sum = abs_sum;
     st->abs_peak = peak;
-    st->run_value = run_value;
+    st->run_value = prev;
     st->run_start = run_start;
     st->last_present = lo + w - 1;
     return i;
@@ -369,16 +453,18 @@ static void sum_family_kernel(const double *x, R_xlen_t n, R_xlen_t first,
     memset(&st, 0, sizeof st);
 
     R_xlen_t lo = window_lo(first, spec), hi = window_hi(first, n, spec);
-    st.last_present = lo - 1;
-    st.run_start = lo;
-    for (R_xlen_t j = lo; j < hi; j++) {
-        count_value(&st, x[j], 1);
-        sum_enter_run(&st, x[j], j, na_rm);
+    if (want_var || !sum_start_finite(&st, x, lo, hi)) {
+        st.last_present = lo - 1;
+        st.run_start = lo;
+        for (R_xlen_t j = lo; j < hi; j++) {
+            count_value(&st, x[j], 1);
+            sum_enter_run(&st, x[j], j, na_rm);
+        }
+        if (want_var)
+            var_restart(&st, x, lo, hi);
+        else
+            sum_restart(&st, x, lo, hi);
     }
-    if (want_var)
-        var_restart(&st, x, lo, hi);
-    else
-        sum_restart(&st, x, lo, hi);
 
     /* outputs whose windows slide by one whole step, both ends inside */
     const R_xlen_t steady_from = spec->before + 1;
@@ -955,12 +1041,13 @@ SEXP lagrs_rolling_call(SEXP x, SEXP n_rows, SEXP n_cols, SEXP stat, SEXP width,
     SHALLOW_DUPLICATE_ATTRIB(ans, x);
 
     /* Tasks: (series, chunk) pairs, numbered series by series. */
-    const R_xlen_t chunk_len = lagrs_roll_chunk_length(&spec);
     R_xlen_t *task_start = (R_xlen_t *) R_alloc(n_series + 1, sizeof(R_xlen_t));
+    R_xlen_t *chunk_len = (R_xlen_t *) R_alloc(n_series + 1, sizeof(R_xlen_t));
     double total_obs = 0;
     task_start[0] = 0;
     for (R_xlen_t s = 0; s < n_series; s++) {
-        task_start[s + 1] = task_start[s] + (series_len[s] + chunk_len - 1) / chunk_len;
+        chunk_len[s] = lagrs_roll_chunk_length(&spec, series_len[s]);
+        task_start[s + 1] = task_start[s] + (series_len[s] + chunk_len[s] - 1) / chunk_len[s];
         total_obs += (double) series_len[s];
     }
     const R_xlen_t n_tasks = task_start[n_series];
@@ -994,8 +1081,9 @@ SEXP lagrs_rolling_call(SEXP x, SEXP n_rows, SEXP n_cols, SEXP stat, SEXP width,
         #pragma omp parallel for num_threads(n_threads) schedule(dynamic, 1)
         for (R_xlen_t t = t0; t < t1; t++) {
             R_xlen_t s = series_of_task(task_start, n_series, t);
-            R_xlen_t first = (t - task_start[s]) * chunk_len;
-            R_xlen_t last = first + chunk_len < series_len[s] ? first + chunk_len : series_len[s];
+            R_xlen_t first = (t - task_start[s]) * chunk_len[s];
+            R_xlen_t last = first + chunk_len[s] < series_len[s] ? first + chunk_len[s]
+                                                               : series_len[s];
             void *ws = workspace ? workspace + (size_t) omp_get_thread_num() * ws_bytes : NULL;
             lagrs_roll_kernel(series_x[s], series_len[s], first, last, &spec, ws,
                               series_out[s]);

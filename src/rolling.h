@@ -13,7 +13,8 @@
  *
  * Results depend on `first` (a chunk start) because the running sums are
  * recomputed there; callers that want results independent of the thread
- * count must cut a series at multiples of lagrs_roll_chunk_length(). */
+ * count must cut a series of n at multiples of lagrs_roll_chunk_length(spec,
+ * n). */
 #ifndef LAGRS_ROLLING_H
 #define LAGRS_ROLLING_H
 
@@ -43,8 +44,9 @@ typedef struct {
     double prob;        /* for LAGRS_ROLL_QUANTILE, in [0, 1] */
 } lagrs_roll_spec;
 
-/* Chunk length: a function of the width and statistic only. */
-R_xlen_t lagrs_roll_chunk_length(const lagrs_roll_spec *spec);
+/* Chunk length for a series of n observations: a function of n and the
+ * width only (at most max(8 * width, 65536)). */
+R_xlen_t lagrs_roll_chunk_length(const lagrs_roll_spec *spec, R_xlen_t n);
 
 /* Bytes of workspace one concurrent call of the kernel needs, for series
  * of at most `longest` observations. */

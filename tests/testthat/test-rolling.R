@@ -181,15 +181,27 @@ test_that("identical values give exactly that value, zeros exactly 0", {
   expect_true(all(rolling_var(y, 6, na_rm = TRUE, min_obs = 3)[8:42] == 0))
 })
 
+# The chunk length src/rolling.c gives a series of n (lagrs_roll_chunk_length):
+# at most max(8 * width, 65536), the number of chunks rounded up to a power of
+# two up to 8, else to a multiple of 8.
+chunk_length <- function(n, width) {
+  cap <- max(8 * width, 65536)
+  if (n <= cap) return(n)
+  k <- ceiling(n / cap)
+  k <- if (k <= 8) 2^ceiling(log2(k)) else ceiling(k / 8) * 8
+  ceiling(n / k)
+}
+
 test_that("chunk boundaries give the same numbers as single windows", {
-  # 65536 is the shortest chunk; windows straddling the chunk starts are
-  # checked against base R, then all thread counts must agree bitwise.
+  # n = 140000 is cut into 4 chunks of 35000; windows straddling the chunk
+  # starts are checked against base R, then all thread counts must agree
+  # bitwise.
   set.seed(11)
   n <- 140000
   x <- cumsum(rnorm(n)) + 1e4
-  x[c(65530, 131080)] <- NA
-  x[65540] <- Inf
-  near <- c(65500:65620, 131040:131110)
+  x[c(34995, 105010)] <- NA
+  x[35005] <- Inf
+  near <- c(34960:35080, 69980:70050, 104960:105080)
   for (stat in all_stats) {
     for (align in c("right", "center")) {
       for (width in c(3L, 40L)) {
@@ -371,4 +383,31 @@ test_that("agrees with RcppRoll", {
   expect_identical(rolling_max(x, 30), RcppRoll::roll_maxr(x, 30))
   expect_identical(rolling_min(x, 30), RcppRoll::roll_minr(x, 30))
   expect_identical(rolling_median(x, 31), RcppRoll::roll_medianr(x, 31))
+})
+
+test_that("sums of a level of 1e9 plus noise are the correctly rounded exact sums", {
+  # Values in [2^29, 2^30) are multiples of 2^-23: v = x * 2^23 is an integer
+  # below 2^53, split exactly as a * 2^26 + b. Cumulative sums of a and b
+  # are exact integers, so are the window sums A and B, and one rounding of
+  # A * 2^26 + B (then an exact scaling) is the correctly rounded window sum.
+  # (Base R's sum() is not always correctly rounded here: its long double
+  # accumulation is off by an ulp in some windows of width 1e4.)
+  set.seed(23)
+  n <- 1e5
+  x <- 1e9 + rnorm(n)
+  expect_true(all(x >= 2^29 & x < 2^30))
+  v <- x * 2^23
+  a <- floor(v / 2^26)
+  b <- v - a * 2^26
+  cum_a <- c(0, cumsum(a))
+  cum_b <- c(0, cumsum(b))
+  for (width in c(100L, 5000L)) {
+    ends <- width:n
+    big <- cum_a[ends + 1] - cum_a[ends - width + 1]
+    small <- cum_b[ends + 1] - cum_b[ends - width + 1]
+    exact <- (big * 2^26 + small) / 2^23
+    res <- at_thread_counts(rolling_sum(x, width))
+    expect_identical(res[[1]][ends], exact, label = paste("width", width))
+    expect_identical(res[[2]], res[[1]])
+  }
 })
