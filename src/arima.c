@@ -373,6 +373,34 @@ static void kalman_index_delta(kalman_ws *k)
         if (k->delta[i] != 0.0) k->dnz[k->n_dnz++] = i;
 }
 
+/* The log-determinant term sum(log(gain)) of the likelihood, accumulated as
+ * a running product of the gains with one log() each time the product
+ * leaves [2^-500, 2^500] and one at the end, instead of one log() per step
+ * (which used to be the costliest single operation of the filters).  The
+ * product of k gains carries a relative rounding error of at most about
+ * k * 2^-53, so the result differs from the sum of the logs by about
+ * k * 1e-16 in absolute terms.  The folding points depend only on the
+ * gains, never on the thread.  A gain that is zero, negative, infinite or
+ * NaN sends the product out of the range at once, and its log() gives the
+ * -Inf or NaN that the sum of the logs would. */
+typedef struct {
+    double sum, prod;
+} logdet_acc;
+
+static inline void logdet_add(logdet_acc *acc, double gain)
+{
+    acc->prod *= gain;
+    if (!(acc->prod <= 0x1p500 && acc->prod >= 0x1p-500)) {
+        acc->sum += log(acc->prod);
+        acc->prod = 1.0;
+    }
+}
+
+static inline double logdet_total(const logdet_acc *acc)
+{
+    return acc->sum + log(acc->prod);
+}
+
 /* The stationary covariance of the ARMA state (Harvey's form, unit
  * innovation variance) into the leading r x r block of Pnew (leading
  * dimension rd).  State element i is
@@ -571,7 +599,16 @@ static void kalman_predict_cov(kalman_ws *k)
  * first step uses that initial covariance, as stats::arima does).  Leaves
  * the filtered state of the last step in a and P.  Observations whose
  * prediction variance is >= 1e4 (the diffuse start) are left out of the
- * sums, as in stats::arima. */
+ * sums, as in stats::arima.
+ *
+ * Without missing values the covariance converges (the Riccati recursion of
+ * a time-invariant model); once two consecutive updates changed no entry of
+ * the filtered covariance by more than 1e-13 of its largest entry, it is
+ * held fixed and only the state is updated, with the same gain.  The
+ * entries would keep moving by less than that, geometrically decreasing,
+ * so the likelihood changes in about the 13th digit.  A missing
+ * observation lets the covariance grow again and resumes the full
+ * recursion. */
 static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
                           double *ssq_out, double *sumlog_out,
                           R_xlen_t *nu_out, double *resid)
@@ -581,8 +618,10 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
     const int *dnz = k->dnz, n_dnz = k->n_dnz;
     double *a = k->a, *anew = k->anew, *P = k->P, *Pnew = k->Pnew, *M = k->M;
     size_t ld = (size_t) rd;
-    double ssq = 0.0, sumlog = 0.0;
+    double ssq = 0.0, gain = 1.0, root_gain = 1.0;
+    logdet_acc logdet = {0.0, 1.0};
     R_xlen_t nu = 0;
+    int steady = 0, calm = 0, have_prev = 0;
     for (R_xlen_t l = 0; l < n; l++) {
         for (int i = 0; i < r; i++) {
             double v = (i < r - 1) ? a[i + 1] : 0.0;
@@ -595,47 +634,61 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
             for (int i = rd - 1; i > r; i--) anew[i] = a[i - 1];
             anew[r] = v;
         }
-        if (l > 0)
+        if (l > 0 && !steady)
             kalman_predict_cov(k);
         double obs = x[l];
         if (!isnan(obs)) {
             double res = obs - anew[0];
             for (int t = 0; t < n_dnz; t++)
                 res -= delta[dnz[t]] * anew[r + dnz[t]];
-            for (int i = 0; i < rd; i++) {
-                double v = Pnew[i];
+            if (!steady) {
+                for (int i = 0; i < rd; i++) {
+                    double v = Pnew[i];
+                    for (int t = 0; t < n_dnz; t++)
+                        v += Pnew[i + ld * (r + dnz[t])] * delta[dnz[t]];
+                    M[i] = v;
+                }
+                gain = M[0];
                 for (int t = 0; t < n_dnz; t++)
-                    v += Pnew[i + ld * (r + dnz[t])] * delta[dnz[t]];
-                M[i] = v;
+                    gain += delta[dnz[t]] * M[r + dnz[t]];
+                if (resid) root_gain = sqrt(gain);
             }
-            double gain = M[0];
-            for (int t = 0; t < n_dnz; t++)
-                gain += delta[dnz[t]] * M[r + dnz[t]];
             if (gain < GAIN_LIMIT) {
                 nu++;
                 ssq += res * res / gain;
-                sumlog += log(gain);
+                logdet_add(&logdet, gain);
             }
-            if (resid) resid[l] = res / sqrt(gain);
+            if (resid) resid[l] = res / root_gain;
             double scaled = res / gain;
             for (int i = 0; i < rd; i++)
                 a[i] = anew[i] + M[i] * scaled;
-            for (int j = 0; j < rd; j++) {
-                double mj = M[j] / gain;
-                for (int i = 0; i <= j; i++) {
-                    double v = Pnew[i + ld * j] - M[i] * mj;
-                    P[i + ld * j] = v;
-                    P[j + ld * i] = v;
+            if (!steady) {
+                double change = 0.0, size = 0.0;
+                for (int j = 0; j < rd; j++) {
+                    double mj = M[j] / gain;
+                    for (int i = 0; i <= j; i++) {
+                        double v = Pnew[i + ld * j] - M[i] * mj;
+                        double dv = fabs(v - P[i + ld * j]);
+                        change = (dv > change || isnan(dv)) ? dv : change;
+                        size = fabs(v) > size ? fabs(v) : size;
+                        P[i + ld * j] = v;
+                        P[j + ld * i] = v;
+                    }
                 }
+                /* NaN never compares as calm */
+                calm = (have_prev && change <= 1e-13 * size) ? calm + 1 : 0;
+                steady = calm >= 2;
+                have_prev = 1;
             }
         } else {
             for (int i = 0; i < rd; i++) a[i] = anew[i];
             memcpy(P, Pnew, sizeof(double) * ld * ld);
             if (resid) resid[l] = NAN;
+            steady = calm = have_prev = 0;
         }
     }
     *ssq_out = ssq;
-    *sumlog_out = sumlog;
+    *sumlog_out = logdet_total(&logdet);
     *nu_out = nu;
 }
 
@@ -648,8 +701,13 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
  *                + phi_i phi_j P[0][0] + R_i R_j.
  * Once the covariance stops changing (it converges for an invertible MA
  * part) only the state is updated.  Uses a, anew, M, P, Pnew, mm of the
- * workspace with leading dimension r.  Returns 0, or 1 when the AR part is
- * not stationary. */
+ * workspace with leading dimension r.  Returns 0; 1 when the AR part is
+ * not stationary; 2 when the converged rest was set aside in `defer`; 3
+ * (and sets k->large_gain) as soon as a prediction variance reaches
+ * FAST_GAIN_LIMIT, where this likelihood no longer tracks stats::arima's
+ * closely enough and the caller evaluates the point with the full filter.
+ * The prediction variance of a stationary process never grows as the
+ * filter sees more data, so in practice this shows at the first step. */
 /* The converged part of an r = 2 filter, set aside so that several can run
  * interleaved (arma_tails_run); sums so far in ssq, sumlog, nu. */
 typedef struct {
@@ -679,9 +737,10 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
         Rv[i] = (i == 0) ? 1.0 : ((i - 1 < q) ? theta[i - 1] : 0.0);
     }
     double ssq = 0.0, sumlog = 0.0;
+    logdet_acc logdet = {0.0, 1.0};
     R_xlen_t nu = 0;
     int steady = 0, track = 0;
-    double gain = 1.0, inv_gain = 1.0, log_gain = 0.0;
+    double gain = 1.0, inv_gain = 1.0;
     /* From r = 3 on, the covariance follows Chandrasekhar recursions: from
      * the stationary start each step changes it by a rank-one matrix,
      *   Pnew_{l+1} - Pnew_l = W_l D_l W_l',  W_0 = T m_0,  D_0 = -1 / g_0,
@@ -724,9 +783,10 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
             }
             gain = M[0];
             inv_gain = 1.0 / gain;
-            log_gain = log(gain);
-            if (!(gain < FAST_GAIN_LIMIT))
+            if (!(gain < FAST_GAIN_LIMIT)) {
                 k->large_gain = 1;
+                return 3;
+            }
         } else if (!steady) {
             /* largest change of any covariance entry, and largest entry;
              * tracked only once the first row has settled, which it must
@@ -778,9 +838,10 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
             }
             gain = Pnew[0];
             inv_gain = 1.0 / gain;
-            log_gain = log(gain);
-            if (!(gain < FAST_GAIN_LIMIT))
+            if (!(gain < FAST_GAIN_LIMIT)) {
                 k->large_gain = 1;
+                return 3;
+            }
             double row_change = 0.0, row_size = 0.0;
             for (int i = 0; i < r; i++) {
                 double v = Pnew[ld * i];
@@ -802,7 +863,7 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
         if (gain < GAIN_LIMIT) {
             nu++;
             ssq += res * scaled;
-            sumlog += log_gain;
+            logdet_add(&logdet, gain);
         }
         for (int i = 0; i < r; i++)
             a[i] = anew[i] + M[i] * scaled;
@@ -816,6 +877,8 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
              * form twice as fast as updating the filtered state. */
             R_xlen_t rest = m - (l + 1);
             int counted = gain < GAIN_LIMIT;
+            double log_gain = log(gain);
+            sumlog = logdet_total(&logdet);
             double ssq_rest = 0.0;
             double *x = anew, *cgain = Rv + r;  /* Rv is no longer needed */
             double a0 = a[0];
@@ -875,7 +938,7 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
         }
     }
     *ssq_out = ssq;
-    *sumlog_out = sumlog;
+    *sumlog_out = steady ? sumlog : logdet_total(&logdet);
     *nu_out = nu;
     return 0;
 }
@@ -1426,6 +1489,19 @@ static void objective_css_batch(int n_free, int k, const double *pars,
     }
 }
 
+/* The ML objective from the full filter with the diffuse prior kappa, as
+ * stats::arima evaluates it, at the coefficients already expanded in c->k. */
+static double objective_ml_full(fit_ctx *c, const double *x)
+{
+    double ssq, sumlog;
+    R_xlen_t nu;
+    if (kalman_init(&c->k))
+        return DBL_MAX;
+    kalman_filter(&c->k, x, c->n, &ssq, &sumlog, &nu, NULL);
+    double s2 = ssq / (double) nu;
+    return 0.5 * (log(s2) + sumlog / (double) nu);
+}
+
 static double objective_ml(int n_free, const double *free_par, void *vctx)
 {
     (void) n_free;
@@ -1441,13 +1517,14 @@ static double objective_ml(int n_free, const double *free_par, void *vctx)
         if (!(c->ncxreg == 0 && c->wdiff_ready))
             difference_series(x, c->n, c->d, c->D, c->ad.ns, c->wdiff);
         c->wdiff_ready = 1;
-        if (arma_filter(&c->k, c->wdiff + c->nd, c->n - c->nd, &ssq, &sumlog,
-                        &nu, NULL))
+        int rc = arma_filter(&c->k, c->wdiff + c->nd, c->n - c->nd, &ssq,
+                             &sumlog, &nu, NULL);
+        if (rc == 1)
             return DBL_MAX;
+        if (rc == 3)
+            return objective_ml_full(c, x);
     } else {
-        if (kalman_init(&c->k))
-            return DBL_MAX;
-        kalman_filter(&c->k, x, c->n, &ssq, &sumlog, &nu, NULL);
+        return objective_ml_full(c, x);
     }
     double s2 = ssq / (double) nu;
     return 0.5 * (log(s2) + sumlog / (double) nu);
@@ -1456,47 +1533,65 @@ static double objective_ml(int n_free, const double *free_par, void *vctx)
 /* objective_ml() at k points.  Without missing values or regressors and
  * with a two-dimensional ARMA state, the converged parts of the filters run
  * interleaved (arma_tails_run); otherwise one point at a time.  The values
- * are exactly objective_ml()'s. */
+ * are exactly objective_ml()'s, except that when one point needs the full
+ * filter (a large prediction variance) every point does: the k points are
+ * a finite-difference stencil, and the small offset between the two
+ * likelihoods must not enter its differences. */
 static void objective_ml_batch(int n_free, int k, const double *pars,
                                double *values, void *vctx)
 {
     fit_ctx *c = vctx;
+    int met_before = c->k.large_gain;
+    c->k.large_gain = 0;
     if (!(c->fast && c->ncxreg == 0 && c->wdiff_ready && c->k.r == 2)) {
-        for (int i = 0; i < k; i++)
+        for (int i = 0; i < k && !c->k.large_gain; i++)
             values[i] = objective_ml(n_free, pars + (size_t) n_free * i, vctx);
-        return;
-    }
-    for (int i0 = 0; i0 < k; i0 += 4) {
-        int kk = k - i0 < 4 ? k - i0 : 4;
-        arma_tail tails[4];
-        int lane_of[4], n_lanes = 0;
-        for (int i = 0; i < kk; i++) {
-            fill_par(c, pars + (size_t) n_free * (i0 + i));
-            expand_pars(&c->ad, c->par, c->trans, c->k.phi, c->k.theta,
-                        c->params, c->trwork);
-            double ssq, sumlog;
-            R_xlen_t nu;
-            int rc = arma_filter(&c->k, c->wdiff + c->nd, c->n - c->nd, &ssq,
-                                 &sumlog, &nu, tails + n_lanes);
-            if (rc == 1) {
-                values[i0 + i] = DBL_MAX;
-            } else if (rc == 2) {
-                lane_of[n_lanes++] = i0 + i;
-            } else {
+    } else {
+        for (int i0 = 0; i0 < k && !c->k.large_gain; i0 += 4) {
+            int kk = k - i0 < 4 ? k - i0 : 4;
+            arma_tail tails[4];
+            int lane_of[4], n_lanes = 0;
+            for (int i = 0; i < kk; i++) {
+                fill_par(c, pars + (size_t) n_free * (i0 + i));
+                expand_pars(&c->ad, c->par, c->trans, c->k.phi, c->k.theta,
+                            c->params, c->trwork);
+                double ssq, sumlog;
+                R_xlen_t nu;
+                int rc = arma_filter(&c->k, c->wdiff + c->nd, c->n - c->nd,
+                                     &ssq, &sumlog, &nu, tails + n_lanes);
+                if (rc == 3) {
+                    break;
+                } else if (rc == 1) {
+                    values[i0 + i] = DBL_MAX;
+                } else if (rc == 2) {
+                    lane_of[n_lanes++] = i0 + i;
+                } else {
+                    double s2 = ssq / (double) nu;
+                    values[i0 + i] = 0.5 * (log(s2) + sumlog / (double) nu);
+                }
+            }
+            if (c->k.large_gain)
+                break;
+            double ssq_rest[4];
+            arma_tails_run(tails, n_lanes, c->wdiff + c->nd, ssq_rest);
+            for (int j = 0; j < n_lanes; j++) {
+                double ssq, sumlog;
+                R_xlen_t nu;
+                arma_tail_finish(tails + j, ssq_rest[j], &ssq, &sumlog, &nu);
                 double s2 = ssq / (double) nu;
-                values[i0 + i] = 0.5 * (log(s2) + sumlog / (double) nu);
+                values[lane_of[j]] = 0.5 * (log(s2) + sumlog / (double) nu);
             }
         }
-        double ssq_rest[4];
-        arma_tails_run(tails, n_lanes, c->wdiff + c->nd, ssq_rest);
-        for (int j = 0; j < n_lanes; j++) {
-            double ssq, sumlog;
-            R_xlen_t nu;
-            arma_tail_finish(tails + j, ssq_rest[j], &ssq, &sumlog, &nu);
-            double s2 = ssq / (double) nu;
-            values[lane_of[j]] = 0.5 * (log(s2) + sumlog / (double) nu);
+    }
+    if (c->k.large_gain) {
+        for (int i = 0; i < k; i++) {
+            fill_par(c, pars + (size_t) n_free * i);
+            expand_pars(&c->ad, c->par, c->trans, c->k.phi, c->k.theta,
+                        c->params, c->trwork);
+            values[i] = objective_ml_full(c, adjusted_series(c));
         }
     }
+    c->k.large_gain |= met_before;
 }
 
 /* The filter at the final coefficients (untransformed), keeping the state
@@ -1972,14 +2067,25 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
         ctx.k.large_gain = 0;
         err = lagrs_bfgs(nfree, fpar, &value, &conv, objective_ml, &ctx, &ctl_ml,
                          &fn_count, &gr_count);
-        if (ctx.fast && err == LAGRS_OPT_OK && !ctx.k.large_gain) {
+        /* The points of the search that met a large prediction variance
+         * were evaluated with the full filter already.  Near a unit root at
+         * the optimum, or when the optimum itself needs the full filter, the
+         * whole search is redone with it so that it follows stats::arima's
+         * path on that flatter surface. */
+        int redo = ctx.fast && err != LAGRS_OPT_OK;
+        if (ctx.fast && !redo) {
             for (int i = 0; i < ncoef; i++) par[i] = coef_fixed[i];
             nf = 0;
             for (int i = 0; i < ncoef; i++) if (mask[i]) par[i] = fpar[nf++];
-            if (near_unit_root(&ad, par, trans, w1, w2))
-                ctx.k.large_gain = 1;
+            if (near_unit_root(&ad, par, trans, w1, w2)) {
+                redo = 1;
+            } else if (ctx.k.large_gain) {
+                ctx.k.large_gain = 0;
+                (void) objective_ml(nfree, fpar, &ctx);
+                redo = ctx.k.large_gain;
+            }
         }
-        if (ctx.fast && (ctx.k.large_gain || err != LAGRS_OPT_OK)) {
+        if (redo) {
             /* redo the search with the full filter, as stats::arima */
             ctx.fast = 0;
             for (int i = 0; i < nfree; i++) fpar[i] = tmpc[i];
