@@ -718,6 +718,92 @@ typedef struct {
     R_xlen_t nu;
 } arma_tail;
 
+/* The steps of arma_filter() before its covariance converges, for a
+ * two-dimensional ARMA state (ARMA(1,1), MA(1), AR(2), ARMA(2,1): the
+ * commonest orders).  The same operations in the same order as the general
+ * loop, so the same values bit for bit, with the state and the covariance
+ * in registers: the general loop's short vector loops and array round
+ * trips cost more than the arithmetic at this size.  With r = 2 only the
+ * (0,0) entry of the predicted covariance moves after the first step,
+ *   g' = 1 + (theta^2 - theta (theta / g)),
+ * while the (0,1) and (1,1) entries stay at theta and theta^2.  Returns
+ * the step at which the covariance became steady (the state after it in
+ * k->a, the first row of the covariance in k->M), m when it never did, or
+ * -1 at a large prediction variance (k->large_gain set). */
+static R_xlen_t arma_transient_r2(kalman_ws *k, const double *w, R_xlen_t m,
+                                  double *ssq_io, logdet_acc *logdet,
+                                  R_xlen_t *nu_io, double *gain_out,
+                                  double *inv_gain_out)
+{
+    const int p = k->p;
+    const double ph0 = p > 0 ? k->phi[0] : 0.0, ph1 = p > 1 ? k->phi[1] : 0.0;
+    const double th = k->q > 0 ? k->theta[0] : 0.0;
+    /* predicted covariance (upper triangle) and the previous first row */
+    double p00 = k->Pnew[0], p01 = k->Pnew[2], p11 = k->Pnew[3];
+    double m0 = 0.0, m1 = 0.0, a0 = 0.0, a1 = 0.0;
+    double gain = 1.0, inv_gain = 1.0, ssq = *ssq_io;
+    R_xlen_t nu = *nu_io, l;
+    int steady = 0, track = 0;
+    for (l = 0; l < m; l++) {
+        double n0 = p > 0 ? a1 + ph0 * a0 : a1;
+        double n1 = p > 1 ? 0.0 + ph1 * a0 : 0.0;
+        double change = 0.0, size = 0.0;
+        if (l > 0) {
+            double mj = m1 * inv_gain;
+            double v00 = 1.0 * 1.0 + (p11 - m1 * mj);
+            double v01 = th * 1.0, v11 = th * th;
+            if (!track) {
+                change = INFINITY;
+            } else {
+                double dv = fabs(v00 - p00);
+                change = dv > change ? dv : change;
+                size = fabs(v00) > size ? fabs(v00) : size;
+                dv = fabs(v01 - p01);
+                change = dv > change ? dv : change;
+                dv = fabs(v11 - p11);
+                change = dv > change ? dv : change;
+            }
+            p00 = v00; p01 = v01; p11 = v11;
+        }
+        gain = p00;
+        inv_gain = 1.0 / gain;
+        if (!(gain < FAST_GAIN_LIMIT)) {
+            k->large_gain = 1;
+            return -1;
+        }
+        double row_change = 0.0, row_size = 0.0;
+        double dv = l > 0 ? fabs(p00 - m0) : 0.0;
+        row_change = (dv > row_change || isnan(dv)) ? dv : row_change;
+        row_size = fabs(p00) > row_size ? fabs(p00) : row_size;
+        m0 = p00;
+        dv = l > 0 ? fabs(p01 - m1) : 0.0;
+        row_change = (dv > row_change || isnan(dv)) ? dv : row_change;
+        row_size = fabs(p01) > row_size ? fabs(p01) : row_size;
+        m1 = p01;
+        if (l > 2 && track && change <= 1e-13 * size)
+            steady = 1;
+        track = l > 0 && row_change <= 1e-13 * row_size;
+        double res = w[l] - n0;
+        double scaled = res * inv_gain;
+        if (gain < GAIN_LIMIT) {
+            nu++;
+            ssq += res * scaled;
+            logdet_add(logdet, gain);
+        }
+        a0 = n0 + m0 * scaled;
+        a1 = n1 + m1 * scaled;
+        if (steady)
+            break;
+    }
+    k->a[0] = a0; k->a[1] = a1;
+    k->M[0] = m0; k->M[1] = m1;
+    *ssq_io = ssq;
+    *nu_io = nu;
+    *gain_out = gain;
+    *inv_gain_out = inv_gain;
+    return l;
+}
+
 static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
                        double *ssq_out, double *sumlog_out, R_xlen_t *nu_out,
                        arma_tail *defer)
@@ -752,7 +838,14 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
      * slowly. */
     int chandra = r >= 3;
     double *W = Pnew + r, Dc = 0.0;  /* Pnew past its first column is free */
-    for (R_xlen_t l = 0; l < m; l++) {
+    R_xlen_t l = 0;
+    if (r == 2) {
+        l = arma_transient_r2(k, w, m, &ssq, &logdet, &nu, &gain, &inv_gain);
+        if (l < 0)
+            return 3;
+        steady = l < m;
+    }
+    for (; l < m && !steady; l++) {
         double a0 = a[0];
         for (int i = 0; i < r - 1; i++) anew[i] = a[i + 1];
         anew[r - 1] = 0.0;
@@ -867,74 +960,75 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
         }
         for (int i = 0; i < r; i++)
             a[i] = anew[i] + M[i] * scaled;
-        if (steady) {
-            /* The rest needs only the one-step predictions.  With a constant
-             * gain the predicted state x = T a follows
-             *   x'[i] = x[i+1] + phi_i w_t + c_i e_t,  c_i = M[i+1] / gain,
-             * e_t = w_t - x[0] (the filtered covariance has a zero first
-             * row, so M[0] = gain and the phi_i e_t terms cancel).  Only
-             * x[0] -> e -> x'[0] is a dependency chain, which makes this
-             * form twice as fast as updating the filtered state. */
-            R_xlen_t rest = m - (l + 1);
-            int counted = gain < GAIN_LIMIT;
-            double log_gain = log(gain);
-            sumlog = logdet_total(&logdet);
-            double ssq_rest = 0.0;
-            double *x = anew, *cgain = Rv + r;  /* Rv is no longer needed */
-            double a0 = a[0];
-            for (int i = 0; i < r; i++) {
-                x[i] = (i < r - 1 ? a[i + 1] : 0.0) + (i < p ? phi[i] * a0 : 0.0);
-                cgain[i] = (i < r - 1) ? M[i + 1] * inv_gain : 0.0;
-            }
-            if (r == 1) {
-                double ph = p > 0 ? phi[0] : 0.0, x0 = x[0];
-                for (l = l + 1; l < m; l++) {
-                    double wl = w[l], e = wl - x0;
-                    ssq_rest += e * (e * inv_gain);
-                    x0 = ph * wl;
-                }
-            } else if (r == 2 && defer != NULL) {
-                defer->next = l + 1;
-                defer->m = m;
-                defer->x0 = x[0];
-                defer->x1 = x[1];
-                defer->c0 = cgain[0];
-                defer->c1 = cgain[1];
-                defer->ph0 = p > 0 ? phi[0] : 0.0;
-                defer->ph1 = p > 1 ? phi[1] : 0.0;
-                defer->inv_gain = inv_gain;
-                defer->log_gain = log_gain;
-                defer->counted = counted;
-                defer->ssq = ssq;
-                defer->sumlog = sumlog;
-                defer->nu = nu;
-                return 2;
-            } else if (r == 2) {
-                double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
-                double c0 = cgain[0], c1 = cgain[1], x0 = x[0], x1 = x[1];
-                for (l = l + 1; l < m; l++) {
-                    double wl = w[l], e = wl - x0;
-                    ssq_rest += e * (e * inv_gain);
-                    x0 = (x1 + ph0 * wl) + c0 * e;
-                    x1 = ph1 * wl + c1 * e;
-                }
-            } else {
-                double x0 = x[0];
-                for (l = l + 1; l < m; l++) {
-                    double wl = w[l], e = wl - x0;
-                    ssq_rest += e * (e * inv_gain);
-                    x0 = (x[1] + (p > 0 ? phi[0] * wl : 0.0)) + cgain[0] * e;
-                    for (int i = 1; i < r - 1; i++)
-                        x[i] = (x[i + 1] + (i < p ? phi[i] * wl : 0.0)) + cgain[i] * e;
-                    x[r - 1] = (r - 1 < p ? phi[r - 1] * wl : 0.0) + cgain[r - 1] * e;
-                }
-            }
-            if (counted) {
-                ssq += ssq_rest;
-                nu += rest;
-                sumlog += log_gain * (double) rest;
-            }
+        if (steady)
             break;
+    }
+    if (steady) {
+        /* The rest needs only the one-step predictions.  With a constant
+         * gain the predicted state x = T a follows
+         *   x'[i] = x[i+1] + phi_i w_t + c_i e_t,  c_i = M[i+1] / gain,
+         * e_t = w_t - x[0] (the filtered covariance has a zero first
+         * row, so M[0] = gain and the phi_i e_t terms cancel).  Only
+         * x[0] -> e -> x'[0] is a dependency chain, which makes this
+         * form twice as fast as updating the filtered state. */
+        R_xlen_t rest = m - (l + 1);
+        int counted = gain < GAIN_LIMIT;
+        double log_gain = log(gain);
+        sumlog = logdet_total(&logdet);
+        double ssq_rest = 0.0;
+        double *x = anew, *cgain = Rv + r;  /* Rv is no longer needed */
+        double a0 = a[0];
+        for (int i = 0; i < r; i++) {
+            x[i] = (i < r - 1 ? a[i + 1] : 0.0) + (i < p ? phi[i] * a0 : 0.0);
+            cgain[i] = (i < r - 1) ? M[i + 1] * inv_gain : 0.0;
+        }
+        if (r == 1) {
+            double ph = p > 0 ? phi[0] : 0.0, x0 = x[0];
+            for (l = l + 1; l < m; l++) {
+                double wl = w[l], e = wl - x0;
+                ssq_rest += e * (e * inv_gain);
+                x0 = ph * wl;
+            }
+        } else if (r == 2 && defer != NULL) {
+            defer->next = l + 1;
+            defer->m = m;
+            defer->x0 = x[0];
+            defer->x1 = x[1];
+            defer->c0 = cgain[0];
+            defer->c1 = cgain[1];
+            defer->ph0 = p > 0 ? phi[0] : 0.0;
+            defer->ph1 = p > 1 ? phi[1] : 0.0;
+            defer->inv_gain = inv_gain;
+            defer->log_gain = log_gain;
+            defer->counted = counted;
+            defer->ssq = ssq;
+            defer->sumlog = sumlog;
+            defer->nu = nu;
+            return 2;
+        } else if (r == 2) {
+            double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
+            double c0 = cgain[0], c1 = cgain[1], x0 = x[0], x1 = x[1];
+            for (l = l + 1; l < m; l++) {
+                double wl = w[l], e = wl - x0;
+                ssq_rest += e * (e * inv_gain);
+                x0 = (x1 + ph0 * wl) + c0 * e;
+                x1 = ph1 * wl + c1 * e;
+            }
+        } else {
+            double x0 = x[0];
+            for (l = l + 1; l < m; l++) {
+                double wl = w[l], e = wl - x0;
+                ssq_rest += e * (e * inv_gain);
+                x0 = (x[1] + (p > 0 ? phi[0] * wl : 0.0)) + cgain[0] * e;
+                for (int i = 1; i < r - 1; i++)
+                    x[i] = (x[i + 1] + (i < p ? phi[i] * wl : 0.0)) + cgain[i] * e;
+                x[r - 1] = (r - 1 < p ? phi[r - 1] * wl : 0.0) + cgain[r - 1] * e;
+            }
+        }
+        if (counted) {
+            ssq += ssq_rest;
+            nu += rest;
+            sumlog += log_gain * (double) rest;
         }
     }
     *ssq_out = ssq;
