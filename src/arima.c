@@ -603,8 +603,10 @@ static void kalman_predict_cov(kalman_ws *k)
  *
  * Without missing values the covariance converges (the Riccati recursion of
  * a time-invariant model); once two consecutive updates changed no entry of
- * the filtered covariance by more than 1e-13 of its largest entry, it is
- * held fixed and only the state is updated, with the same gain.  The
+ * the filtered covariance by more than 1e-13 of the largest entry of the
+ * predicted one (the filtered covariance itself may tend to zero, where
+ * only rounding noise moves it), it is held fixed and only the state is
+ * updated, with the same gain.  The
  * entries would keep moving by less than that, geometrically decreasing,
  * so the likelihood changes in about the 13th digit.  A missing
  * observation lets the covariance grow again and resumes the full
@@ -667,10 +669,11 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
                 for (int j = 0; j < rd; j++) {
                     double mj = M[j] / gain;
                     for (int i = 0; i <= j; i++) {
-                        double v = Pnew[i + ld * j] - M[i] * mj;
+                        double pred = Pnew[i + ld * j];
+                        double v = pred - M[i] * mj;
                         double dv = fabs(v - P[i + ld * j]);
                         change = (dv > change || isnan(dv)) ? dv : change;
-                        size = fabs(v) > size ? fabs(v) : size;
+                        size = fabs(pred) > size ? fabs(pred) : size;
                         P[i + ld * j] = v;
                         P[j + ld * i] = v;
                     }
