@@ -595,6 +595,119 @@ static void kalman_predict_cov(kalman_ws *k)
             Pnew[j + ld * i] = Pnew[i + ld * j];
 }
 
+/* kalman_filter() for the commonest ARIMA shape: a two-dimensional ARMA
+ * state (p <= 2, q <= 1) and one difference, d = 1 (state dimension 3).
+ * The same operations in the same order as kalman_filter() and
+ * kalman_predict_cov(), so the same values bit for bit, with the state and
+ * the covariances in registers: at this size the general code's loops cost
+ * several times its arithmetic.  Products with delta_1 = 1 are left out
+ * (they are exact).  P and Pnew are read from and written back to k. */
+static void kalman_filter_r2d1(kalman_ws *k, const double *x, R_xlen_t n,
+                               double *ssq_out, double *sumlog_out,
+                               R_xlen_t *nu_out, double *resid)
+{
+    const int p = k->p, q = k->q;
+    const double ph0 = p > 0 ? k->phi[0] : 0.0, ph1 = p > 1 ? k->phi[1] : 0.0;
+    const double th = q > 0 ? k->theta[0] : 0.0;
+    const double *Pn = k->Pnew, *Pf = k->P;
+    /* predicted (q..) and filtered (f..) covariances, upper triangles */
+    double q00 = Pn[0], q01 = Pn[3], q02 = Pn[6], q11 = Pn[4], q12 = Pn[7],
+           q22 = Pn[8];
+    double f00 = Pf[0], f01 = Pf[3], f02 = Pf[6], f11 = Pf[4], f12 = Pf[7],
+           f22 = Pf[8];
+    double a0 = k->a[0], a1 = k->a[1], a2 = k->a[2];
+    double m0 = 0.0, m1 = 0.0, m2 = 0.0;
+    double ssq = 0.0, gain = 1.0, root_gain = 1.0;
+    logdet_acc logdet = {0.0, 1.0};
+    R_xlen_t nu = 0;
+    int steady = 0, calm = 0, have_prev = 0;
+    for (R_xlen_t l = 0; l < n; l++) {
+        double n0 = p > 0 ? a1 + ph0 * a0 : a1;
+        double n1 = p > 1 ? 0.0 + ph1 * a0 : 0.0;
+        double n2 = a0 + a2;
+        if (l > 0 && !steady) {
+            /* T P (the rows that T P T' needs), then T P T' + R R' */
+            double t00 = p > 0 ? f01 + ph0 * f00 : f01;
+            double t01 = p > 0 ? f11 + ph0 * f01 : f11;
+            double t02 = p > 0 ? f12 + ph0 * f02 : f12;
+            double t10 = p > 1 ? 0.0 + ph1 * f00 : 0.0;
+            double t12 = p > 1 ? 0.0 + ph1 * f02 : 0.0;
+            double t20 = f00 + f02, t22 = f02 + f22;
+            double pj0 = p > 0 ? ph0 : 0.0, pj1 = p > 1 ? ph1 : 0.0;
+            q00 = pj0 * t00 + t01;
+            q01 = pj1 * t00;
+            q11 = pj1 * t10;
+            q02 = t00 + t02;
+            q12 = t10 + t12;
+            q22 = t20 + t22;
+            q00 += 1.0 * 1.0;
+            if (q > 0) {
+                q01 += 1.0 * th;
+                q11 += th * th;
+            }
+        }
+        double obs = x[l];
+        if (!isnan(obs)) {
+            double res = obs - n0;
+            res -= n2;
+            if (!steady) {
+                m0 = q00 + q02;
+                m1 = q01 + q12;
+                m2 = q02 + q22;
+                gain = m0 + m2;
+                if (resid) root_gain = sqrt(gain);
+            }
+            if (gain < GAIN_LIMIT) {
+                nu++;
+                ssq += res * res / gain;
+                logdet_add(&logdet, gain);
+            }
+            if (resid) resid[l] = res / root_gain;
+            double scaled = res / gain;
+            a0 = n0 + m0 * scaled;
+            a1 = n1 + m1 * scaled;
+            a2 = n2 + m2 * scaled;
+            if (!steady) {
+                double change = 0.0, size = 0.0;
+#define KF_UPDATE(F, Q, MI, MJ) do {                                    \
+                    double v = (Q) - (MI) * (MJ);                       \
+                    double dv = have_prev ? fabs(v - (F)) : 0.0;        \
+                    change = (dv > change || isnan(dv)) ? dv : change;  \
+                    size = fabs(Q) > size ? fabs(Q) : size;             \
+                    F = v;                                              \
+                } while (0)
+                double mj = m0 / gain;
+                KF_UPDATE(f00, q00, m0, mj);
+                mj = m1 / gain;
+                KF_UPDATE(f01, q01, m0, mj);
+                KF_UPDATE(f11, q11, m1, mj);
+                mj = m2 / gain;
+                KF_UPDATE(f02, q02, m0, mj);
+                KF_UPDATE(f12, q12, m1, mj);
+                KF_UPDATE(f22, q22, m2, mj);
+#undef KF_UPDATE
+                calm = (have_prev && change <= 1e-13 * size) ? calm + 1 : 0;
+                steady = calm >= 2;
+                have_prev = 1;
+            }
+        } else {
+            a0 = n0; a1 = n1; a2 = n2;
+            f00 = q00; f01 = q01; f02 = q02; f11 = q11; f12 = q12; f22 = q22;
+            if (resid) resid[l] = NAN;
+            steady = calm = have_prev = 0;
+        }
+    }
+    k->a[0] = a0; k->a[1] = a1; k->a[2] = a2;
+    double *P = k->P, *Q = k->Pnew;
+    P[0] = f00; P[1] = P[3] = f01; P[2] = P[6] = f02;
+    P[4] = f11; P[5] = P[7] = f12; P[8] = f22;
+    Q[0] = q00; Q[1] = Q[3] = q01; Q[2] = Q[6] = q02;
+    Q[4] = q11; Q[5] = Q[7] = q12; Q[8] = q22;
+    *ssq_out = ssq;
+    *sumlog_out = logdet_total(&logdet);
+    *nu_out = nu;
+}
+
 /* Runs the filter over x[0..n-1] from the state set by kalman_init (the
  * first step uses that initial covariance, as stats::arima does).  Leaves
  * the filtered state of the last step in a and P.  Observations whose
@@ -620,6 +733,10 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
     const int *dnz = k->dnz, n_dnz = k->n_dnz;
     double *a = k->a, *anew = k->anew, *P = k->P, *Pnew = k->Pnew, *M = k->M;
     size_t ld = (size_t) rd;
+    if (r == 2 && nd == 1 && delta[0] == 1.0) {
+        kalman_filter_r2d1(k, x, n, ssq_out, sumlog_out, nu_out, resid);
+        return;
+    }
     double ssq = 0.0, gain = 1.0, root_gain = 1.0;
     logdet_acc logdet = {0.0, 1.0};
     R_xlen_t nu = 0;
@@ -671,7 +788,8 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
                     for (int i = 0; i <= j; i++) {
                         double pred = Pnew[i + ld * j];
                         double v = pred - M[i] * mj;
-                        double dv = fabs(v - P[i + ld * j]);
+                        /* (P is not yet set before the first update) */
+                        double dv = have_prev ? fabs(v - P[i + ld * j]) : 0.0;
                         change = (dv > change || isnan(dv)) ? dv : change;
                         size = fabs(pred) > size ? fabs(pred) : size;
                         P[i + ld * j] = v;
@@ -1161,21 +1279,32 @@ static double css_recursion(const double *w, R_xlen_t n, const arma_dims *ad,
         double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
         double th0 = q > 0 ? theta[0] : 0.0, th1 = q > 1 ? theta[1] : 0.0;
         double e1 = q > 0 ? rl[-1] : 0.0, e2 = q > 1 ? rl[-2] : 0.0;
-        for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {
-            double v = *wl;
-            if (p > 0) v -= ph0 * wl[-1];
-            if (p > 1) v -= ph1 * wl[-2];
-            if (q > 0) v -= th0 * e1;
-            if (q > 1) v -= th1 * e2;
-            *rl = v;
-            e2 = e1;
-            e1 = v;
-            if (isnan(v)) {
-                n_nan++;
-            } else {
-                ssq_main += v * v;
-            }
+        /* P and Q are constants in each expansion, so that the absent
+         * terms and their tests drop out of the loop */
+#define CSS_SHORT(P, Q)                                                 \
+        for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {               \
+            double v = *wl;                                             \
+            if ((P) > 0) v -= ph0 * wl[-1];                             \
+            if ((P) > 1) v -= ph1 * wl[-2];                             \
+            if ((Q) > 0) v -= th0 * e1;                                 \
+            if ((Q) > 1) v -= th1 * e2;                                 \
+            *rl = v;                                                    \
+            e2 = e1;                                                    \
+            e1 = v;                                                     \
+            if (isnan(v)) n_nan++; else ssq_main += v * v;              \
         }
+        switch (3 * p + q) {
+        case 0: CSS_SHORT(0, 0); break;
+        case 1: CSS_SHORT(0, 1); break;
+        case 2: CSS_SHORT(0, 2); break;
+        case 3: CSS_SHORT(1, 0); break;
+        case 4: CSS_SHORT(1, 1); break;
+        case 5: CSS_SHORT(1, 2); break;
+        case 6: CSS_SHORT(2, 0); break;
+        case 7: CSS_SHORT(2, 1); break;
+        default: CSS_SHORT(2, 2); break;
+        }
+#undef CSS_SHORT
     } else {
         /* Seasonal polynomials are mostly zeros.  Leaving out the zero terms
          * changes nothing while every value is finite (v - 0 * x == v); if
@@ -1529,24 +1658,40 @@ static void css_recursion_short_batch(const double *w, R_xlen_t n, int p,
     double e10 = e1[0], e11 = e1[1], e12 = e1[2], e13 = e1[3];
     double e20 = e2[0], e21 = e2[1], e22 = e2[2], e23 = e2[3];
     R_xlen_t z0 = 0, z1 = 0, z2 = 0, z3 = 0;
-#define CSS_LANE(E1, E2, S, Z, I) do {                  \
+    /* P and Q are constants in each expansion below, so that the compiler
+     * drops the absent terms: with four lanes the loop is bound by its
+     * instruction count, not by the recursions' latency */
+#define CSS_LANE(P, Q, E1, E2, S, Z, I) do {            \
         double v = wv;                                  \
-        if (p > 0) v -= a0[I] * wm1;                    \
-        if (p > 1) v -= a1[I] * wm2;                    \
-        if (q > 0) v -= b0[I] * E1;                     \
-        if (q > 1) v -= b1[I] * E2;                     \
+        if ((P) > 0) v -= a0[I] * wm1;                  \
+        if ((P) > 1) v -= a1[I] * wm2;                  \
+        if ((Q) > 0) v -= b0[I] * E1;                   \
+        if ((Q) > 1) v -= b1[I] * E2;                   \
         E2 = E1;                                        \
         E1 = v;                                         \
         if (isnan(v)) Z++; else S += v * v;             \
     } while (0)
-    for (R_xlen_t l = warm; l < n; l++) {
-        double wv = w[l], wm1 = p > 0 ? w[l - 1] : 0.0,
-               wm2 = p > 1 ? w[l - 2] : 0.0;
-        CSS_LANE(e10, e20, s0, z0, 0);
-        CSS_LANE(e11, e21, s1, z1, 1);
-        CSS_LANE(e12, e22, s2, z2, 2);
-        CSS_LANE(e13, e23, s3, z3, 3);
+#define CSS_LANES(P, Q)                                                 \
+    for (R_xlen_t l = warm; l < n; l++) {                               \
+        double wv = w[l], wm1 = (P) > 0 ? w[l - 1] : 0.0,               \
+               wm2 = (P) > 1 ? w[l - 2] : 0.0;                          \
+        CSS_LANE(P, Q, e10, e20, s0, z0, 0);                            \
+        CSS_LANE(P, Q, e11, e21, s1, z1, 1);                            \
+        CSS_LANE(P, Q, e12, e22, s2, z2, 2);                            \
+        CSS_LANE(P, Q, e13, e23, s3, z3, 3);                            \
     }
+    switch (3 * p + q) {
+    case 0: CSS_LANES(0, 0); break;
+    case 1: CSS_LANES(0, 1); break;
+    case 2: CSS_LANES(0, 2); break;
+    case 3: CSS_LANES(1, 0); break;
+    case 4: CSS_LANES(1, 1); break;
+    case 5: CSS_LANES(1, 2); break;
+    case 6: CSS_LANES(2, 0); break;
+    case 7: CSS_LANES(2, 1); break;
+    default: CSS_LANES(2, 2); break;
+    }
+#undef CSS_LANES
 #undef CSS_LANE
     double s_main[CSS_BATCH] = {s0, s1, s2, s3};
     R_xlen_t z_main[CSS_BATCH] = {z0, z1, z2, z3};
