@@ -30,6 +30,14 @@
 /* non-zero AR or MA terms the CSS recursion keeps in a list */
 #define CSS_SPARSE_MAX 64
 
+/* for the few small functions of the filters' inner loops, which must be
+ * inlined to keep their values in registers */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE static inline
+#endif
+
 static int imax(int a, int b) { return a > b ? a : b; }
 
 static void set_msg(lagrs_arima_result *out, int status, const char *text)
@@ -843,85 +851,174 @@ typedef struct {
  * two-dimensional ARMA state (ARMA(1,1), MA(1), AR(2), ARMA(2,1): the
  * commonest orders).  The same operations in the same order as the general
  * loop, so the same values bit for bit, with the state and the covariance
- * in registers: the general loop's short vector loops and array round
- * trips cost more than the arithmetic at this size.  With r = 2 only the
- * (0,0) entry of the predicted covariance moves after the first step,
+ * in scalars: the general loop's short vector loops and array round trips
+ * cost more than the arithmetic at this size.  With r = 2 only the (0,0)
+ * entry of the predicted covariance moves after the first step,
  *   g' = 1 + (theta^2 - theta (theta / g)),
- * while the (0,1) and (1,1) entries stay at theta and theta^2.  Returns
- * the step at which the covariance became steady (the state after it in
- * k->a, the first row of the covariance in k->M), m when it never did, or
- * -1 at a large prediction variance (k->large_gain set). */
+ * while the (0,1) and (1,1) entries stay at theta and theta^2.  The
+ * division makes each step a long dependency chain, so the batch objective
+ * runs four of these filters interleaved (r2_step on four lanes). */
+typedef struct {
+    int p, q, steady, track;
+    double ph0, ph1, th;
+    double p00, p01, p11;   /* predicted covariance, upper triangle */
+    double m0, m1, a0, a1;  /* previous first row; filtered state */
+    double gain, inv_gain, ssq;
+    logdet_acc logdet;
+    R_xlen_t nu;
+} r2_lane;
+
+/* The lane's start from the stationary covariance left in k->Pnew by
+ * stationary_cov(k, 2) and the coefficients in k. */
+static void r2_lane_init(r2_lane *s, const kalman_ws *k)
+{
+    s->p = k->p;
+    s->q = k->q;
+    s->ph0 = k->p > 0 ? k->phi[0] : 0.0;
+    s->ph1 = k->p > 1 ? k->phi[1] : 0.0;
+    s->th = k->q > 0 ? k->theta[0] : 0.0;
+    s->p00 = k->Pnew[0];
+    s->p01 = k->Pnew[2];
+    s->p11 = k->Pnew[3];
+    s->m0 = s->m1 = s->a0 = s->a1 = 0.0;
+    s->gain = s->inv_gain = 1.0;
+    s->ssq = 0.0;
+    s->logdet.sum = 0.0;
+    s->logdet.prod = 1.0;
+    s->nu = 0;
+    s->steady = s->track = 0;
+}
+
+/* Step l with observation wl.  Returns 0, 1 when the covariance became
+ * steady at this step, -1 at a large prediction variance. */
+/* The innovation, the sums and the filtered state of a step whose gain
+ * is known. */
+ALWAYS_INLINE int r2_update(r2_lane *s, double wl, double n0, double n1,
+                            double gain)
+{
+    double res = wl - n0;
+    double scaled = res * s->inv_gain;
+    if (gain < GAIN_LIMIT) {
+        s->nu++;
+        s->ssq += res * scaled;
+        logdet_add(&s->logdet, gain);
+    }
+    s->a0 = n0 + s->m0 * scaled;
+    s->a1 = n1 + s->m1 * scaled;
+    return s->steady;
+}
+
+ALWAYS_INLINE int r2_step(r2_lane *s, double wl, R_xlen_t l)
+{
+    const int p = s->p;
+    double n0 = p > 0 ? s->a1 + s->ph0 * s->a0 : s->a1;
+    double n1 = p > 1 ? 0.0 + s->ph1 * s->a0 : 0.0;
+    if (l > 2) {
+        /* From here on (with finite values: a non-finite gain has stopped
+         * the filter) the (0,1) and (1,1) entries are recomputed to the
+         * same values, so the general tests below reduce to the change of
+         * the (0,0) entry, the gain. */
+        double mj = s->m1 * s->inv_gain;
+        double gain = 1.0 * 1.0 + (s->p11 - s->m1 * mj);
+        double change = fabs(gain - s->p00), size = fabs(gain);
+        s->p00 = s->m0 = s->gain = gain;
+        s->inv_gain = 1.0 / gain;
+        if (!(gain < FAST_GAIN_LIMIT))
+            return -1;
+        if (s->track && change <= 1e-13 * size)
+            s->steady = 1;
+        double row_size = size > fabs(s->p01) ? size : fabs(s->p01);
+        s->track = change <= 1e-13 * row_size;
+        return r2_update(s, wl, n0, n1, gain);
+    }
+    double change = 0.0, size = 0.0;
+    if (l > 0) {
+        double th = s->th, mj = s->m1 * s->inv_gain;
+        double v00 = 1.0 * 1.0 + (s->p11 - s->m1 * mj);
+        double v01 = th * 1.0, v11 = th * th;
+        if (!s->track) {
+            change = INFINITY;
+        } else {
+            double dv = fabs(v00 - s->p00);
+            change = dv > change ? dv : change;
+            size = fabs(v00) > size ? fabs(v00) : size;
+            dv = fabs(v01 - s->p01);
+            change = dv > change ? dv : change;
+            dv = fabs(v11 - s->p11);
+            change = dv > change ? dv : change;
+        }
+        s->p00 = v00; s->p01 = v01; s->p11 = v11;
+    }
+    double gain = s->p00;
+    s->gain = gain;
+    s->inv_gain = 1.0 / gain;
+    if (!(gain < FAST_GAIN_LIMIT))
+        return -1;
+    double row_change = 0.0, row_size = 0.0;
+    double dv = l > 0 ? fabs(gain - s->m0) : 0.0;
+    row_change = (dv > row_change || isnan(dv)) ? dv : row_change;
+    row_size = fabs(gain) > row_size ? fabs(gain) : row_size;
+    s->m0 = gain;
+    dv = l > 0 ? fabs(s->p01 - s->m1) : 0.0;
+    row_change = (dv > row_change || isnan(dv)) ? dv : row_change;
+    row_size = fabs(s->p01) > row_size ? fabs(s->p01) : row_size;
+    s->m1 = s->p01;
+    if (l > 2 && s->track && change <= 1e-13 * size)
+        s->steady = 1;
+    s->track = l > 0 && row_change <= 1e-13 * row_size;
+    return r2_update(s, wl, n0, n1, gain);
+}
+
+/* The converged rest of a lane that became steady at step l, set aside
+ * exactly as arma_filter() sets it aside. */
+static void r2_lane_defer(const r2_lane *s, R_xlen_t l, R_xlen_t m,
+                          arma_tail *t)
+{
+    t->next = l + 1;
+    t->m = m;
+    t->x0 = s->a1 + (s->p > 0 ? s->ph0 * s->a0 : 0.0);
+    t->x1 = 0.0 + (s->p > 1 ? s->ph1 * s->a0 : 0.0);
+    t->c0 = s->m1 * s->inv_gain;
+    t->c1 = 0.0;
+    t->ph0 = s->ph0;
+    t->ph1 = s->ph1;
+    t->inv_gain = s->inv_gain;
+    t->log_gain = log(s->gain);
+    t->counted = s->gain < GAIN_LIMIT;
+    t->ssq = s->ssq;
+    t->sumlog = logdet_total(&s->logdet);
+    t->nu = s->nu;
+}
+
+/* Runs the transient of arma_filter() for r = 2 from the stationary
+ * covariance in k->Pnew.  Returns the step at which the covariance became
+ * steady (the state after it in k->a, the first row of the covariance in
+ * k->M), m when it never did, or -1 at a large prediction variance
+ * (k->large_gain set). */
 static R_xlen_t arma_transient_r2(kalman_ws *k, const double *w, R_xlen_t m,
                                   double *ssq_io, logdet_acc *logdet,
                                   R_xlen_t *nu_io, double *gain_out,
                                   double *inv_gain_out)
 {
-    const int p = k->p;
-    const double ph0 = p > 0 ? k->phi[0] : 0.0, ph1 = p > 1 ? k->phi[1] : 0.0;
-    const double th = k->q > 0 ? k->theta[0] : 0.0;
-    /* predicted covariance (upper triangle) and the previous first row */
-    double p00 = k->Pnew[0], p01 = k->Pnew[2], p11 = k->Pnew[3];
-    double m0 = 0.0, m1 = 0.0, a0 = 0.0, a1 = 0.0;
-    double gain = 1.0, inv_gain = 1.0, ssq = *ssq_io;
-    R_xlen_t nu = *nu_io, l;
-    int steady = 0, track = 0;
+    r2_lane s;
+    r2_lane_init(&s, k);
+    R_xlen_t l;
     for (l = 0; l < m; l++) {
-        double n0 = p > 0 ? a1 + ph0 * a0 : a1;
-        double n1 = p > 1 ? 0.0 + ph1 * a0 : 0.0;
-        double change = 0.0, size = 0.0;
-        if (l > 0) {
-            double mj = m1 * inv_gain;
-            double v00 = 1.0 * 1.0 + (p11 - m1 * mj);
-            double v01 = th * 1.0, v11 = th * th;
-            if (!track) {
-                change = INFINITY;
-            } else {
-                double dv = fabs(v00 - p00);
-                change = dv > change ? dv : change;
-                size = fabs(v00) > size ? fabs(v00) : size;
-                dv = fabs(v01 - p01);
-                change = dv > change ? dv : change;
-                dv = fabs(v11 - p11);
-                change = dv > change ? dv : change;
-            }
-            p00 = v00; p01 = v01; p11 = v11;
-        }
-        gain = p00;
-        inv_gain = 1.0 / gain;
-        if (!(gain < FAST_GAIN_LIMIT)) {
+        int rc = r2_step(&s, w[l], l);
+        if (rc < 0) {
             k->large_gain = 1;
             return -1;
         }
-        double row_change = 0.0, row_size = 0.0;
-        double dv = l > 0 ? fabs(p00 - m0) : 0.0;
-        row_change = (dv > row_change || isnan(dv)) ? dv : row_change;
-        row_size = fabs(p00) > row_size ? fabs(p00) : row_size;
-        m0 = p00;
-        dv = l > 0 ? fabs(p01 - m1) : 0.0;
-        row_change = (dv > row_change || isnan(dv)) ? dv : row_change;
-        row_size = fabs(p01) > row_size ? fabs(p01) : row_size;
-        m1 = p01;
-        if (l > 2 && track && change <= 1e-13 * size)
-            steady = 1;
-        track = l > 0 && row_change <= 1e-13 * row_size;
-        double res = w[l] - n0;
-        double scaled = res * inv_gain;
-        if (gain < GAIN_LIMIT) {
-            nu++;
-            ssq += res * scaled;
-            logdet_add(logdet, gain);
-        }
-        a0 = n0 + m0 * scaled;
-        a1 = n1 + m1 * scaled;
-        if (steady)
+        if (rc)
             break;
     }
-    k->a[0] = a0; k->a[1] = a1;
-    k->M[0] = m0; k->M[1] = m1;
-    *ssq_io = ssq;
-    *nu_io = nu;
-    *gain_out = gain;
-    *inv_gain_out = inv_gain;
+    k->a[0] = s.a0; k->a[1] = s.a1;
+    k->M[0] = s.m0; k->M[1] = s.m1;
+    *ssq_io = s.ssq;
+    *logdet = s.logdet;
+    *nu_io = s.nu;
+    *gain_out = s.gain;
+    *inv_gain_out = s.inv_gain;
     return l;
 }
 
@@ -1789,39 +1886,64 @@ static void objective_ml_batch(int n_free, int k, const double *pars,
         for (int i = 0; i < k && !c->k.large_gain; i++)
             values[i] = objective_ml(n_free, pars + (size_t) n_free * i, vctx);
     } else {
+        const double *w = c->wdiff + c->nd;
+        R_xlen_t m = c->n - c->nd;
         for (int i0 = 0; i0 < k && !c->k.large_gain; i0 += 4) {
             int kk = k - i0 < 4 ? k - i0 : 4;
+            r2_lane lanes[4];
             arma_tail tails[4];
-            int lane_of[4], n_lanes = 0;
+            int point_of[4], live[4], tail_of[4], n_lanes = 0, n_tails = 0;
             for (int i = 0; i < kk; i++) {
                 fill_par(c, pars + (size_t) n_free * (i0 + i));
                 expand_pars(&c->ad, c->par, c->trans, c->k.phi, c->k.theta,
                             c->params, c->trwork);
-                double ssq, sumlog;
-                R_xlen_t nu;
-                int rc = arma_filter(&c->k, c->wdiff + c->nd, c->n - c->nd,
-                                     &ssq, &sumlog, &nu, tails + n_lanes);
-                if (rc == 3) {
-                    break;
-                } else if (rc == 1) {
+                if (stationary_cov(&c->k, 2)) {
                     values[i0 + i] = DBL_MAX;
-                } else if (rc == 2) {
-                    lane_of[n_lanes++] = i0 + i;
-                } else {
-                    double s2 = ssq / (double) nu;
-                    values[i0 + i] = 0.5 * (log(s2) + sumlog / (double) nu);
+                    continue;
+                }
+                r2_lane_init(lanes + n_lanes, &c->k);
+                live[n_lanes] = 1;
+                point_of[n_lanes++] = i0 + i;
+            }
+            /* the transients side by side, each lane stopping at its own
+             * steady step */
+            int running = n_lanes;
+            for (R_xlen_t l = 0; l < m && running > 0; l++) {
+                for (int j = 0; j < n_lanes; j++) {
+                    if (!live[j])
+                        continue;
+                    int rc = r2_step(lanes + j, w[l], l);
+                    if (rc < 0) {
+                        c->k.large_gain = 1;
+                        running = 0;
+                        break;
+                    }
+                    if (rc) {
+                        live[j] = 0;
+                        running--;
+                        r2_lane_defer(lanes + j, l, m, tails + n_tails);
+                        tail_of[n_tails++] = point_of[j];
+                    }
                 }
             }
             if (c->k.large_gain)
                 break;
-            double ssq_rest[4];
-            arma_tails_run(tails, n_lanes, c->wdiff + c->nd, ssq_rest);
             for (int j = 0; j < n_lanes; j++) {
+                if (!live[j])
+                    continue;
+                const r2_lane *s = lanes + j;
+                double s2 = s->ssq / (double) s->nu;
+                values[point_of[j]] = 0.5 * (log(s2) + logdet_total(&s->logdet) /
+                                                (double) s->nu);
+            }
+            double ssq_rest[4];
+            arma_tails_run(tails, n_tails, w, ssq_rest);
+            for (int j = 0; j < n_tails; j++) {
                 double ssq, sumlog;
                 R_xlen_t nu;
                 arma_tail_finish(tails + j, ssq_rest[j], &ssq, &sumlog, &nu);
                 double s2 = ssq / (double) nu;
-                values[lane_of[j]] = 0.5 * (log(s2) + sumlog / (double) nu);
+                values[tail_of[j]] = 0.5 * (log(s2) + sumlog / (double) nu);
             }
         }
     }
