@@ -482,41 +482,42 @@ static int stationary_cov(kalman_ws *k, int rd)
         if (!(gam[0] > 0) || !isfinite(gam[0]))
             return 1;
     }
-    double *tt = k->mm;           /* theta_0..theta_{r-1}, then zeros */
-    for (int kk = 0; kk < 2 * r; kk++)
-        tt[kk] = kk < r ? THETA(kk) : 0.0;
-    for (int i = 0; i < r; i++)
-        for (int j = i; j < r; j++) {
-            double v = 0.0;
-            const double *shifted = tt + (j - i);
-            for (int kk = i; kk < r; kk++)          /* e with e */
-                v += tt[kk] * shifted[kk];
-            if (p > 0) {
-                for (int kk = i + 1; kk <= r; kk++) {
-                    double pk = PHI(kk);
-                    if (pk == 0.0) continue;
-                    for (int l = j + 1; l <= r; l++) {   /* x with x */
-                        double pl = PHI(l);
-                        if (pl != 0.0)
-                            v += pk * pl * gam[abs((i - kk) - (j - l))];
-                    }
-                    for (int l = j; l < r; l++) {        /* x with e */
-                        int lag = (i - kk) - (j - l);
-                        if (lag >= 0) v += pk * THETA(l) * psi[lag];
-                    }
-                }
-                for (int l = j + 1; l <= r; l++) {       /* e with x */
-                    double pl = PHI(l);
-                    if (pl == 0.0) continue;
-                    for (int kk = i; kk < r; kk++) {
-                        int lag = (j - l) - (i - kk);
-                        if (lag >= 0) v += THETA(kk) * pl * psi[lag];
-                    }
-                }
-            }
-            Q[i + (size_t) rd * j] = v;
-            Q[j + (size_t) rd * i] = v;
+    /* The first row: Q[0][j] = cov(x_t, s_j)
+     *   = sum_{k>j} phi_k gamma(k - j) + sum_{k>=j} theta_k psi_{k-j}.
+     * The rest from Q = T Q T' + R R' with T's shift structure,
+     *   Q[i][j] = Q[i+1][j+1] + phi_i Q[0][j+1] + phi_j Q[0][i+1]
+     *             + phi_i phi_j Q[0][0] + R_i R_j
+     * (0-based rows, phi_i = phi[i], R_i = theta_i, entries with an index
+     * r are 0), filled from the last row up: O(r^2) instead of the O(r^4)
+     * of summing each entry's series, which matters for seasonal states. */
+    double *row0 = k->mm;         /* r + 1 values */
+    for (int j = 0; j < r; j++) {
+        double v = 0.0;
+        for (int kk = j + 1; kk <= p; kk++)
+            if (phi[kk - 1] != 0.0) v += phi[kk - 1] * gam[kk - j];
+        for (int kk = j; kk <= q; kk++)
+            v += THETA(kk) * psi[kk - j];
+        row0[j] = v;
+    }
+    row0[r] = 0.0;
+    size_t ldq = (size_t) rd;
+    for (int i = r - 1; i >= 1; i--) {
+        double phi_i = i < p ? phi[i] : 0.0, r_i = THETA(i);
+        for (int j = r - 1; j >= i; j--) {
+            double phi_j = j < p ? phi[j] : 0.0;
+            double next = j + 1 < r ? Q[(i + 1) + ldq * (j + 1)] : 0.0;
+            double v = next + r_i * THETA(j);
+            if (phi_i != 0.0 || phi_j != 0.0)
+                v += phi_i * row0[j + 1] + phi_j * row0[i + 1] +
+                    phi_i * phi_j * row0[0];
+            Q[i + ldq * j] = v;
+            Q[j + ldq * i] = v;
         }
+    }
+    for (int j = 0; j < r; j++) {
+        Q[ldq * j] = row0[j];
+        Q[j] = row0[j];
+    }
 #undef PHI
 #undef THETA
     return 0;
