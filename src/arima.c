@@ -336,6 +336,8 @@ typedef struct {
     double *psi, *gam, *sys;  /* stationary covariance work */
     double kappa;
     int *dnz, n_dnz;          /* indices of the non-zero delta coefficients */
+    int *pnz, n_pnz;          /* ... of the non-zero phi (kalman_index_coef) */
+    int *tnz, n_tnz;          /* ... of the non-zero R = (1, theta), < r */
     int large_gain;           /* arma_filter met a prediction variance >= 1e3 */
 } kalman_ws;
 
@@ -343,7 +345,7 @@ static size_t kalman_ws_doubles(int p, int q, int nd)
 {
     size_t r = (size_t) imax(p, q + 1), rd = r + (size_t) nd;
     size_t sp = (size_t) p + 1;
-    return (size_t) (p + q + 2 * nd + 4) + 5 * rd + 3 * rd * rd +
+    return (size_t) (2 * p + 2 * q + 2 * nd + 7) + 5 * rd + 3 * rd * rd +
         (r + 2) + (r + 2) + sp * (sp + 1);
 }
 
@@ -360,6 +362,10 @@ static void kalman_ws_setup(kalman_ws *k, int p, int q, int nd, double kappa,
     k->delta = mem; mem += nd + 1;
     k->dnz = (int *) (void *) mem; mem += nd + 1;
     k->n_dnz = 0;
+    k->pnz = (int *) (void *) mem; mem += p + 1;
+    k->n_pnz = 0;
+    k->tnz = (int *) (void *) mem; mem += q + 2;
+    k->n_tnz = 0;
     k->a = mem; mem += rd;
     k->anew = mem; mem += rd;
     k->M = mem; mem += rd;
@@ -379,6 +385,20 @@ static void kalman_index_delta(kalman_ws *k)
     k->n_dnz = 0;
     for (int i = 0; i < k->nd; i++)
         if (k->delta[i] != 0.0) k->dnz[k->n_dnz++] = i;
+}
+
+/* The same for the AR coefficients and R = (1, theta_1, ...): seasonal
+ * models have mostly zero ones.  Must follow every change of phi or theta
+ * before kalman_predict_cov(). */
+static void kalman_index_coef(kalman_ws *k)
+{
+    k->n_pnz = 0;
+    for (int i = 0; i < k->p; i++)
+        if (k->phi[i] != 0.0) k->pnz[k->n_pnz++] = i;
+    int qr = k->q < k->r - 1 ? k->q : k->r - 1;
+    k->n_tnz = 0;
+    for (int j = 0; j <= qr; j++)
+        if (j == 0 || k->theta[j - 1] != 0.0) k->tnz[k->n_tnz++] = j;
 }
 
 /* The log-determinant term sum(log(gain)) of the likelihood, accumulated as
@@ -539,9 +559,10 @@ static int kalman_init(kalman_ws *k)
 /* Pnew = T P T' + R R', using the sparsity of T. */
 static void kalman_predict_cov(kalman_ws *k)
 {
-    int p = k->p, q = k->q, r = k->r, nd = k->nd, rd = k->rd;
+    int p = k->p, r = k->r, nd = k->nd, rd = k->rd;
     const double *phi = k->phi, *theta = k->theta, *delta = k->delta;
     const int *dnz = k->dnz, n_dnz = k->n_dnz;
+    const int *pnz = k->pnz, n_pnz = k->n_pnz, *tnz = k->tnz, n_tnz = k->n_tnz;
     double *P = k->P, *mm = k->mm, *Pnew = k->Pnew;
     size_t ld = (size_t) rd;
     /* mm = T P */
@@ -552,8 +573,10 @@ static void kalman_predict_cov(kalman_ws *k)
         for (int i = 0; i < r - 1; i++)
             mj[i] = Pj[i + 1];
         mj[r - 1] = 0.0;
-        for (int i = 0; i < p; i++)
+        for (int t = 0; t < n_pnz; t++) {
+            int i = pnz[t];
             mj[i] += phi[i] * P0j;
+        }
         if (nd > 0) {
             double v = P0j;
             for (int t = 0; t < n_dnz; t++) {
@@ -571,10 +594,15 @@ static void kalman_predict_cov(kalman_ws *k)
         if (j < r) {
             double pj = (j < p) ? phi[j] : 0.0;
             const double *next = (j < r - 1) ? mm + ld * (j + 1) : NULL;
-            for (int i = 0; i <= j; i++) {
-                double v = pj * mm[i];
-                if (next) v += next[i];
-                Pj[i] = v;
+            if (pj == 0.0) {
+                for (int i = 0; i <= j; i++)
+                    Pj[i] = next ? next[i] : 0.0;
+            } else {
+                for (int i = 0; i <= j; i++) {
+                    double v = pj * mm[i];
+                    if (next) v += next[i];
+                    Pj[i] = v;
+                }
             }
         } else if (j == r) {
             for (int i = 0; i <= j; i++) {
@@ -591,10 +619,11 @@ static void kalman_predict_cov(kalman_ws *k)
                 Pj[i] = prev[i];
         }
     }
-    int qr = q < r - 1 ? q : r - 1;
-    for (int j = 0; j <= qr; j++) {
+    for (int t2 = 0; t2 < n_tnz; t2++) {
+        int j = tnz[t2];
         double tj = (j == 0) ? 1.0 : theta[j - 1];
-        for (int i = 0; i <= j; i++) {
+        for (int t1 = 0; t1 <= t2; t1++) {
+            int i = tnz[t1];
             double ti = (i == 0) ? 1.0 : theta[i - 1];
             Pnew[i + ld * j] += ti * tj;
         }
@@ -746,6 +775,7 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
         kalman_filter_r2d1(k, x, n, ssq_out, sumlog_out, nu_out, resid);
         return;
     }
+    kalman_index_coef(k);
     double ssq = 0.0, gain = 1.0, root_gain = 1.0;
     logdet_acc logdet = {0.0, 1.0};
     R_xlen_t nu = 0;
@@ -2686,6 +2716,7 @@ int lagrs_arima_forecast_kernel(const lagrs_arima_spec *spec,
     kalman_ws_setup(&k, ad.p, ad.q, nd, DEFAULT_KAPPA, mem);
     double *params = mem + kd, *trwork = params + narma + 1;
     expand_pars(&ad, fit->coef, 0, k.phi, k.theta, params, trwork);
+    kalman_index_coef(&k);
     {
         double *poly = k.mm;
         for (int i = 0; i <= nd; i++) poly[i] = 0.0;
