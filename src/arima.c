@@ -706,12 +706,11 @@ static void kalman_filter_r2d1(kalman_ws *k, const double *x, R_xlen_t n,
             a1 = n1 + m1 * scaled;
             a2 = n2 + m2 * scaled;
             if (!steady) {
-                double change = 0.0, size = 0.0;
+                double change = 0.0;
 #define KF_UPDATE(F, Q, MI, MJ) do {                                    \
                     double v = (Q) - (MI) * (MJ);                       \
                     double dv = have_prev ? fabs(v - (F)) : 0.0;        \
                     change = (dv > change || isnan(dv)) ? dv : change;  \
-                    size = fabs(Q) > size ? fabs(Q) : size;             \
                     F = v;                                              \
                 } while (0)
                 double mj = m0 / gain;
@@ -724,7 +723,7 @@ static void kalman_filter_r2d1(kalman_ws *k, const double *x, R_xlen_t n,
                 KF_UPDATE(f12, q12, m1, mj);
                 KF_UPDATE(f22, q22, m2, mj);
 #undef KF_UPDATE
-                calm = (have_prev && change <= 1e-13 * size) ? calm + 1 : 0;
+                calm = (have_prev && change <= 1e-15 * gain) ? calm + 1 : 0;
                 steady = calm >= 2;
                 have_prev = 1;
             }
@@ -754,14 +753,18 @@ static void kalman_filter_r2d1(kalman_ws *k, const double *x, R_xlen_t n,
  *
  * Without missing values the covariance converges (the Riccati recursion of
  * a time-invariant model); once two consecutive updates changed no entry of
- * the filtered covariance by more than 1e-13 of the largest entry of the
- * predicted one (the filtered covariance itself may tend to zero, where
- * only rounding noise moves it), it is held fixed and only the state is
- * updated, with the same gain.  The
- * entries would keep moving by less than that, geometrically decreasing,
- * so the likelihood changes in about the 13th digit.  A missing
- * observation lets the covariance grow again and resumes the full
- * recursion. */
+ * the filtered covariance by more than 1e-15 times the prediction variance
+ * (the gain), it is held fixed and only the state is updated, with the
+ * same gain.  The entries would keep moving by less than that,
+ * geometrically decreasing.  The test is absolute on the gain's scale:
+ * the filtered covariance itself may tend to zero (where only rounding
+ * noise moves it), and near a unit root or with the diffuse states some
+ * entries are far larger than the gain, whose rounding noise alone keeps
+ * them from passing it (the filter then runs its full recursion to the
+ * end).  It is that strict because on the flat likelihood surfaces near a
+ * unit root even 1e-13 of the gain changed where stats::arima's search
+ * stops.  A missing observation lets the covariance grow again and resumes
+ * the full recursion. */
 static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
                           double *ssq_out, double *sumlog_out,
                           R_xlen_t *nu_out, double *resid)
@@ -821,22 +824,20 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
             for (int i = 0; i < rd; i++)
                 a[i] = anew[i] + M[i] * scaled;
             if (!steady) {
-                double change = 0.0, size = 0.0;
+                double change = 0.0;
                 for (int j = 0; j < rd; j++) {
                     double mj = M[j] / gain;
                     for (int i = 0; i <= j; i++) {
-                        double pred = Pnew[i + ld * j];
-                        double v = pred - M[i] * mj;
+                        double v = Pnew[i + ld * j] - M[i] * mj;
                         /* (P is not yet set before the first update) */
                         double dv = have_prev ? fabs(v - P[i + ld * j]) : 0.0;
                         change = (dv > change || isnan(dv)) ? dv : change;
-                        size = fabs(pred) > size ? fabs(pred) : size;
                         P[i + ld * j] = v;
                         P[j + ld * i] = v;
                     }
                 }
                 /* NaN never compares as calm */
-                calm = (have_prev && change <= 1e-13 * size) ? calm + 1 : 0;
+                calm = (have_prev && change <= 1e-15 * gain) ? calm + 1 : 0;
                 steady = calm >= 2;
                 have_prev = 1;
             }
