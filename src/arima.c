@@ -30,6 +30,14 @@
 /* non-zero AR or MA terms the CSS recursion keeps in a list */
 #define CSS_SPARSE_MAX 64
 
+/* for the few small functions of the filters' inner loops, which must be
+ * inlined to keep their values in registers */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE static inline
+#endif
+
 static int imax(int a, int b) { return a > b ? a : b; }
 
 static void set_msg(lagrs_arima_result *out, int status, const char *text)
@@ -328,6 +336,8 @@ typedef struct {
     double *psi, *gam, *sys;  /* stationary covariance work */
     double kappa;
     int *dnz, n_dnz;          /* indices of the non-zero delta coefficients */
+    int *pnz, n_pnz;          /* ... of the non-zero phi (kalman_index_coef) */
+    int *tnz, n_tnz;          /* ... of the non-zero R = (1, theta), < r */
     int large_gain;           /* arma_filter met a prediction variance >= 1e3 */
 } kalman_ws;
 
@@ -335,7 +345,7 @@ static size_t kalman_ws_doubles(int p, int q, int nd)
 {
     size_t r = (size_t) imax(p, q + 1), rd = r + (size_t) nd;
     size_t sp = (size_t) p + 1;
-    return (size_t) (p + q + 2 * nd + 4) + 5 * rd + 3 * rd * rd +
+    return (size_t) (2 * p + 2 * q + 2 * nd + 7) + 5 * rd + 3 * rd * rd +
         (r + 2) + (r + 2) + sp * (sp + 1);
 }
 
@@ -352,6 +362,10 @@ static void kalman_ws_setup(kalman_ws *k, int p, int q, int nd, double kappa,
     k->delta = mem; mem += nd + 1;
     k->dnz = (int *) (void *) mem; mem += nd + 1;
     k->n_dnz = 0;
+    k->pnz = (int *) (void *) mem; mem += p + 1;
+    k->n_pnz = 0;
+    k->tnz = (int *) (void *) mem; mem += q + 2;
+    k->n_tnz = 0;
     k->a = mem; mem += rd;
     k->anew = mem; mem += rd;
     k->M = mem; mem += rd;
@@ -371,6 +385,48 @@ static void kalman_index_delta(kalman_ws *k)
     k->n_dnz = 0;
     for (int i = 0; i < k->nd; i++)
         if (k->delta[i] != 0.0) k->dnz[k->n_dnz++] = i;
+}
+
+/* The same for the AR coefficients and R = (1, theta_1, ...): seasonal
+ * models have mostly zero ones.  Must follow every change of phi or theta
+ * before kalman_predict_cov(). */
+static void kalman_index_coef(kalman_ws *k)
+{
+    k->n_pnz = 0;
+    for (int i = 0; i < k->p; i++)
+        if (k->phi[i] != 0.0) k->pnz[k->n_pnz++] = i;
+    int qr = k->q < k->r - 1 ? k->q : k->r - 1;
+    k->n_tnz = 0;
+    for (int j = 0; j <= qr; j++)
+        if (j == 0 || k->theta[j - 1] != 0.0) k->tnz[k->n_tnz++] = j;
+}
+
+/* The log-determinant term sum(log(gain)) of the likelihood, accumulated as
+ * a running product of the gains with one log() each time the product
+ * leaves [2^-500, 2^500] and one at the end, instead of one log() per step
+ * (which used to be the costliest single operation of the filters).  The
+ * product of k gains carries a relative rounding error of at most about
+ * k * 2^-53, so the result differs from the sum of the logs by about
+ * k * 1e-16 in absolute terms.  The folding points depend only on the
+ * gains, never on the thread.  A gain that is zero, negative, infinite or
+ * NaN sends the product out of the range at once, and its log() gives the
+ * -Inf or NaN that the sum of the logs would. */
+typedef struct {
+    double sum, prod;
+} logdet_acc;
+
+static inline void logdet_add(logdet_acc *acc, double gain)
+{
+    acc->prod *= gain;
+    if (!(acc->prod <= 0x1p500 && acc->prod >= 0x1p-500)) {
+        acc->sum += log(acc->prod);
+        acc->prod = 1.0;
+    }
+}
+
+static inline double logdet_total(const logdet_acc *acc)
+{
+    return acc->sum + log(acc->prod);
 }
 
 /* The stationary covariance of the ARMA state (Harvey's form, unit
@@ -446,41 +502,42 @@ static int stationary_cov(kalman_ws *k, int rd)
         if (!(gam[0] > 0) || !isfinite(gam[0]))
             return 1;
     }
-    double *tt = k->mm;           /* theta_0..theta_{r-1}, then zeros */
-    for (int kk = 0; kk < 2 * r; kk++)
-        tt[kk] = kk < r ? THETA(kk) : 0.0;
-    for (int i = 0; i < r; i++)
-        for (int j = i; j < r; j++) {
-            double v = 0.0;
-            const double *shifted = tt + (j - i);
-            for (int kk = i; kk < r; kk++)          /* e with e */
-                v += tt[kk] * shifted[kk];
-            if (p > 0) {
-                for (int kk = i + 1; kk <= r; kk++) {
-                    double pk = PHI(kk);
-                    if (pk == 0.0) continue;
-                    for (int l = j + 1; l <= r; l++) {   /* x with x */
-                        double pl = PHI(l);
-                        if (pl != 0.0)
-                            v += pk * pl * gam[abs((i - kk) - (j - l))];
-                    }
-                    for (int l = j; l < r; l++) {        /* x with e */
-                        int lag = (i - kk) - (j - l);
-                        if (lag >= 0) v += pk * THETA(l) * psi[lag];
-                    }
-                }
-                for (int l = j + 1; l <= r; l++) {       /* e with x */
-                    double pl = PHI(l);
-                    if (pl == 0.0) continue;
-                    for (int kk = i; kk < r; kk++) {
-                        int lag = (j - l) - (i - kk);
-                        if (lag >= 0) v += THETA(kk) * pl * psi[lag];
-                    }
-                }
-            }
-            Q[i + (size_t) rd * j] = v;
-            Q[j + (size_t) rd * i] = v;
+    /* The first row: Q[0][j] = cov(x_t, s_j)
+     *   = sum_{k>j} phi_k gamma(k - j) + sum_{k>=j} theta_k psi_{k-j}.
+     * The rest from Q = T Q T' + R R' with T's shift structure,
+     *   Q[i][j] = Q[i+1][j+1] + phi_i Q[0][j+1] + phi_j Q[0][i+1]
+     *             + phi_i phi_j Q[0][0] + R_i R_j
+     * (0-based rows, phi_i = phi[i], R_i = theta_i, entries with an index
+     * r are 0), filled from the last row up: O(r^2) instead of the O(r^4)
+     * of summing each entry's series, which matters for seasonal states. */
+    double *row0 = k->mm;         /* r + 1 values */
+    for (int j = 0; j < r; j++) {
+        double v = 0.0;
+        for (int kk = j + 1; kk <= p; kk++)
+            if (phi[kk - 1] != 0.0) v += phi[kk - 1] * gam[kk - j];
+        for (int kk = j; kk <= q; kk++)
+            v += THETA(kk) * psi[kk - j];
+        row0[j] = v;
+    }
+    row0[r] = 0.0;
+    size_t ldq = (size_t) rd;
+    for (int i = r - 1; i >= 1; i--) {
+        double phi_i = i < p ? phi[i] : 0.0, r_i = THETA(i);
+        for (int j = r - 1; j >= i; j--) {
+            double phi_j = j < p ? phi[j] : 0.0;
+            double next = j + 1 < r ? Q[(i + 1) + ldq * (j + 1)] : 0.0;
+            double v = next + r_i * THETA(j);
+            if (phi_i != 0.0 || phi_j != 0.0)
+                v += phi_i * row0[j + 1] + phi_j * row0[i + 1] +
+                    phi_i * phi_j * row0[0];
+            Q[i + ldq * j] = v;
+            Q[j + ldq * i] = v;
         }
+    }
+    for (int j = 0; j < r; j++) {
+        Q[ldq * j] = row0[j];
+        Q[j] = row0[j];
+    }
 #undef PHI
 #undef THETA
     return 0;
@@ -502,9 +559,10 @@ static int kalman_init(kalman_ws *k)
 /* Pnew = T P T' + R R', using the sparsity of T. */
 static void kalman_predict_cov(kalman_ws *k)
 {
-    int p = k->p, q = k->q, r = k->r, nd = k->nd, rd = k->rd;
+    int p = k->p, r = k->r, nd = k->nd, rd = k->rd;
     const double *phi = k->phi, *theta = k->theta, *delta = k->delta;
     const int *dnz = k->dnz, n_dnz = k->n_dnz;
+    const int *pnz = k->pnz, n_pnz = k->n_pnz, *tnz = k->tnz, n_tnz = k->n_tnz;
     double *P = k->P, *mm = k->mm, *Pnew = k->Pnew;
     size_t ld = (size_t) rd;
     /* mm = T P */
@@ -515,8 +573,10 @@ static void kalman_predict_cov(kalman_ws *k)
         for (int i = 0; i < r - 1; i++)
             mj[i] = Pj[i + 1];
         mj[r - 1] = 0.0;
-        for (int i = 0; i < p; i++)
+        for (int t = 0; t < n_pnz; t++) {
+            int i = pnz[t];
             mj[i] += phi[i] * P0j;
+        }
         if (nd > 0) {
             double v = P0j;
             for (int t = 0; t < n_dnz; t++) {
@@ -534,10 +594,15 @@ static void kalman_predict_cov(kalman_ws *k)
         if (j < r) {
             double pj = (j < p) ? phi[j] : 0.0;
             const double *next = (j < r - 1) ? mm + ld * (j + 1) : NULL;
-            for (int i = 0; i <= j; i++) {
-                double v = pj * mm[i];
-                if (next) v += next[i];
-                Pj[i] = v;
+            if (pj == 0.0) {
+                for (int i = 0; i <= j; i++)
+                    Pj[i] = next ? next[i] : 0.0;
+            } else {
+                for (int i = 0; i <= j; i++) {
+                    double v = pj * mm[i];
+                    if (next) v += next[i];
+                    Pj[i] = v;
+                }
             }
         } else if (j == r) {
             for (int i = 0; i <= j; i++) {
@@ -554,10 +619,11 @@ static void kalman_predict_cov(kalman_ws *k)
                 Pj[i] = prev[i];
         }
     }
-    int qr = q < r - 1 ? q : r - 1;
-    for (int j = 0; j <= qr; j++) {
+    for (int t2 = 0; t2 < n_tnz; t2++) {
+        int j = tnz[t2];
         double tj = (j == 0) ? 1.0 : theta[j - 1];
-        for (int i = 0; i <= j; i++) {
+        for (int t1 = 0; t1 <= t2; t1++) {
+            int i = tnz[t1];
             double ti = (i == 0) ? 1.0 : theta[i - 1];
             Pnew[i + ld * j] += ti * tj;
         }
@@ -567,11 +633,138 @@ static void kalman_predict_cov(kalman_ws *k)
             Pnew[j + ld * i] = Pnew[i + ld * j];
 }
 
+/* kalman_filter() for the commonest ARIMA shape: a two-dimensional ARMA
+ * state (p <= 2, q <= 1) and one difference, d = 1 (state dimension 3).
+ * The same operations in the same order as kalman_filter() and
+ * kalman_predict_cov(), so the same values bit for bit, with the state and
+ * the covariances in registers: at this size the general code's loops cost
+ * several times its arithmetic.  Products with delta_1 = 1 are left out
+ * (they are exact).  P and Pnew are read from and written back to k. */
+static void kalman_filter_r2d1(kalman_ws *k, const double *x, R_xlen_t n,
+                               double *ssq_out, double *sumlog_out,
+                               R_xlen_t *nu_out, double *resid)
+{
+    const int p = k->p, q = k->q;
+    const double ph0 = p > 0 ? k->phi[0] : 0.0, ph1 = p > 1 ? k->phi[1] : 0.0;
+    const double th = q > 0 ? k->theta[0] : 0.0;
+    const double *Pn = k->Pnew, *Pf = k->P;
+    /* predicted (q..) and filtered (f..) covariances, upper triangles */
+    double q00 = Pn[0], q01 = Pn[3], q02 = Pn[6], q11 = Pn[4], q12 = Pn[7],
+           q22 = Pn[8];
+    double f00 = Pf[0], f01 = Pf[3], f02 = Pf[6], f11 = Pf[4], f12 = Pf[7],
+           f22 = Pf[8];
+    double a0 = k->a[0], a1 = k->a[1], a2 = k->a[2];
+    double m0 = 0.0, m1 = 0.0, m2 = 0.0;
+    double ssq = 0.0, gain = 1.0, root_gain = 1.0;
+    logdet_acc logdet = {0.0, 1.0};
+    R_xlen_t nu = 0;
+    int steady = 0, calm = 0, have_prev = 0;
+    for (R_xlen_t l = 0; l < n; l++) {
+        double n0 = p > 0 ? a1 + ph0 * a0 : a1;
+        double n1 = p > 1 ? 0.0 + ph1 * a0 : 0.0;
+        double n2 = a0 + a2;
+        if (l > 0 && !steady) {
+            /* T P (the rows that T P T' needs), then T P T' + R R' */
+            double t00 = p > 0 ? f01 + ph0 * f00 : f01;
+            double t01 = p > 0 ? f11 + ph0 * f01 : f11;
+            double t02 = p > 0 ? f12 + ph0 * f02 : f12;
+            double t10 = p > 1 ? 0.0 + ph1 * f00 : 0.0;
+            double t12 = p > 1 ? 0.0 + ph1 * f02 : 0.0;
+            double t20 = f00 + f02, t22 = f02 + f22;
+            double pj0 = p > 0 ? ph0 : 0.0, pj1 = p > 1 ? ph1 : 0.0;
+            q00 = pj0 * t00 + t01;
+            q01 = pj1 * t00;
+            q11 = pj1 * t10;
+            q02 = t00 + t02;
+            q12 = t10 + t12;
+            q22 = t20 + t22;
+            q00 += 1.0 * 1.0;
+            if (q > 0) {
+                q01 += 1.0 * th;
+                q11 += th * th;
+            }
+        }
+        double obs = x[l];
+        if (!isnan(obs)) {
+            double res = obs - n0;
+            res -= n2;
+            if (!steady) {
+                m0 = q00 + q02;
+                m1 = q01 + q12;
+                m2 = q02 + q22;
+                gain = m0 + m2;
+                if (resid) root_gain = sqrt(gain);
+            }
+            if (gain < GAIN_LIMIT) {
+                nu++;
+                ssq += res * res / gain;
+                logdet_add(&logdet, gain);
+            }
+            if (resid) resid[l] = res / root_gain;
+            double scaled = res / gain;
+            a0 = n0 + m0 * scaled;
+            a1 = n1 + m1 * scaled;
+            a2 = n2 + m2 * scaled;
+            if (!steady) {
+                double change = 0.0;
+#define KF_UPDATE(F, Q, MI, MJ) do {                                    \
+                    double v = (Q) - (MI) * (MJ);                       \
+                    double dv = have_prev ? fabs(v - (F)) : 0.0;        \
+                    change = (dv > change || isnan(dv)) ? dv : change;  \
+                    F = v;                                              \
+                } while (0)
+                double mj = m0 / gain;
+                KF_UPDATE(f00, q00, m0, mj);
+                mj = m1 / gain;
+                KF_UPDATE(f01, q01, m0, mj);
+                KF_UPDATE(f11, q11, m1, mj);
+                mj = m2 / gain;
+                KF_UPDATE(f02, q02, m0, mj);
+                KF_UPDATE(f12, q12, m1, mj);
+                KF_UPDATE(f22, q22, m2, mj);
+#undef KF_UPDATE
+                calm = (have_prev && change <= 1e-15 * gain) ? calm + 1 : 0;
+                steady = calm >= 2;
+                have_prev = 1;
+            }
+        } else {
+            a0 = n0; a1 = n1; a2 = n2;
+            f00 = q00; f01 = q01; f02 = q02; f11 = q11; f12 = q12; f22 = q22;
+            if (resid) resid[l] = NAN;
+            steady = calm = have_prev = 0;
+        }
+    }
+    k->a[0] = a0; k->a[1] = a1; k->a[2] = a2;
+    double *P = k->P, *Q = k->Pnew;
+    P[0] = f00; P[1] = P[3] = f01; P[2] = P[6] = f02;
+    P[4] = f11; P[5] = P[7] = f12; P[8] = f22;
+    Q[0] = q00; Q[1] = Q[3] = q01; Q[2] = Q[6] = q02;
+    Q[4] = q11; Q[5] = Q[7] = q12; Q[8] = q22;
+    *ssq_out = ssq;
+    *sumlog_out = logdet_total(&logdet);
+    *nu_out = nu;
+}
+
 /* Runs the filter over x[0..n-1] from the state set by kalman_init (the
  * first step uses that initial covariance, as stats::arima does).  Leaves
  * the filtered state of the last step in a and P.  Observations whose
  * prediction variance is >= 1e4 (the diffuse start) are left out of the
- * sums, as in stats::arima. */
+ * sums, as in stats::arima.
+ *
+ * Without missing values the covariance converges (the Riccati recursion of
+ * a time-invariant model); once two consecutive updates changed no entry of
+ * the filtered covariance by more than 1e-15 times the prediction variance
+ * (the gain), it is held fixed and only the state is updated, with the
+ * same gain.  The entries would keep moving by less than that,
+ * geometrically decreasing.  The test is absolute on the gain's scale:
+ * the filtered covariance itself may tend to zero (where only rounding
+ * noise moves it), and near a unit root or with the diffuse states some
+ * entries are far larger than the gain, whose rounding noise alone keeps
+ * them from passing it (the filter then runs its full recursion to the
+ * end).  It is that strict because on the flat likelihood surfaces near a
+ * unit root even 1e-13 of the gain changed where stats::arima's search
+ * stops.  A missing observation lets the covariance grow again and resumes
+ * the full recursion. */
 static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
                           double *ssq_out, double *sumlog_out,
                           R_xlen_t *nu_out, double *resid)
@@ -581,8 +774,15 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
     const int *dnz = k->dnz, n_dnz = k->n_dnz;
     double *a = k->a, *anew = k->anew, *P = k->P, *Pnew = k->Pnew, *M = k->M;
     size_t ld = (size_t) rd;
-    double ssq = 0.0, sumlog = 0.0;
+    if (r == 2 && nd == 1 && delta[0] == 1.0) {
+        kalman_filter_r2d1(k, x, n, ssq_out, sumlog_out, nu_out, resid);
+        return;
+    }
+    kalman_index_coef(k);
+    double ssq = 0.0, gain = 1.0, root_gain = 1.0;
+    logdet_acc logdet = {0.0, 1.0};
     R_xlen_t nu = 0;
+    int steady = 0, calm = 0, have_prev = 0;
     for (R_xlen_t l = 0; l < n; l++) {
         for (int i = 0; i < r; i++) {
             double v = (i < r - 1) ? a[i + 1] : 0.0;
@@ -595,47 +795,61 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
             for (int i = rd - 1; i > r; i--) anew[i] = a[i - 1];
             anew[r] = v;
         }
-        if (l > 0)
+        if (l > 0 && !steady)
             kalman_predict_cov(k);
         double obs = x[l];
         if (!isnan(obs)) {
             double res = obs - anew[0];
             for (int t = 0; t < n_dnz; t++)
                 res -= delta[dnz[t]] * anew[r + dnz[t]];
-            for (int i = 0; i < rd; i++) {
-                double v = Pnew[i];
+            if (!steady) {
+                for (int i = 0; i < rd; i++) {
+                    double v = Pnew[i];
+                    for (int t = 0; t < n_dnz; t++)
+                        v += Pnew[i + ld * (r + dnz[t])] * delta[dnz[t]];
+                    M[i] = v;
+                }
+                gain = M[0];
                 for (int t = 0; t < n_dnz; t++)
-                    v += Pnew[i + ld * (r + dnz[t])] * delta[dnz[t]];
-                M[i] = v;
+                    gain += delta[dnz[t]] * M[r + dnz[t]];
+                if (resid) root_gain = sqrt(gain);
             }
-            double gain = M[0];
-            for (int t = 0; t < n_dnz; t++)
-                gain += delta[dnz[t]] * M[r + dnz[t]];
             if (gain < GAIN_LIMIT) {
                 nu++;
                 ssq += res * res / gain;
-                sumlog += log(gain);
+                logdet_add(&logdet, gain);
             }
-            if (resid) resid[l] = res / sqrt(gain);
+            if (resid) resid[l] = res / root_gain;
             double scaled = res / gain;
             for (int i = 0; i < rd; i++)
                 a[i] = anew[i] + M[i] * scaled;
-            for (int j = 0; j < rd; j++) {
-                double mj = M[j] / gain;
-                for (int i = 0; i <= j; i++) {
-                    double v = Pnew[i + ld * j] - M[i] * mj;
-                    P[i + ld * j] = v;
-                    P[j + ld * i] = v;
+            if (!steady) {
+                double change = 0.0;
+                for (int j = 0; j < rd; j++) {
+                    double mj = M[j] / gain;
+                    for (int i = 0; i <= j; i++) {
+                        double v = Pnew[i + ld * j] - M[i] * mj;
+                        /* (P is not yet set before the first update) */
+                        double dv = have_prev ? fabs(v - P[i + ld * j]) : 0.0;
+                        change = (dv > change || isnan(dv)) ? dv : change;
+                        P[i + ld * j] = v;
+                        P[j + ld * i] = v;
+                    }
                 }
+                /* NaN never compares as calm */
+                calm = (have_prev && change <= 1e-15 * gain) ? calm + 1 : 0;
+                steady = calm >= 2;
+                have_prev = 1;
             }
         } else {
             for (int i = 0; i < rd; i++) a[i] = anew[i];
             memcpy(P, Pnew, sizeof(double) * ld * ld);
             if (resid) resid[l] = NAN;
+            steady = calm = have_prev = 0;
         }
     }
     *ssq_out = ssq;
-    *sumlog_out = sumlog;
+    *sumlog_out = logdet_total(&logdet);
     *nu_out = nu;
 }
 
@@ -648,8 +862,13 @@ static void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,
  *                + phi_i phi_j P[0][0] + R_i R_j.
  * Once the covariance stops changing (it converges for an invertible MA
  * part) only the state is updated.  Uses a, anew, M, P, Pnew, mm of the
- * workspace with leading dimension r.  Returns 0, or 1 when the AR part is
- * not stationary. */
+ * workspace with leading dimension r.  Returns 0; 1 when the AR part is
+ * not stationary; 2 when the converged rest was set aside in `defer`; 3
+ * (and sets k->large_gain) as soon as a prediction variance reaches
+ * FAST_GAIN_LIMIT, where this likelihood no longer tracks stats::arima's
+ * closely enough and the caller evaluates the point with the full filter.
+ * The prediction variance of a stationary process never grows as the
+ * filter sees more data, so in practice this shows at the first step. */
 /* The converged part of an r = 2 filter, set aside so that several can run
  * interleaved (arma_tails_run); sums so far in ssq, sumlog, nu. */
 typedef struct {
@@ -659,6 +878,181 @@ typedef struct {
     double ssq, sumlog;
     R_xlen_t nu;
 } arma_tail;
+
+/* The steps of arma_filter() before its covariance converges, for a
+ * two-dimensional ARMA state (ARMA(1,1), MA(1), AR(2), ARMA(2,1): the
+ * commonest orders).  The same operations in the same order as the general
+ * loop, so the same values bit for bit, with the state and the covariance
+ * in scalars: the general loop's short vector loops and array round trips
+ * cost more than the arithmetic at this size.  With r = 2 only the (0,0)
+ * entry of the predicted covariance moves after the first step,
+ *   g' = 1 + (theta^2 - theta (theta / g)),
+ * while the (0,1) and (1,1) entries stay at theta and theta^2.  The
+ * division makes each step a long dependency chain, so the batch objective
+ * runs four of these filters interleaved (r2_step on four lanes). */
+typedef struct {
+    int p, q, steady, track;
+    double ph0, ph1, th;
+    double p00, p01, p11;   /* predicted covariance, upper triangle */
+    double m0, m1, a0, a1;  /* previous first row; filtered state */
+    double gain, inv_gain, ssq;
+    logdet_acc logdet;
+    R_xlen_t nu;
+} r2_lane;
+
+/* The lane's start from the stationary covariance left in k->Pnew by
+ * stationary_cov(k, 2) and the coefficients in k. */
+static void r2_lane_init(r2_lane *s, const kalman_ws *k)
+{
+    s->p = k->p;
+    s->q = k->q;
+    s->ph0 = k->p > 0 ? k->phi[0] : 0.0;
+    s->ph1 = k->p > 1 ? k->phi[1] : 0.0;
+    s->th = k->q > 0 ? k->theta[0] : 0.0;
+    s->p00 = k->Pnew[0];
+    s->p01 = k->Pnew[2];
+    s->p11 = k->Pnew[3];
+    s->m0 = s->m1 = s->a0 = s->a1 = 0.0;
+    s->gain = s->inv_gain = 1.0;
+    s->ssq = 0.0;
+    s->logdet.sum = 0.0;
+    s->logdet.prod = 1.0;
+    s->nu = 0;
+    s->steady = s->track = 0;
+}
+
+/* Step l with observation wl.  Returns 0, 1 when the covariance became
+ * steady at this step, -1 at a large prediction variance. */
+/* The innovation, the sums and the filtered state of a step whose gain
+ * is known. */
+ALWAYS_INLINE int r2_update(r2_lane *s, double wl, double n0, double n1,
+                            double gain)
+{
+    double res = wl - n0;
+    double scaled = res * s->inv_gain;
+    if (gain < GAIN_LIMIT) {
+        s->nu++;
+        s->ssq += res * scaled;
+        logdet_add(&s->logdet, gain);
+    }
+    s->a0 = n0 + s->m0 * scaled;
+    s->a1 = n1 + s->m1 * scaled;
+    return s->steady;
+}
+
+ALWAYS_INLINE int r2_step(r2_lane *s, double wl, R_xlen_t l)
+{
+    const int p = s->p;
+    double n0 = p > 0 ? s->a1 + s->ph0 * s->a0 : s->a1;
+    double n1 = p > 1 ? 0.0 + s->ph1 * s->a0 : 0.0;
+    if (l > 2) {
+        /* From here on (with finite values: a non-finite gain has stopped
+         * the filter) the (0,1) and (1,1) entries are recomputed to the
+         * same values, so the general tests below reduce to the change of
+         * the (0,0) entry, the gain. */
+        double mj = s->m1 * s->inv_gain;
+        double gain = 1.0 * 1.0 + (s->p11 - s->m1 * mj);
+        double change = fabs(gain - s->p00), size = fabs(gain);
+        s->p00 = s->m0 = s->gain = gain;
+        s->inv_gain = 1.0 / gain;
+        if (!(gain < FAST_GAIN_LIMIT))
+            return -1;
+        if (s->track && change <= 1e-13 * size)
+            s->steady = 1;
+        double row_size = size > fabs(s->p01) ? size : fabs(s->p01);
+        s->track = change <= 1e-13 * row_size;
+        return r2_update(s, wl, n0, n1, gain);
+    }
+    double change = 0.0, size = 0.0;
+    if (l > 0) {
+        double th = s->th, mj = s->m1 * s->inv_gain;
+        double v00 = 1.0 * 1.0 + (s->p11 - s->m1 * mj);
+        double v01 = th * 1.0, v11 = th * th;
+        if (!s->track) {
+            change = INFINITY;
+        } else {
+            double dv = fabs(v00 - s->p00);
+            change = dv > change ? dv : change;
+            size = fabs(v00) > size ? fabs(v00) : size;
+            dv = fabs(v01 - s->p01);
+            change = dv > change ? dv : change;
+            dv = fabs(v11 - s->p11);
+            change = dv > change ? dv : change;
+        }
+        s->p00 = v00; s->p01 = v01; s->p11 = v11;
+    }
+    double gain = s->p00;
+    s->gain = gain;
+    s->inv_gain = 1.0 / gain;
+    if (!(gain < FAST_GAIN_LIMIT))
+        return -1;
+    double row_change = 0.0, row_size = 0.0;
+    double dv = l > 0 ? fabs(gain - s->m0) : 0.0;
+    row_change = (dv > row_change || isnan(dv)) ? dv : row_change;
+    row_size = fabs(gain) > row_size ? fabs(gain) : row_size;
+    s->m0 = gain;
+    dv = l > 0 ? fabs(s->p01 - s->m1) : 0.0;
+    row_change = (dv > row_change || isnan(dv)) ? dv : row_change;
+    row_size = fabs(s->p01) > row_size ? fabs(s->p01) : row_size;
+    s->m1 = s->p01;
+    if (l > 2 && s->track && change <= 1e-13 * size)
+        s->steady = 1;
+    s->track = l > 0 && row_change <= 1e-13 * row_size;
+    return r2_update(s, wl, n0, n1, gain);
+}
+
+/* The converged rest of a lane that became steady at step l, set aside
+ * exactly as arma_filter() sets it aside. */
+static void r2_lane_defer(const r2_lane *s, R_xlen_t l, R_xlen_t m,
+                          arma_tail *t)
+{
+    t->next = l + 1;
+    t->m = m;
+    t->x0 = s->a1 + (s->p > 0 ? s->ph0 * s->a0 : 0.0);
+    t->x1 = 0.0 + (s->p > 1 ? s->ph1 * s->a0 : 0.0);
+    t->c0 = s->m1 * s->inv_gain;
+    t->c1 = 0.0;
+    t->ph0 = s->ph0;
+    t->ph1 = s->ph1;
+    t->inv_gain = s->inv_gain;
+    t->log_gain = log(s->gain);
+    t->counted = s->gain < GAIN_LIMIT;
+    t->ssq = s->ssq;
+    t->sumlog = logdet_total(&s->logdet);
+    t->nu = s->nu;
+}
+
+/* Runs the transient of arma_filter() for r = 2 from the stationary
+ * covariance in k->Pnew.  Returns the step at which the covariance became
+ * steady (the state after it in k->a, the first row of the covariance in
+ * k->M), m when it never did, or -1 at a large prediction variance
+ * (k->large_gain set). */
+static R_xlen_t arma_transient_r2(kalman_ws *k, const double *w, R_xlen_t m,
+                                  double *ssq_io, logdet_acc *logdet,
+                                  R_xlen_t *nu_io, double *gain_out,
+                                  double *inv_gain_out)
+{
+    r2_lane s;
+    r2_lane_init(&s, k);
+    R_xlen_t l;
+    for (l = 0; l < m; l++) {
+        int rc = r2_step(&s, w[l], l);
+        if (rc < 0) {
+            k->large_gain = 1;
+            return -1;
+        }
+        if (rc)
+            break;
+    }
+    k->a[0] = s.a0; k->a[1] = s.a1;
+    k->M[0] = s.m0; k->M[1] = s.m1;
+    *ssq_io = s.ssq;
+    *logdet = s.logdet;
+    *nu_io = s.nu;
+    *gain_out = s.gain;
+    *inv_gain_out = s.inv_gain;
+    return l;
+}
 
 static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
                        double *ssq_out, double *sumlog_out, R_xlen_t *nu_out,
@@ -679,9 +1073,10 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
         Rv[i] = (i == 0) ? 1.0 : ((i - 1 < q) ? theta[i - 1] : 0.0);
     }
     double ssq = 0.0, sumlog = 0.0;
+    logdet_acc logdet = {0.0, 1.0};
     R_xlen_t nu = 0;
     int steady = 0, track = 0;
-    double gain = 1.0, inv_gain = 1.0, log_gain = 0.0;
+    double gain = 1.0, inv_gain = 1.0;
     /* From r = 3 on, the covariance follows Chandrasekhar recursions: from
      * the stationary start each step changes it by a rank-one matrix,
      *   Pnew_{l+1} - Pnew_l = W_l D_l W_l',  W_0 = T m_0,  D_0 = -1 / g_0,
@@ -693,7 +1088,14 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
      * slowly. */
     int chandra = r >= 3;
     double *W = Pnew + r, Dc = 0.0;  /* Pnew past its first column is free */
-    for (R_xlen_t l = 0; l < m; l++) {
+    R_xlen_t l = 0;
+    if (r == 2) {
+        l = arma_transient_r2(k, w, m, &ssq, &logdet, &nu, &gain, &inv_gain);
+        if (l < 0)
+            return 3;
+        steady = l < m;
+    }
+    for (; l < m && !steady; l++) {
         double a0 = a[0];
         for (int i = 0; i < r - 1; i++) anew[i] = a[i + 1];
         anew[r - 1] = 0.0;
@@ -724,9 +1126,10 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
             }
             gain = M[0];
             inv_gain = 1.0 / gain;
-            log_gain = log(gain);
-            if (!(gain < FAST_GAIN_LIMIT))
+            if (!(gain < FAST_GAIN_LIMIT)) {
                 k->large_gain = 1;
+                return 3;
+            }
         } else if (!steady) {
             /* largest change of any covariance entry, and largest entry;
              * tracked only once the first row has settled, which it must
@@ -778,9 +1181,10 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
             }
             gain = Pnew[0];
             inv_gain = 1.0 / gain;
-            log_gain = log(gain);
-            if (!(gain < FAST_GAIN_LIMIT))
+            if (!(gain < FAST_GAIN_LIMIT)) {
                 k->large_gain = 1;
+                return 3;
+            }
             double row_change = 0.0, row_size = 0.0;
             for (int i = 0; i < r; i++) {
                 double v = Pnew[ld * i];
@@ -802,80 +1206,83 @@ static int arma_filter(kalman_ws *k, const double *w, R_xlen_t m,
         if (gain < GAIN_LIMIT) {
             nu++;
             ssq += res * scaled;
-            sumlog += log_gain;
+            logdet_add(&logdet, gain);
         }
         for (int i = 0; i < r; i++)
             a[i] = anew[i] + M[i] * scaled;
-        if (steady) {
-            /* The rest needs only the one-step predictions.  With a constant
-             * gain the predicted state x = T a follows
-             *   x'[i] = x[i+1] + phi_i w_t + c_i e_t,  c_i = M[i+1] / gain,
-             * e_t = w_t - x[0] (the filtered covariance has a zero first
-             * row, so M[0] = gain and the phi_i e_t terms cancel).  Only
-             * x[0] -> e -> x'[0] is a dependency chain, which makes this
-             * form twice as fast as updating the filtered state. */
-            R_xlen_t rest = m - (l + 1);
-            int counted = gain < GAIN_LIMIT;
-            double ssq_rest = 0.0;
-            double *x = anew, *cgain = Rv + r;  /* Rv is no longer needed */
-            double a0 = a[0];
-            for (int i = 0; i < r; i++) {
-                x[i] = (i < r - 1 ? a[i + 1] : 0.0) + (i < p ? phi[i] * a0 : 0.0);
-                cgain[i] = (i < r - 1) ? M[i + 1] * inv_gain : 0.0;
-            }
-            if (r == 1) {
-                double ph = p > 0 ? phi[0] : 0.0, x0 = x[0];
-                for (l = l + 1; l < m; l++) {
-                    double wl = w[l], e = wl - x0;
-                    ssq_rest += e * (e * inv_gain);
-                    x0 = ph * wl;
-                }
-            } else if (r == 2 && defer != NULL) {
-                defer->next = l + 1;
-                defer->m = m;
-                defer->x0 = x[0];
-                defer->x1 = x[1];
-                defer->c0 = cgain[0];
-                defer->c1 = cgain[1];
-                defer->ph0 = p > 0 ? phi[0] : 0.0;
-                defer->ph1 = p > 1 ? phi[1] : 0.0;
-                defer->inv_gain = inv_gain;
-                defer->log_gain = log_gain;
-                defer->counted = counted;
-                defer->ssq = ssq;
-                defer->sumlog = sumlog;
-                defer->nu = nu;
-                return 2;
-            } else if (r == 2) {
-                double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
-                double c0 = cgain[0], c1 = cgain[1], x0 = x[0], x1 = x[1];
-                for (l = l + 1; l < m; l++) {
-                    double wl = w[l], e = wl - x0;
-                    ssq_rest += e * (e * inv_gain);
-                    x0 = (x1 + ph0 * wl) + c0 * e;
-                    x1 = ph1 * wl + c1 * e;
-                }
-            } else {
-                double x0 = x[0];
-                for (l = l + 1; l < m; l++) {
-                    double wl = w[l], e = wl - x0;
-                    ssq_rest += e * (e * inv_gain);
-                    x0 = (x[1] + (p > 0 ? phi[0] * wl : 0.0)) + cgain[0] * e;
-                    for (int i = 1; i < r - 1; i++)
-                        x[i] = (x[i + 1] + (i < p ? phi[i] * wl : 0.0)) + cgain[i] * e;
-                    x[r - 1] = (r - 1 < p ? phi[r - 1] * wl : 0.0) + cgain[r - 1] * e;
-                }
-            }
-            if (counted) {
-                ssq += ssq_rest;
-                nu += rest;
-                sumlog += log_gain * (double) rest;
-            }
+        if (steady)
             break;
+    }
+    if (steady) {
+        /* The rest needs only the one-step predictions.  With a constant
+         * gain the predicted state x = T a follows
+         *   x'[i] = x[i+1] + phi_i w_t + c_i e_t,  c_i = M[i+1] / gain,
+         * e_t = w_t - x[0] (the filtered covariance has a zero first
+         * row, so M[0] = gain and the phi_i e_t terms cancel).  Only
+         * x[0] -> e -> x'[0] is a dependency chain, which makes this
+         * form twice as fast as updating the filtered state. */
+        R_xlen_t rest = m - (l + 1);
+        int counted = gain < GAIN_LIMIT;
+        double log_gain = log(gain);
+        sumlog = logdet_total(&logdet);
+        double ssq_rest = 0.0;
+        double *x = anew, *cgain = Rv + r;  /* Rv is no longer needed */
+        double a0 = a[0];
+        for (int i = 0; i < r; i++) {
+            x[i] = (i < r - 1 ? a[i + 1] : 0.0) + (i < p ? phi[i] * a0 : 0.0);
+            cgain[i] = (i < r - 1) ? M[i + 1] * inv_gain : 0.0;
+        }
+        if (r == 1) {
+            double ph = p > 0 ? phi[0] : 0.0, x0 = x[0];
+            for (l = l + 1; l < m; l++) {
+                double wl = w[l], e = wl - x0;
+                ssq_rest += e * (e * inv_gain);
+                x0 = ph * wl;
+            }
+        } else if (r == 2 && defer != NULL) {
+            defer->next = l + 1;
+            defer->m = m;
+            defer->x0 = x[0];
+            defer->x1 = x[1];
+            defer->c0 = cgain[0];
+            defer->c1 = cgain[1];
+            defer->ph0 = p > 0 ? phi[0] : 0.0;
+            defer->ph1 = p > 1 ? phi[1] : 0.0;
+            defer->inv_gain = inv_gain;
+            defer->log_gain = log_gain;
+            defer->counted = counted;
+            defer->ssq = ssq;
+            defer->sumlog = sumlog;
+            defer->nu = nu;
+            return 2;
+        } else if (r == 2) {
+            double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
+            double c0 = cgain[0], c1 = cgain[1], x0 = x[0], x1 = x[1];
+            for (l = l + 1; l < m; l++) {
+                double wl = w[l], e = wl - x0;
+                ssq_rest += e * (e * inv_gain);
+                x0 = (x1 + ph0 * wl) + c0 * e;
+                x1 = ph1 * wl + c1 * e;
+            }
+        } else {
+            double x0 = x[0];
+            for (l = l + 1; l < m; l++) {
+                double wl = w[l], e = wl - x0;
+                ssq_rest += e * (e * inv_gain);
+                x0 = (x[1] + (p > 0 ? phi[0] * wl : 0.0)) + cgain[0] * e;
+                for (int i = 1; i < r - 1; i++)
+                    x[i] = (x[i + 1] + (i < p ? phi[i] * wl : 0.0)) + cgain[i] * e;
+                x[r - 1] = (r - 1 < p ? phi[r - 1] * wl : 0.0) + cgain[r - 1] * e;
+            }
+        }
+        if (counted) {
+            ssq += ssq_rest;
+            nu += rest;
+            sumlog += log_gain * (double) rest;
         }
     }
     *ssq_out = ssq;
-    *sumlog_out = sumlog;
+    *sumlog_out = steady ? sumlog : logdet_total(&logdet);
     *nu_out = nu;
     return 0;
 }
@@ -1001,21 +1408,32 @@ static double css_recursion(const double *w, R_xlen_t n, const arma_dims *ad,
         double ph0 = p > 0 ? phi[0] : 0.0, ph1 = p > 1 ? phi[1] : 0.0;
         double th0 = q > 0 ? theta[0] : 0.0, th1 = q > 1 ? theta[1] : 0.0;
         double e1 = q > 0 ? rl[-1] : 0.0, e2 = q > 1 ? rl[-2] : 0.0;
-        for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {
-            double v = *wl;
-            if (p > 0) v -= ph0 * wl[-1];
-            if (p > 1) v -= ph1 * wl[-2];
-            if (q > 0) v -= th0 * e1;
-            if (q > 1) v -= th1 * e2;
-            *rl = v;
-            e2 = e1;
-            e1 = v;
-            if (isnan(v)) {
-                n_nan++;
-            } else {
-                ssq_main += v * v;
-            }
+        /* P and Q are constants in each expansion, so that the absent
+         * terms and their tests drop out of the loop */
+#define CSS_SHORT(P, Q)                                                 \
+        for (R_xlen_t l = warm; l < n; l++, wl++, rl++) {               \
+            double v = *wl;                                             \
+            if ((P) > 0) v -= ph0 * wl[-1];                             \
+            if ((P) > 1) v -= ph1 * wl[-2];                             \
+            if ((Q) > 0) v -= th0 * e1;                                 \
+            if ((Q) > 1) v -= th1 * e2;                                 \
+            *rl = v;                                                    \
+            e2 = e1;                                                    \
+            e1 = v;                                                     \
+            if (isnan(v)) n_nan++; else ssq_main += v * v;              \
         }
+        switch (3 * p + q) {
+        case 0: CSS_SHORT(0, 0); break;
+        case 1: CSS_SHORT(0, 1); break;
+        case 2: CSS_SHORT(0, 2); break;
+        case 3: CSS_SHORT(1, 0); break;
+        case 4: CSS_SHORT(1, 1); break;
+        case 5: CSS_SHORT(1, 2); break;
+        case 6: CSS_SHORT(2, 0); break;
+        case 7: CSS_SHORT(2, 1); break;
+        default: CSS_SHORT(2, 2); break;
+        }
+#undef CSS_SHORT
     } else {
         /* Seasonal polynomials are mostly zeros.  Leaving out the zero terms
          * changes nothing while every value is finite (v - 0 * x == v); if
@@ -1369,24 +1787,40 @@ static void css_recursion_short_batch(const double *w, R_xlen_t n, int p,
     double e10 = e1[0], e11 = e1[1], e12 = e1[2], e13 = e1[3];
     double e20 = e2[0], e21 = e2[1], e22 = e2[2], e23 = e2[3];
     R_xlen_t z0 = 0, z1 = 0, z2 = 0, z3 = 0;
-#define CSS_LANE(E1, E2, S, Z, I) do {                  \
+    /* P and Q are constants in each expansion below, so that the compiler
+     * drops the absent terms: with four lanes the loop is bound by its
+     * instruction count, not by the recursions' latency */
+#define CSS_LANE(P, Q, E1, E2, S, Z, I) do {            \
         double v = wv;                                  \
-        if (p > 0) v -= a0[I] * wm1;                    \
-        if (p > 1) v -= a1[I] * wm2;                    \
-        if (q > 0) v -= b0[I] * E1;                     \
-        if (q > 1) v -= b1[I] * E2;                     \
+        if ((P) > 0) v -= a0[I] * wm1;                  \
+        if ((P) > 1) v -= a1[I] * wm2;                  \
+        if ((Q) > 0) v -= b0[I] * E1;                   \
+        if ((Q) > 1) v -= b1[I] * E2;                   \
         E2 = E1;                                        \
         E1 = v;                                         \
         if (isnan(v)) Z++; else S += v * v;             \
     } while (0)
-    for (R_xlen_t l = warm; l < n; l++) {
-        double wv = w[l], wm1 = p > 0 ? w[l - 1] : 0.0,
-               wm2 = p > 1 ? w[l - 2] : 0.0;
-        CSS_LANE(e10, e20, s0, z0, 0);
-        CSS_LANE(e11, e21, s1, z1, 1);
-        CSS_LANE(e12, e22, s2, z2, 2);
-        CSS_LANE(e13, e23, s3, z3, 3);
+#define CSS_LANES(P, Q)                                                 \
+    for (R_xlen_t l = warm; l < n; l++) {                               \
+        double wv = w[l], wm1 = (P) > 0 ? w[l - 1] : 0.0,               \
+               wm2 = (P) > 1 ? w[l - 2] : 0.0;                          \
+        CSS_LANE(P, Q, e10, e20, s0, z0, 0);                            \
+        CSS_LANE(P, Q, e11, e21, s1, z1, 1);                            \
+        CSS_LANE(P, Q, e12, e22, s2, z2, 2);                            \
+        CSS_LANE(P, Q, e13, e23, s3, z3, 3);                            \
     }
+    switch (3 * p + q) {
+    case 0: CSS_LANES(0, 0); break;
+    case 1: CSS_LANES(0, 1); break;
+    case 2: CSS_LANES(0, 2); break;
+    case 3: CSS_LANES(1, 0); break;
+    case 4: CSS_LANES(1, 1); break;
+    case 5: CSS_LANES(1, 2); break;
+    case 6: CSS_LANES(2, 0); break;
+    case 7: CSS_LANES(2, 1); break;
+    default: CSS_LANES(2, 2); break;
+    }
+#undef CSS_LANES
 #undef CSS_LANE
     double s_main[CSS_BATCH] = {s0, s1, s2, s3};
     R_xlen_t z_main[CSS_BATCH] = {z0, z1, z2, z3};
@@ -1426,6 +1860,19 @@ static void objective_css_batch(int n_free, int k, const double *pars,
     }
 }
 
+/* The ML objective from the full filter with the diffuse prior kappa, as
+ * stats::arima evaluates it, at the coefficients already expanded in c->k. */
+static double objective_ml_full(fit_ctx *c, const double *x)
+{
+    double ssq, sumlog;
+    R_xlen_t nu;
+    if (kalman_init(&c->k))
+        return DBL_MAX;
+    kalman_filter(&c->k, x, c->n, &ssq, &sumlog, &nu, NULL);
+    double s2 = ssq / (double) nu;
+    return 0.5 * (log(s2) + sumlog / (double) nu);
+}
+
 static double objective_ml(int n_free, const double *free_par, void *vctx)
 {
     (void) n_free;
@@ -1441,13 +1888,14 @@ static double objective_ml(int n_free, const double *free_par, void *vctx)
         if (!(c->ncxreg == 0 && c->wdiff_ready))
             difference_series(x, c->n, c->d, c->D, c->ad.ns, c->wdiff);
         c->wdiff_ready = 1;
-        if (arma_filter(&c->k, c->wdiff + c->nd, c->n - c->nd, &ssq, &sumlog,
-                        &nu, NULL))
+        int rc = arma_filter(&c->k, c->wdiff + c->nd, c->n - c->nd, &ssq,
+                             &sumlog, &nu, NULL);
+        if (rc == 1)
             return DBL_MAX;
+        if (rc == 3)
+            return objective_ml_full(c, x);
     } else {
-        if (kalman_init(&c->k))
-            return DBL_MAX;
-        kalman_filter(&c->k, x, c->n, &ssq, &sumlog, &nu, NULL);
+        return objective_ml_full(c, x);
     }
     double s2 = ssq / (double) nu;
     return 0.5 * (log(s2) + sumlog / (double) nu);
@@ -1456,47 +1904,90 @@ static double objective_ml(int n_free, const double *free_par, void *vctx)
 /* objective_ml() at k points.  Without missing values or regressors and
  * with a two-dimensional ARMA state, the converged parts of the filters run
  * interleaved (arma_tails_run); otherwise one point at a time.  The values
- * are exactly objective_ml()'s. */
+ * are exactly objective_ml()'s, except that when one point needs the full
+ * filter (a large prediction variance) every point does: the k points are
+ * a finite-difference stencil, and the small offset between the two
+ * likelihoods must not enter its differences. */
 static void objective_ml_batch(int n_free, int k, const double *pars,
                                double *values, void *vctx)
 {
     fit_ctx *c = vctx;
+    int met_before = c->k.large_gain;
+    c->k.large_gain = 0;
     if (!(c->fast && c->ncxreg == 0 && c->wdiff_ready && c->k.r == 2)) {
-        for (int i = 0; i < k; i++)
+        for (int i = 0; i < k && !c->k.large_gain; i++)
             values[i] = objective_ml(n_free, pars + (size_t) n_free * i, vctx);
-        return;
-    }
-    for (int i0 = 0; i0 < k; i0 += 4) {
-        int kk = k - i0 < 4 ? k - i0 : 4;
-        arma_tail tails[4];
-        int lane_of[4], n_lanes = 0;
-        for (int i = 0; i < kk; i++) {
-            fill_par(c, pars + (size_t) n_free * (i0 + i));
-            expand_pars(&c->ad, c->par, c->trans, c->k.phi, c->k.theta,
-                        c->params, c->trwork);
-            double ssq, sumlog;
-            R_xlen_t nu;
-            int rc = arma_filter(&c->k, c->wdiff + c->nd, c->n - c->nd, &ssq,
-                                 &sumlog, &nu, tails + n_lanes);
-            if (rc == 1) {
-                values[i0 + i] = DBL_MAX;
-            } else if (rc == 2) {
-                lane_of[n_lanes++] = i0 + i;
-            } else {
+    } else {
+        const double *w = c->wdiff + c->nd;
+        R_xlen_t m = c->n - c->nd;
+        for (int i0 = 0; i0 < k && !c->k.large_gain; i0 += 4) {
+            int kk = k - i0 < 4 ? k - i0 : 4;
+            r2_lane lanes[4];
+            arma_tail tails[4];
+            int point_of[4], live[4], tail_of[4], n_lanes = 0, n_tails = 0;
+            for (int i = 0; i < kk; i++) {
+                fill_par(c, pars + (size_t) n_free * (i0 + i));
+                expand_pars(&c->ad, c->par, c->trans, c->k.phi, c->k.theta,
+                            c->params, c->trwork);
+                if (stationary_cov(&c->k, 2)) {
+                    values[i0 + i] = DBL_MAX;
+                    continue;
+                }
+                r2_lane_init(lanes + n_lanes, &c->k);
+                live[n_lanes] = 1;
+                point_of[n_lanes++] = i0 + i;
+            }
+            /* the transients side by side, each lane stopping at its own
+             * steady step */
+            int running = n_lanes;
+            for (R_xlen_t l = 0; l < m && running > 0; l++) {
+                for (int j = 0; j < n_lanes; j++) {
+                    if (!live[j])
+                        continue;
+                    int rc = r2_step(lanes + j, w[l], l);
+                    if (rc < 0) {
+                        c->k.large_gain = 1;
+                        running = 0;
+                        break;
+                    }
+                    if (rc) {
+                        live[j] = 0;
+                        running--;
+                        r2_lane_defer(lanes + j, l, m, tails + n_tails);
+                        tail_of[n_tails++] = point_of[j];
+                    }
+                }
+            }
+            if (c->k.large_gain)
+                break;
+            for (int j = 0; j < n_lanes; j++) {
+                if (!live[j])
+                    continue;
+                const r2_lane *s = lanes + j;
+                double s2 = s->ssq / (double) s->nu;
+                values[point_of[j]] = 0.5 * (log(s2) + logdet_total(&s->logdet) /
+                                                (double) s->nu);
+            }
+            double ssq_rest[4];
+            arma_tails_run(tails, n_tails, w, ssq_rest);
+            for (int j = 0; j < n_tails; j++) {
+                double ssq, sumlog;
+                R_xlen_t nu;
+                arma_tail_finish(tails + j, ssq_rest[j], &ssq, &sumlog, &nu);
                 double s2 = ssq / (double) nu;
-                values[i0 + i] = 0.5 * (log(s2) + sumlog / (double) nu);
+                values[tail_of[j]] = 0.5 * (log(s2) + sumlog / (double) nu);
             }
         }
-        double ssq_rest[4];
-        arma_tails_run(tails, n_lanes, c->wdiff + c->nd, ssq_rest);
-        for (int j = 0; j < n_lanes; j++) {
-            double ssq, sumlog;
-            R_xlen_t nu;
-            arma_tail_finish(tails + j, ssq_rest[j], &ssq, &sumlog, &nu);
-            double s2 = ssq / (double) nu;
-            values[lane_of[j]] = 0.5 * (log(s2) + sumlog / (double) nu);
+    }
+    if (c->k.large_gain) {
+        for (int i = 0; i < k; i++) {
+            fill_par(c, pars + (size_t) n_free * i);
+            expand_pars(&c->ad, c->par, c->trans, c->k.phi, c->k.theta,
+                        c->params, c->trwork);
+            values[i] = objective_ml_full(c, adjusted_series(c));
         }
     }
+    c->k.large_gain |= met_before;
 }
 
 /* The filter at the final coefficients (untransformed), keeping the state
@@ -1972,14 +2463,25 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
         ctx.k.large_gain = 0;
         err = lagrs_bfgs(nfree, fpar, &value, &conv, objective_ml, &ctx, &ctl_ml,
                          &fn_count, &gr_count);
-        if (ctx.fast && err == LAGRS_OPT_OK && !ctx.k.large_gain) {
+        /* The points of the search that met a large prediction variance
+         * were evaluated with the full filter already.  Near a unit root at
+         * the optimum, or when the optimum itself needs the full filter, the
+         * whole search is redone with it so that it follows stats::arima's
+         * path on that flatter surface. */
+        int redo = ctx.fast && err != LAGRS_OPT_OK;
+        if (ctx.fast && !redo) {
             for (int i = 0; i < ncoef; i++) par[i] = coef_fixed[i];
             nf = 0;
             for (int i = 0; i < ncoef; i++) if (mask[i]) par[i] = fpar[nf++];
-            if (near_unit_root(&ad, par, trans, w1, w2))
-                ctx.k.large_gain = 1;
+            if (near_unit_root(&ad, par, trans, w1, w2)) {
+                redo = 1;
+            } else if (ctx.k.large_gain) {
+                ctx.k.large_gain = 0;
+                (void) objective_ml(nfree, fpar, &ctx);
+                redo = ctx.k.large_gain;
+            }
         }
-        if (ctx.fast && (ctx.k.large_gain || err != LAGRS_OPT_OK)) {
+        if (redo) {
             /* redo the search with the full filter, as stats::arima */
             ctx.fast = 0;
             for (int i = 0; i < nfree; i++) fpar[i] = tmpc[i];
@@ -2215,6 +2717,7 @@ int lagrs_arima_forecast_kernel(const lagrs_arima_spec *spec,
     kalman_ws_setup(&k, ad.p, ad.q, nd, DEFAULT_KAPPA, mem);
     double *params = mem + kd, *trwork = params + narma + 1;
     expand_pars(&ad, fit->coef, 0, k.phi, k.theta, params, trwork);
+    kalman_index_coef(&k);
     {
         double *poly = k.mm;
         for (int i = 0; i <= nd; i++) poly[i] = 0.0;

@@ -36,19 +36,24 @@
  * updating its covariance once it has converged); the final pass, which
  * gives loglik, sigma2, residuals and the forecasting state, runs the full
  * filter with kappa as stats::arima does.  With missing values every
- * evaluation runs the full filter, and so does a search that ends near an
- * AR unit root (PACF beyond +-0.99) or meets a prediction variance >= 1e3,
- * where kappa's influence on stats::arima's likelihood is no longer
- * negligible (the search is then repeated with the full filter).  From a
+ * evaluation runs the full filter.  So does every point of the search whose
+ * prediction variance reaches 1e3, where kappa's influence on stats::arima's
+ * likelihood is no longer negligible (all the points of a gradient's
+ * stencil together), and a search that ends near an AR unit root (PACF
+ * beyond +-0.99) or at such a point is repeated with the full filter.  The
+ * full filter, too, stops updating its covariance once it has converged
+ * (without missing values).  From a
  * three-dimensional ARMA state on, that filter's covariance follows
  * Chandrasekhar recursions (O(r) per step: from the stationary start each
  * step changes it by a rank-one matrix).  Once its covariance has converged
  * the filter runs in innovations form (one short dependency chain per
  * step).  The optimizer and the Hessian hand the
  * points of a central-difference gradient to the objective together: the
- * CSS recursions of short orders and the converged filters of a
- * two-dimensional ARMA state then run four at a time, interleaved, with
- * exactly the operations of one evaluation (the same values, bit for bit).
+ * CSS recursions of short orders and the filters of a two-dimensional ARMA
+ * state then run four at a time, interleaved, with exactly the operations
+ * of one evaluation (the same values, bit for bit).  The log-determinant
+ * is accumulated as a product of the gains (a log() every few hundred
+ * steps instead of one per step).
  * The Hessian evaluates each of optimHess's difference points once.
  *
  * Use from threads (one series per iteration), e.g.
