@@ -627,11 +627,12 @@ static void sum_family_kernel(const double *x, R_xlen_t n, R_xlen_t first,
     }
 }
 
-/* Two chunks in lock step (sum and mean only).  Where both are in the
- * steady state, sum_fast_pair() runs their steps side by side in the two
- * halves of a vector: each half does the very operations sum_fast() does
- * for its chunk, in the same order, so the results are bitwise those of
- * sum_family_kernel() on each chunk alone.  Everything rare (a new peak,
+/* Two to four chunks in lock step (sum and mean only).  Where two (or
+ * four) are in the steady state, sum_fast_pair() (sum_fast_quad()) runs
+ * their steps side by side in the halves (quarters) of a vector: each lane
+ * does the very operations sum_fast() does for its chunk, in the same
+ * order (no product, so nothing a compiler could fuse), and the results
+ * are bitwise those of sum_family_kernel() on each chunk alone.  Everything rare (a new peak,
  * a restart, a non-finite value, a window inside a run of equal values)
  * is left to the scalar code, one step at a time. */
 #if defined(__GNUC__) && (defined(__SSE2__) || defined(__aarch64__))
@@ -773,31 +774,137 @@ static void sum_fast_pair(sum_lane *L0, sum_lane *L1, const lagrs_roll_spec *spe
     L1->i += j;
 }
 
-/* sum_family_kernel() on two chunks (of the same series or not). */
-static void sum_pair_kernel(const double *x0, R_xlen_t n0, R_xlen_t first0, R_xlen_t last0,
-                            double *out0, const double *x1, R_xlen_t n1, R_xlen_t first1,
-                            R_xlen_t last1, double *out1, const lagrs_roll_spec *spec)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define LAGRS_ROLL_QUADS 1
+/* sum_fast_pair() on four lanes at once, in AVX's 4-wide vectors: compiled
+ * for AVX whatever the compiler's flags, and used only when the processor
+ * (and the system) has it -- the entry point asks lagrs_has_avx().  The
+ * operations are those of sum_fast_pair(), lane for lane. */
+typedef double lagrs_v4d __attribute__((vector_size(32)));
+typedef long long lagrs_v4l __attribute__((vector_size(32)));
+
+__attribute__((target("avx")))
+static void sum_fast_quad(sum_lane **L, const lagrs_roll_spec *spec)
 {
-    sum_lane L[2];
-    lane_start(&L[0], x0, n0, first0, last0, spec, out0);
-    lane_start(&L[1], x1, n1, first1, last1, spec, out1);
+    const R_xlen_t w = spec->width;
+    const int want_sum = spec->stat == LAGRS_ROLL_SUM;
+    R_xlen_t steps = L[0]->steady_to - L[0]->i;
+    const double *b[4], *a[4];
+    double *o[4];
+    R_xlen_t lo[4];
+    for (int k = 0; k < 4; k++) {
+        if (L[k]->steady_to - L[k]->i < steps)
+            steps = L[k]->steady_to - L[k]->i;
+        lo[k] = L[k]->i - 1 - spec->before;
+        b[k] = L[k]->x + lo[k];
+        a[k] = b[k] + w;
+        o[k] = L[k]->out + L[k]->i;
+    }
+    const double dw = (double) w;
+    const lagrs_v4d m = {dw, dw, dw, dw};
+    const lagrs_v4d one = {1.0, 1.0, 1.0, 1.0};
+    const lagrs_v4l abs_mask = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
+#define LAGRS_V4(f) {L[0]->st.f, L[1]->st.f, L[2]->st.f, L[3]->st.f}
+    lagrs_v4d s = LAGRS_V4(sum), c = LAGRS_V4(sum_c), abs_sum = LAGRS_V4(abs_sum);
+    lagrs_v4d peak = LAGRS_V4(abs_peak), prev = LAGRS_V4(run_value);
+#undef LAGRS_V4
+    lagrs_v4d floor_abs = {L[0]->st.abs_peak * LAGRS_RESTART_RATIO,
+                           L[1]->st.abs_peak * LAGRS_RESTART_RATIO,
+                           L[2]->st.abs_peak * LAGRS_RESTART_RATIO,
+                           L[3]->st.abs_peak * LAGRS_RESTART_RATIO};
+    lagrs_v4d pos = {(double) lo[0], (double) lo[1], (double) lo[2], (double) lo[3]};
+    lagrs_v4d run_start = {(double) L[0]->st.run_start, (double) L[1]->st.run_start,
+                           (double) L[2]->st.run_start, (double) L[3]->st.run_start};
+    R_xlen_t j = 0;
+    for (; j < steps; j++) {
+        lagrs_v4d av = {a[0][j], a[1][j], a[2][j], a[3][j]};
+        lagrs_v4d bv = {b[0][j], b[1][j], b[2][j], b[3][j]};
+        lagrs_v4d next_abs = abs_sum + ((lagrs_v4d) ((lagrs_v4l) av & abs_mask) -
+                                        (lagrs_v4d) ((lagrs_v4l) bv & abs_mask));
+        lagrs_v4l same = (lagrs_v4l) (av == prev);
+        lagrs_v4l ok = (lagrs_v4l) (next_abs <= peak) & (lagrs_v4l) (next_abs >= floor_abs) &
+            ~(same & (lagrs_v4l) (pos + one >= run_start));
+        if (!(ok[0] & ok[1] & ok[2] & ok[3]))
+            break;
+        lagrs_v4d d = av - bv;
+        lagrs_v4d z = d - av;
+        lagrs_v4d neg_err = ((d - z) - av) + (bv + z);
+        lagrs_v4d t = s + d;
+        lagrs_v4d y = t - s;
+        c -= neg_err + (((t - y) - s) + (y - d));
+        s = t;
+        abs_sum = next_abs;
+        run_start = (lagrs_v4d) (((lagrs_v4l) run_start & same) |
+                                 ((lagrs_v4l) (pos + m) & ~same));
+        prev = (lagrs_v4d) (((lagrs_v4l) prev & same) | ((lagrs_v4l) av & ~same));
+        pos += one;
+        lagrs_v4d total = s + c;
+        lagrs_v4d ans = want_sum ? total : total / m;
+        o[0][j] = ans[0];
+        o[1][j] = ans[1];
+        o[2][j] = ans[2];
+        o[3][j] = ans[3];
+    }
+    for (int k = 0; k < 4; k++) {
+        sum_state *st = &L[k]->st;
+        st->sum = s[k];
+        st->sum_c = c[k];
+        st->abs_sum = abs_sum[k];
+        st->run_value = prev[k];
+        st->run_start = (R_xlen_t) run_start[k];
+        st->last_present = lo[k] + j + w - 1;
+        L[k]->i += j;
+    }
+}
+
+static int lagrs_has_avx(void)
+{
+    static int has = -1;
+    if (has < 0)
+        has = __builtin_cpu_supports("avx") ? 1 : 0;
+    return has;
+}
+#endif
+
+/* sum_family_kernel() on two to four chunks (of the same series or not):
+ * x[k], n[k], first[k], last[k], out[k] for k < n_lanes. */
+static void sum_lanes_kernel(int n_lanes, const double **x, const R_xlen_t *n,
+                             const R_xlen_t *first, const R_xlen_t *last, double **out,
+                             const lagrs_roll_spec *spec)
+{
+    sum_lane L[4];
+    sum_lane *fast[4];
+    for (int k = 0; k < n_lanes; k++)
+        lane_start(&L[k], x[k], n[k], first[k], last[k], spec, out[k]);
     for (;;) {
-        for (int k = 0; k < 2; k++)
+        int n_fast = 0;
+        for (int k = 0; k < n_lanes; k++) {
             if (!L[k].fast)
                 lane_general(&L[k], spec);
-        if (L[0].fast && L[1].fast) {
-            sum_fast_pair(&L[0], &L[1], spec);
-            /* one step of each on its own: the rare case that stopped the
-             * pair, or the end of its steady state */
-            for (int k = 0; k < 2; k++)
-                lane_fast_scalar(&L[k], L[k].i < L[k].steady_to ? L[k].i + 1 : L[k].i,
-                                 spec);
-        } else if (L[0].fast || L[1].fast) {
-            sum_lane *f = L[0].fast ? &L[0] : &L[1];
-            lane_fast_scalar(f, f->steady_to, spec);
-        } else {
-            break;
+            if (L[k].fast)
+                fast[n_fast++] = &L[k];
         }
+        if (n_fast == 0)
+            break;
+        if (n_fast == 1) {
+            lane_fast_scalar(fast[0], fast[0]->steady_to, spec);
+            continue;
+        }
+#ifdef LAGRS_ROLL_QUADS
+        if (n_fast == 4)
+            sum_fast_quad(fast, spec);
+        else
+#endif
+        {
+            n_fast = 2;
+            sum_fast_pair(fast[0], fast[1], spec);
+        }
+        /* one step of each on its own: the rare case that stopped the
+         * lanes, or the end of its steady state */
+        for (int k = 0; k < n_fast; k++)
+            lane_fast_scalar(fast[k], fast[k]->i < fast[k]->steady_to ? fast[k]->i + 1
+                                                                       : fast[k]->i,
+                             spec);
     }
 }
 #endif
@@ -1301,13 +1408,20 @@ SEXP lagrs_rolling_call(SEXP x, SEXP n_rows, SEXP n_cols, SEXP stat, SEXP width,
         cost = 4.0 + log2((double) spec.width);
     const double work_per_task = total_obs / (double) n_tasks * cost;
 
-    /* Sums and means run tasks two by two in lock step (the results are
-     * the same either way), when that leaves every thread two or more. */
+    /* Sums and means run tasks two or four at a time in lock step (the
+     * results are the same either way), when that leaves every thread two
+     * or more such groups. */
     R_xlen_t per_unit = 1;
 #ifdef LAGRS_ROLL_PAIRS
-    if ((spec.stat == LAGRS_ROLL_SUM || spec.stat == LAGRS_ROLL_MEAN) &&
-        n_tasks >= 2 * (R_xlen_t) max_threads)
-        per_unit = 2;
+    if (spec.stat == LAGRS_ROLL_SUM || spec.stat == LAGRS_ROLL_MEAN) {
+#ifdef LAGRS_ROLL_QUADS
+        if (lagrs_has_avx() && n_tasks >= 8 * (R_xlen_t) max_threads)
+            per_unit = 4;
+        else
+#endif
+        if (n_tasks >= 2 * (R_xlen_t) max_threads)
+            per_unit = 2;
+    }
 #endif
 
     /* Batches let the main thread check for an interrupt between them. */
@@ -1322,18 +1436,24 @@ SEXP lagrs_rolling_call(SEXP x, SEXP n_rows, SEXP n_cols, SEXP stat, SEXP width,
         for (R_xlen_t u = 0; u < n_units; u++) {
             R_xlen_t t = t0 + u * per_unit;
             R_xlen_t s, first, last;
-            task_chunk(task_start, chunk_len, series_len, n_series, t, &s, &first, &last);
 #ifdef LAGRS_ROLL_PAIRS
-            if (per_unit == 2 && t + 1 < t1) {
-                R_xlen_t s1, first1, last1;
-                task_chunk(task_start, chunk_len, series_len, n_series, t + 1, &s1, &first1,
-                           &last1);
-                sum_pair_kernel(series_x[s], series_len[s], first, last, series_out[s],
-                                series_x[s1], series_len[s1], first1, last1, series_out[s1],
-                                &spec);
+            int n_lanes = (int) (t1 - t < per_unit ? t1 - t : per_unit);
+            if (n_lanes >= 2) {
+                const double *lx[4];
+                double *lout[4];
+                R_xlen_t ln[4], lfirst[4], llast[4];
+                for (int k = 0; k < n_lanes; k++) {
+                    task_chunk(task_start, chunk_len, series_len, n_series, t + k, &s,
+                               &lfirst[k], &llast[k]);
+                    lx[k] = series_x[s];
+                    ln[k] = series_len[s];
+                    lout[k] = series_out[s];
+                }
+                sum_lanes_kernel(n_lanes, lx, ln, lfirst, llast, lout, &spec);
                 continue;
             }
 #endif
+            task_chunk(task_start, chunk_len, series_len, n_series, t, &s, &first, &last);
             void *ws = workspace ? workspace + (size_t) omp_get_thread_num() * ws_bytes : NULL;
             lagrs_roll_kernel(series_x[s], series_len[s], first, last, &spec, ws,
                               series_out[s]);

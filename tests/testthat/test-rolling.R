@@ -219,7 +219,7 @@ test_that("chunk boundaries give the same numbers as single windows", {
   }
 })
 
-test_that("sums and means of chunks run in pairs equal those of chunks run alone", {
+test_that("sums and means of chunks run in lock step equal those of chunks run alone", {
   # Chunks of sums and means run two by two in lock step when there are at
   # least two per thread: a series of 2 chunks runs as a pair at 1 thread
   # and as two lone chunks at 2; three one-chunk series run as a pair
@@ -252,6 +252,15 @@ test_that("sums and means of chunks run in pairs equal those of chunks run alone
     for (k in 1:3) {
       expect_roll_equal(res[[1]][[k]], ref_roll(series[[k]], 50L, stat), stat,
                         paste(stat, "series", k))
+    }
+    # 11 series: in groups of four (then three) at 1 thread where the
+    # processor has AVX, in pairs at 2 threads
+    m <- matrix(x[1:33000], 3000, 11)
+    res <- at_thread_counts(call_roll(m, 40L, stat))
+    expect_identical(res[[2]], res[[1]], label = paste(stat, "matrix"))
+    for (j in c(1, 4, 7, 10, 11)) {
+      expect_roll_equal(res[[1]][, j], ref_roll(m[, j], 40L, stat), stat,
+                        paste(stat, "column", j))
     }
   }
 })
