@@ -338,14 +338,19 @@ static inline double var_value(double s1, double s2, double shift, double m, int
  *     entering value equals the one before it (width >= 2).
  * Returns the first output not written: at `end`, or where the general
  * step must take over. */
-static R_xlen_t sum_fast(sum_state *st, const double *x, R_xlen_t i, R_xlen_t end,
-                         R_xlen_t lo, const lagrs_roll_spec *spec, double *out)
+static inline int sum_fast_can_start(const sum_state *st, const lagrs_roll_spec *spec)
+{
+    return spec->width >= 2 && st->abs_sum < 1e300;
+}
+
+/* sum_fast() once sum_fast_can_start() has said yes.  It keeps nothing
+ * but `st` between calls, so a run may be cut into several calls. */
+static R_xlen_t sum_fast_run(sum_state *st, const double *x, R_xlen_t i, R_xlen_t end,
+                             R_xlen_t lo, const lagrs_roll_spec *spec, double *out)
 {
     const R_xlen_t w = spec->width;
     const double m = (double) w;
     const int want_sum = spec->stat == LAGRS_ROLL_SUM;
-    if (w < 2 || !(st->abs_sum < 1e300))
-        return i;
     double s = st->sum, c = st->sum_c, abs_sum = st->abs_sum, peak = st->abs_peak;
     double floor_abs = peak * LAGRS_RESTART_RATIO;
     double prev = st->run_value;   /* the newest value of the window */
@@ -387,6 +392,12 @@ static R_xlen_t sum_fast(sum_state *st, const double *x, R_xlen_t i, R_xlen_t en
     st->run_start = run_start;
     st->last_present = lo + w - 1;
     return i;
+}
+
+static R_xlen_t sum_fast(sum_state *st, const double *x, R_xlen_t i, R_xlen_t end,
+                         R_xlen_t lo, const lagrs_roll_spec *spec, double *out)
+{
+    return sum_fast_can_start(st, spec) ? sum_fast_run(st, x, i, end, lo, spec, out) : i;
 }
 
 /* The steady state of var and sd, as sum_fast(). */
@@ -443,146 +454,460 @@ static R_xlen_t var_fast(sum_state *st, const double *x, R_xlen_t i, R_xlen_t en
     return i;
 }
 
+/* The window of a chunk's first output, [*lo, *hi): its counts, run and
+ * sums. */
+static void sum_family_start(sum_state *st, const double *x, R_xlen_t n, R_xlen_t first,
+                             const lagrs_roll_spec *spec, R_xlen_t *lo_p, R_xlen_t *hi_p)
+{
+    const int want_var = spec->stat == LAGRS_ROLL_VAR || spec->stat == LAGRS_ROLL_SD;
+    memset(st, 0, sizeof *st);
+    R_xlen_t lo = window_lo(first, spec), hi = window_hi(first, n, spec);
+    if (want_var || !sum_start_finite(st, x, lo, hi)) {
+        st->last_present = lo - 1;
+        st->run_start = lo;
+        for (R_xlen_t j = lo; j < hi; j++) {
+            count_value(st, x[j], 1);
+            sum_enter_run(st, x[j], j, spec->na_rm);
+        }
+        if (want_var)
+            var_restart(st, x, lo, hi);
+        else
+            sum_restart(st, x, lo, hi);
+    }
+    *lo_p = lo;
+    *hi_p = hi;
+}
+
+/* May the steady state take over at output i, whose predecessor's window
+ * is [lo, hi)?  (Outputs whose windows slide by one whole step, both ends
+ * inside, full of finite values.) */
+static inline int sum_steady(const sum_state *st, R_xlen_t i, R_xlen_t steady_to,
+                             R_xlen_t lo, R_xlen_t hi, const lagrs_roll_spec *spec)
+{
+    return i >= spec->before + 1 && i < steady_to && hi - lo == spec->width &&
+        st->n_finite == spec->width && !st->dirty;
+}
+
+/* One output of the general path: slides the window [*lo_p, *hi_p) of
+ * output i - 1 to that of output i (not at the chunk's first output) and
+ * writes out[i]. */
+static inline void sum_general_output(sum_state *st, const double *x, R_xlen_t n,
+                                      R_xlen_t i, R_xlen_t first, R_xlen_t *lo_p,
+                                      R_xlen_t *hi_p, const lagrs_roll_spec *spec,
+                                      double *out)
+{
+    const int stat = spec->stat, na_rm = spec->na_rm;
+    const int want_var = stat == LAGRS_ROLL_VAR || stat == LAGRS_ROLL_SD;
+    R_xlen_t lo = *lo_p, hi = *hi_p;
+    if (i > first) {
+        R_xlen_t new_lo = window_lo(i, spec), new_hi = window_hi(i, n, spec);
+        int enter = new_hi > hi, leave = new_lo > lo;
+        double a = enter ? x[hi] : 0.0, b = leave ? x[lo] : 0.0;
+        if (enter) {
+            count_value(st, a, 1);
+            sum_enter_run(st, a, hi, na_rm);
+        }
+        if (leave)
+            count_value(st, b, -1);
+        /* Non-finite values are only counted: they never touch the sums,
+         * so nothing is left of them once they leave the window. */
+        if (enter && !isfinite(a))
+            a = 0.0, enter = 0;
+        if (leave && !isfinite(b))
+            b = 0.0, leave = 0;
+        if (want_var) {
+            double da = enter ? a - st->shift : 0.0;
+            double db = leave ? b - st->shift : 0.0;
+            two_sum_replace(&st->s1, &st->s1_c, da, db);
+            two_sum_replace(&st->s2, &st->s2_c, da * da, db * db);
+        } else {
+            two_sum_replace(&st->sum, &st->sum_c, a, b);
+            st->abs_sum += fabs(a) - fabs(b);
+        }
+        lo = new_lo;
+        hi = new_hi;
+        *lo_p = lo;
+        *hi_p = hi;
+        if (want_var) {
+            double s1 = st->s1, s2 = st->s2;
+            if (s2 > st->s2_peak)
+                st->s2_peak = s2;
+            /* Restart when the shift has drifted far from the window's
+             * mean (cancellation in s2 - s1^2 / m would grow) or when
+             * the spread has collapsed below its peak. */
+            if (st->dirty || s2 < st->s2_peak * LAGRS_RESTART_RATIO ||
+                drifted(s1, s2, (double) st->n_finite))
+                var_restart(st, x, lo, hi);
+        } else {
+            if (st->abs_sum > st->abs_peak)
+                st->abs_peak = st->abs_sum;
+            if (st->dirty || st->abs_sum < st->abs_peak * LAGRS_RESTART_RATIO)
+                sum_restart(st, x, lo, hi);
+        }
+    }
+
+    R_xlen_t n_inf = st->n_pos_inf + st->n_neg_inf;
+    R_xlen_t present = st->n_finite + n_inf;
+    R_xlen_t counted = na_rm ? present : hi - lo;
+    double ans;
+    if (counted < spec->min_obs)
+        ans = spec->fill;
+    else if (!na_rm && st->n_nan > 0)
+        ans = spec->na_value;
+    else if (want_var) {
+        if (present < 2)
+            ans = spec->na_value;
+        else if (n_inf > 0)
+            ans = NAN;
+        else if (in_run(st, lo))
+            ans = 0.0;
+        else {
+            ans = var_value(st->s1 + st->s1_c, st->s2 + st->s2_c, st->shift,
+                            (double) st->n_finite, stat == LAGRS_ROLL_SD);
+            if (!isfinite(ans)) {
+                /* every value here is finite: the running sums have
+                 * overflowed, now or in an earlier window.  Recompute
+                 * them from this window; if the squares still
+                 * overflow, so does the variance (var() says Inf). */
+                var_restart(st, x, lo, hi);
+                ans = var_value(st->s1 + st->s1_c, st->s2 + st->s2_c, st->shift,
+                                (double) st->n_finite, stat == LAGRS_ROLL_SD);
+                if (!isfinite(ans)) {
+                    ans = INFINITY;
+                    st->dirty = 1;
+                }
+            }
+        }
+    } else {
+        if (st->n_pos_inf > 0 && st->n_neg_inf > 0)
+            ans = NAN;
+        else if (st->n_pos_inf > 0)
+            ans = INFINITY;
+        else if (st->n_neg_inf > 0)
+            ans = -INFINITY;
+        else if (in_run(st, lo)) {
+            /* + 0.0 turns -0 into 0, as R's sum() does */
+            ans = stat == LAGRS_ROLL_SUM ? st->run_value * (double) present + 0.0
+                                         : st->run_value + 0.0;
+        } else {
+            double total = st->sum + st->sum_c;
+            if (isfinite(total) && isfinite(st->abs_sum))
+                ans = stat == LAGRS_ROLL_SUM ? total : total / (double) present;
+            else {
+                /* finite values whose sum overflows a double */
+                ans = exact_window_mean(x, lo, hi, stat == LAGRS_ROLL_SUM);
+                st->dirty = 1;
+            }
+        }
+    }
+    out[i] = ans;
+}
+
 static void sum_family_kernel(const double *x, R_xlen_t n, R_xlen_t first,
                               R_xlen_t last, const lagrs_roll_spec *spec,
                               double *out)
 {
-    const int stat = spec->stat, na_rm = spec->na_rm;
-    const int want_var = stat == LAGRS_ROLL_VAR || stat == LAGRS_ROLL_SD;
+    const int want_var = spec->stat == LAGRS_ROLL_VAR || spec->stat == LAGRS_ROLL_SD;
     sum_state st;
-    memset(&st, 0, sizeof st);
+    R_xlen_t lo, hi;
+    sum_family_start(&st, x, n, first, spec, &lo, &hi);
 
-    R_xlen_t lo = window_lo(first, spec), hi = window_hi(first, n, spec);
-    if (want_var || !sum_start_finite(&st, x, lo, hi)) {
-        st.last_present = lo - 1;
-        st.run_start = lo;
-        for (R_xlen_t j = lo; j < hi; j++) {
-            count_value(&st, x[j], 1);
-            sum_enter_run(&st, x[j], j, na_rm);
-        }
-        if (want_var)
-            var_restart(&st, x, lo, hi);
-        else
-            sum_restart(&st, x, lo, hi);
-    }
-
-    /* outputs whose windows slide by one whole step, both ends inside */
-    const R_xlen_t steady_from = spec->before + 1;
     const R_xlen_t steady_to = n - spec->after < last ? n - spec->after : last;
     for (R_xlen_t i = first; i < last; i++) {
-        if (i > first) {
-            if (i >= steady_from && i < steady_to && hi - lo == spec->width &&
-                st.n_finite == spec->width && !st.dirty &&
-                (!want_var || spec->width >= 2)) {
-                i = want_var ? var_fast(&st, x, i, steady_to, lo, spec, out)
-                             : sum_fast(&st, x, i, steady_to, lo, spec, out);
-                lo = window_lo(i - 1, spec);
-                hi = window_hi(i - 1, n, spec);
-                if (i >= last)
-                    break;
-            }
-            R_xlen_t new_lo = window_lo(i, spec), new_hi = window_hi(i, n, spec);
-            int enter = new_hi > hi, leave = new_lo > lo;
-            double a = enter ? x[hi] : 0.0, b = leave ? x[lo] : 0.0;
-            if (enter) {
-                count_value(&st, a, 1);
-                sum_enter_run(&st, a, hi, na_rm);
-            }
-            if (leave)
-                count_value(&st, b, -1);
-            /* Non-finite values are only counted: they never touch the sums,
-             * so nothing is left of them once they leave the window. */
-            if (enter && !isfinite(a))
-                a = 0.0, enter = 0;
-            if (leave && !isfinite(b))
-                b = 0.0, leave = 0;
-            if (want_var) {
-                double da = enter ? a - st.shift : 0.0;
-                double db = leave ? b - st.shift : 0.0;
-                two_sum_replace(&st.s1, &st.s1_c, da, db);
-                two_sum_replace(&st.s2, &st.s2_c, da * da, db * db);
-            } else {
-                two_sum_replace(&st.sum, &st.sum_c, a, b);
-                st.abs_sum += fabs(a) - fabs(b);
-            }
-            lo = new_lo;
-            hi = new_hi;
-            if (want_var) {
-                double s1 = st.s1, s2 = st.s2;
-                if (s2 > st.s2_peak)
-                    st.s2_peak = s2;
-                /* Restart when the shift has drifted far from the window's
-                 * mean (cancellation in s2 - s1^2 / m would grow) or when
-                 * the spread has collapsed below its peak. */
-                if (st.dirty || s2 < st.s2_peak * LAGRS_RESTART_RATIO ||
-                    drifted(s1, s2, (double) st.n_finite))
-                    var_restart(&st, x, lo, hi);
-            } else {
-                if (st.abs_sum > st.abs_peak)
-                    st.abs_peak = st.abs_sum;
-                if (st.dirty || st.abs_sum < st.abs_peak * LAGRS_RESTART_RATIO)
-                    sum_restart(&st, x, lo, hi);
-            }
+        if (i > first && sum_steady(&st, i, steady_to, lo, hi, spec) &&
+            (!want_var || spec->width >= 2)) {
+            i = want_var ? var_fast(&st, x, i, steady_to, lo, spec, out)
+                         : sum_fast(&st, x, i, steady_to, lo, spec, out);
+            lo = window_lo(i - 1, spec);
+            hi = window_hi(i - 1, n, spec);
+            if (i >= last)
+                break;
         }
-
-        R_xlen_t n_inf = st.n_pos_inf + st.n_neg_inf;
-        R_xlen_t present = st.n_finite + n_inf;
-        R_xlen_t counted = na_rm ? present : hi - lo;
-        double ans;
-        if (counted < spec->min_obs)
-            ans = spec->fill;
-        else if (!na_rm && st.n_nan > 0)
-            ans = spec->na_value;
-        else if (want_var) {
-            if (present < 2)
-                ans = spec->na_value;
-            else if (n_inf > 0)
-                ans = NAN;
-            else if (in_run(&st, lo))
-                ans = 0.0;
-            else {
-                ans = var_value(st.s1 + st.s1_c, st.s2 + st.s2_c, st.shift,
-                                (double) st.n_finite, stat == LAGRS_ROLL_SD);
-                if (!isfinite(ans)) {
-                    /* every value here is finite: the running sums have
-                     * overflowed, now or in an earlier window.  Recompute
-                     * them from this window; if the squares still
-                     * overflow, so does the variance (var() says Inf). */
-                    var_restart(&st, x, lo, hi);
-                    ans = var_value(st.s1 + st.s1_c, st.s2 + st.s2_c, st.shift,
-                                    (double) st.n_finite, stat == LAGRS_ROLL_SD);
-                    if (!isfinite(ans)) {
-                        ans = INFINITY;
-                        st.dirty = 1;
-                    }
-                }
-            }
-        } else {
-            if (st.n_pos_inf > 0 && st.n_neg_inf > 0)
-                ans = NAN;
-            else if (st.n_pos_inf > 0)
-                ans = INFINITY;
-            else if (st.n_neg_inf > 0)
-                ans = -INFINITY;
-            else if (in_run(&st, lo)) {
-                /* + 0.0 turns -0 into 0, as R's sum() does */
-                ans = stat == LAGRS_ROLL_SUM ? st.run_value * (double) present + 0.0
-                                             : st.run_value + 0.0;
-            } else {
-                double total = st.sum + st.sum_c;
-                if (isfinite(total) && isfinite(st.abs_sum))
-                    ans = stat == LAGRS_ROLL_SUM ? total : total / (double) present;
-                else {
-                    /* finite values whose sum overflows a double */
-                    ans = exact_window_mean(x, lo, hi, stat == LAGRS_ROLL_SUM);
-                    st.dirty = 1;
-                }
-            }
-        }
-        out[i] = ans;
+        sum_general_output(&st, x, n, i, first, &lo, &hi, spec, out);
     }
 }
 
+/* Two to four chunks in lock step (sum and mean only).  Where two (or
+ * four) are in the steady state, sum_fast_pair() (sum_fast_quad()) runs
+ * their steps side by side in the halves (quarters) of a vector: each lane
+ * does the very operations sum_fast() does for its chunk, in the same
+ * order (no product, so nothing a compiler could fuse), and the results
+ * are bitwise those of sum_family_kernel() on each chunk alone.  Everything rare (a new peak,
+ * a restart, a non-finite value, a window inside a run of equal values)
+ * is left to the scalar code, one step at a time. */
+#if defined(__GNUC__) && (defined(__SSE2__) || defined(__aarch64__))
+#define LAGRS_ROLL_PAIRS 1
+typedef double lagrs_v2d __attribute__((vector_size(16)));
+typedef long long lagrs_v2l __attribute__((vector_size(16)));
+
+typedef struct {
+    sum_state st;
+    const double *x;
+    double *out;
+    R_xlen_t n, first, last, steady_to;
+    R_xlen_t i;        /* the next output to write */
+    R_xlen_t lo, hi;   /* the window of output i - 1 (outside the steady state) */
+    int fast;          /* in the steady state: sum_fast_run() may go on at i */
+    int skip_check;    /* output i takes the general path without asking */
+} sum_lane;
+
+static void lane_start(sum_lane *L, const double *x, R_xlen_t n, R_xlen_t first,
+                       R_xlen_t last, const lagrs_roll_spec *spec, double *out)
+{
+    sum_family_start(&L->st, x, n, first, spec, &L->lo, &L->hi);
+    L->x = x;
+    L->out = out;
+    L->n = n;
+    L->first = first;
+    L->last = last;
+    L->steady_to = n - spec->after < last ? n - spec->after : last;
+    L->i = first;
+    L->fast = 0;
+    L->skip_check = 1;   /* the first output only answers */
+}
+
+/* The general path of sum_family_kernel(), until the lane is done or the
+ * steady state may take over. */
+static void lane_general(sum_lane *L, const lagrs_roll_spec *spec)
+{
+    while (L->i < L->last) {
+        if (!L->skip_check && sum_steady(&L->st, L->i, L->steady_to, L->lo, L->hi, spec) &&
+            sum_fast_can_start(&L->st, spec)) {
+            L->fast = 1;
+            return;
+        }
+        L->skip_check = 0;
+        sum_general_output(&L->st, L->x, L->n, L->i, L->first, &L->lo, &L->hi, spec,
+                           L->out);
+        L->i++;
+    }
+}
+
+/* sum_fast_run() up to output `end`; leaves the steady state as
+ * sum_family_kernel() does when it stops early or reaches steady_to. */
+static void lane_fast_scalar(sum_lane *L, R_xlen_t end, const lagrs_roll_spec *spec)
+{
+    R_xlen_t i = sum_fast_run(&L->st, L->x, L->i, end, L->i - 1 - spec->before, spec,
+                              L->out);
+    L->i = i;
+    if (i < end || i >= L->steady_to) {
+        L->fast = 0;
+        L->skip_check = 1;
+        L->lo = window_lo(i - 1, spec);
+        L->hi = window_hi(i - 1, L->n, spec);
+    }
+}
+
+static inline lagrs_v2d v2_abs(lagrs_v2d v)
+{
+    const lagrs_v2l mask = {INT64_MAX, INT64_MAX};
+    return (lagrs_v2d) ((lagrs_v2l) v & mask);
+}
+
+/* Both lanes in the steady state: their common steps, up to the first
+ * that either lane must take on the scalar path. */
+static void sum_fast_pair(sum_lane *L0, sum_lane *L1, const lagrs_roll_spec *spec)
+{
+    const R_xlen_t w = spec->width;
+    const int want_sum = spec->stat == LAGRS_ROLL_SUM;
+    sum_state *st0 = &L0->st, *st1 = &L1->st;
+    R_xlen_t steps = L0->steady_to - L0->i;
+    if (L1->steady_to - L1->i < steps)
+        steps = L1->steady_to - L1->i;
+    const R_xlen_t lo0 = L0->i - 1 - spec->before, lo1 = L1->i - 1 - spec->before;
+    const double *b0 = L0->x + lo0, *b1 = L1->x + lo1;
+    const double *a0 = b0 + w, *a1 = b1 + w;
+    double *o0 = L0->out + L0->i, *o1 = L1->out + L1->i;
+
+    const lagrs_v2d m = {(double) w, (double) w};
+    const lagrs_v2d one = {1.0, 1.0};
+    lagrs_v2d s = {st0->sum, st1->sum}, c = {st0->sum_c, st1->sum_c};
+    lagrs_v2d abs_sum = {st0->abs_sum, st1->abs_sum};
+    lagrs_v2d peak = {st0->abs_peak, st1->abs_peak};
+    lagrs_v2d floor_abs = {st0->abs_peak * LAGRS_RESTART_RATIO,
+                           st1->abs_peak * LAGRS_RESTART_RATIO};
+    lagrs_v2d prev = {st0->run_value, st1->run_value};
+    /* positions as doubles (exact below 2^53): lo, and the run's start */
+    lagrs_v2d pos = {(double) lo0, (double) lo1};
+    lagrs_v2d run_start = {(double) st0->run_start, (double) st1->run_start};
+    R_xlen_t j = 0;
+    for (; j < steps; j++) {
+        lagrs_v2d a = {a0[j], a1[j]}, b = {b0[j], b1[j]};
+        lagrs_v2d next_abs = abs_sum + (v2_abs(a) - v2_abs(b));
+        lagrs_v2l same = (lagrs_v2l) (a == prev);
+        lagrs_v2l ok = (lagrs_v2l) (next_abs <= peak) & (lagrs_v2l) (next_abs >= floor_abs) &
+            ~(same & (lagrs_v2l) (pos + one >= run_start));
+        if (!(ok[0] & ok[1]))
+            break;
+        /* two_sum_replace(), both lanes */
+        lagrs_v2d d = a - b;
+        lagrs_v2d z = d - a;
+        lagrs_v2d neg_err = ((d - z) - a) + (b + z);
+        lagrs_v2d t = s + d;
+        lagrs_v2d y = t - s;
+        c -= neg_err + (((t - y) - s) + (y - d));
+        s = t;
+        abs_sum = next_abs;
+        /* a new value starts a run at lo + w; an equal one changes nothing */
+        run_start = (lagrs_v2d) (((lagrs_v2l) run_start & same) |
+                                 ((lagrs_v2l) (pos + m) & ~same));
+        prev = (lagrs_v2d) (((lagrs_v2l) prev & same) | ((lagrs_v2l) a & ~same));
+        pos += one;
+        lagrs_v2d total = s + c;
+        lagrs_v2d ans = want_sum ? total : total / m;
+        o0[j] = ans[0];
+        o1[j] = ans[1];
+    }
+    st0->sum = s[0];
+    st1->sum = s[1];
+    st0->sum_c = c[0];
+    st1->sum_c = c[1];
+    st0->abs_sum = abs_sum[0];
+    st1->abs_sum = abs_sum[1];
+    st0->run_value = prev[0];
+    st1->run_value = prev[1];
+    st0->run_start = (R_xlen_t) run_start[0];
+    st1->run_start = (R_xlen_t) run_start[1];
+    st0->last_present = lo0 + j + w - 1;
+    st1->last_present = lo1 + j + w - 1;
+    L0->i += j;
+    L1->i += j;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define LAGRS_ROLL_QUADS 1
+/* sum_fast_pair() on four lanes at once, in AVX's 4-wide vectors: compiled
+ * for AVX whatever the compiler's flags, and used only when the processor
+ * (and the system) has it -- the entry point asks lagrs_has_avx().  The
+ * operations are those of sum_fast_pair(), lane for lane. */
+typedef double lagrs_v4d __attribute__((vector_size(32)));
+typedef long long lagrs_v4l __attribute__((vector_size(32)));
+
+__attribute__((target("avx")))
+static void sum_fast_quad(sum_lane **L, const lagrs_roll_spec *spec)
+{
+    const R_xlen_t w = spec->width;
+    const int want_sum = spec->stat == LAGRS_ROLL_SUM;
+    R_xlen_t steps = L[0]->steady_to - L[0]->i;
+    const double *b[4], *a[4];
+    double *o[4];
+    R_xlen_t lo[4];
+    for (int k = 0; k < 4; k++) {
+        if (L[k]->steady_to - L[k]->i < steps)
+            steps = L[k]->steady_to - L[k]->i;
+        lo[k] = L[k]->i - 1 - spec->before;
+        b[k] = L[k]->x + lo[k];
+        a[k] = b[k] + w;
+        o[k] = L[k]->out + L[k]->i;
+    }
+    const double dw = (double) w;
+    const lagrs_v4d m = {dw, dw, dw, dw};
+    const lagrs_v4d one = {1.0, 1.0, 1.0, 1.0};
+    const lagrs_v4l abs_mask = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
+#define LAGRS_V4(f) {L[0]->st.f, L[1]->st.f, L[2]->st.f, L[3]->st.f}
+    lagrs_v4d s = LAGRS_V4(sum), c = LAGRS_V4(sum_c), abs_sum = LAGRS_V4(abs_sum);
+    lagrs_v4d peak = LAGRS_V4(abs_peak), prev = LAGRS_V4(run_value);
+#undef LAGRS_V4
+    lagrs_v4d floor_abs = {L[0]->st.abs_peak * LAGRS_RESTART_RATIO,
+                           L[1]->st.abs_peak * LAGRS_RESTART_RATIO,
+                           L[2]->st.abs_peak * LAGRS_RESTART_RATIO,
+                           L[3]->st.abs_peak * LAGRS_RESTART_RATIO};
+    lagrs_v4d pos = {(double) lo[0], (double) lo[1], (double) lo[2], (double) lo[3]};
+    lagrs_v4d run_start = {(double) L[0]->st.run_start, (double) L[1]->st.run_start,
+                           (double) L[2]->st.run_start, (double) L[3]->st.run_start};
+    R_xlen_t j = 0;
+    for (; j < steps; j++) {
+        lagrs_v4d av = {a[0][j], a[1][j], a[2][j], a[3][j]};
+        lagrs_v4d bv = {b[0][j], b[1][j], b[2][j], b[3][j]};
+        lagrs_v4d next_abs = abs_sum + ((lagrs_v4d) ((lagrs_v4l) av & abs_mask) -
+                                        (lagrs_v4d) ((lagrs_v4l) bv & abs_mask));
+        lagrs_v4l same = (lagrs_v4l) (av == prev);
+        lagrs_v4l ok = (lagrs_v4l) (next_abs <= peak) & (lagrs_v4l) (next_abs >= floor_abs) &
+            ~(same & (lagrs_v4l) (pos + one >= run_start));
+        if (!(ok[0] & ok[1] & ok[2] & ok[3]))
+            break;
+        lagrs_v4d d = av - bv;
+        lagrs_v4d z = d - av;
+        lagrs_v4d neg_err = ((d - z) - av) + (bv + z);
+        lagrs_v4d t = s + d;
+        lagrs_v4d y = t - s;
+        c -= neg_err + (((t - y) - s) + (y - d));
+        s = t;
+        abs_sum = next_abs;
+        run_start = (lagrs_v4d) (((lagrs_v4l) run_start & same) |
+                                 ((lagrs_v4l) (pos + m) & ~same));
+        prev = (lagrs_v4d) (((lagrs_v4l) prev & same) | ((lagrs_v4l) av & ~same));
+        pos += one;
+        lagrs_v4d total = s + c;
+        lagrs_v4d ans = want_sum ? total : total / m;
+        o[0][j] = ans[0];
+        o[1][j] = ans[1];
+        o[2][j] = ans[2];
+        o[3][j] = ans[3];
+    }
+    for (int k = 0; k < 4; k++) {
+        sum_state *st = &L[k]->st;
+        st->sum = s[k];
+        st->sum_c = c[k];
+        st->abs_sum = abs_sum[k];
+        st->run_value = prev[k];
+        st->run_start = (R_xlen_t) run_start[k];
+        st->last_present = lo[k] + j + w - 1;
+        L[k]->i += j;
+    }
+}
+
+static int lagrs_has_avx(void)
+{
+    static int has = -1;
+    if (has < 0)
+        has = __builtin_cpu_supports("avx") ? 1 : 0;
+    return has;
+}
+#endif
+
+/* sum_family_kernel() on two to four chunks (of the same series or not):
+ * x[k], n[k], first[k], last[k], out[k] for k < n_lanes. */
+static void sum_lanes_kernel(int n_lanes, const double **x, const R_xlen_t *n,
+                             const R_xlen_t *first, const R_xlen_t *last, double **out,
+                             const lagrs_roll_spec *spec)
+{
+    sum_lane L[4];
+    sum_lane *fast[4];
+    for (int k = 0; k < n_lanes; k++)
+        lane_start(&L[k], x[k], n[k], first[k], last[k], spec, out[k]);
+    for (;;) {
+        int n_fast = 0;
+        for (int k = 0; k < n_lanes; k++) {
+            if (!L[k].fast)
+                lane_general(&L[k], spec);
+            if (L[k].fast)
+                fast[n_fast++] = &L[k];
+        }
+        if (n_fast == 0)
+            break;
+        if (n_fast == 1) {
+            lane_fast_scalar(fast[0], fast[0]->steady_to, spec);
+            continue;
+        }
+#ifdef LAGRS_ROLL_QUADS
+        if (n_fast == 4)
+            sum_fast_quad(fast, spec);
+        else
+#endif
+        {
+            n_fast = 2;
+            sum_fast_pair(fast[0], fast[1], spec);
+        }
+        /* one step of each on its own: the rare case that stopped the
+         * lanes, or the end of its steady state */
+        for (int k = 0; k < n_fast; k++)
+            lane_fast_scalar(fast[k], fast[k]->i < fast[k]->steady_to ? fast[k]->i + 1
+                                                                       : fast[k]->i,
+                             spec);
+    }
+}
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* Minimum and maximum: van Herk / Gil-Werman, O(1) a step whatever the data */
@@ -957,6 +1282,18 @@ static R_xlen_t series_of_task(const R_xlen_t *task_start, R_xlen_t n_series, R_
     return a;
 }
 
+/* Task t: chunk [*first, *last) of series *s. */
+static void task_chunk(const R_xlen_t *task_start, const R_xlen_t *chunk_len,
+                       const R_xlen_t *series_len, R_xlen_t n_series, R_xlen_t t,
+                       R_xlen_t *s, R_xlen_t *first, R_xlen_t *last)
+{
+    R_xlen_t k = series_of_task(task_start, n_series, t);
+    R_xlen_t lo = (t - task_start[k]) * chunk_len[k];
+    *s = k;
+    *first = lo;
+    *last = lo + chunk_len[k] < series_len[k] ? lo + chunk_len[k] : series_len[k];
+}
+
 /* x: a double or integer vector holding n_cols series of n_rows each (a
  * vector or a matrix), or a list of such vectors (a list or data frame).
  * The R wrapper has checked every argument; the result keeps the
@@ -1071,19 +1408,52 @@ SEXP lagrs_rolling_call(SEXP x, SEXP n_rows, SEXP n_cols, SEXP stat, SEXP width,
         cost = 4.0 + log2((double) spec.width);
     const double work_per_task = total_obs / (double) n_tasks * cost;
 
+    /* Sums and means run tasks two or four at a time in lock step (the
+     * results are the same either way), when that leaves every thread two
+     * or more such groups. */
+    R_xlen_t per_unit = 1;
+#ifdef LAGRS_ROLL_PAIRS
+    if (spec.stat == LAGRS_ROLL_SUM || spec.stat == LAGRS_ROLL_MEAN) {
+#ifdef LAGRS_ROLL_QUADS
+        if (lagrs_has_avx() && n_tasks >= 8 * (R_xlen_t) max_threads)
+            per_unit = 4;
+        else
+#endif
+        if (n_tasks >= 2 * (R_xlen_t) max_threads)
+            per_unit = 2;
+    }
+#endif
+
     /* Batches let the main thread check for an interrupt between them. */
     const R_xlen_t batch = 1024;
     for (R_xlen_t t0 = 0; t0 < n_tasks; t0 += batch) {
         const R_xlen_t t1 = t0 + batch < n_tasks ? t0 + batch : n_tasks;
+        const R_xlen_t n_units = (t1 - t0 + per_unit - 1) / per_unit;
         int n_threads = lagrs_nthreads(work_per_task * (double) (t1 - t0));
         if (n_threads > max_threads)
             n_threads = max_threads;
         #pragma omp parallel for num_threads(n_threads) schedule(dynamic, 1)
-        for (R_xlen_t t = t0; t < t1; t++) {
-            R_xlen_t s = series_of_task(task_start, n_series, t);
-            R_xlen_t first = (t - task_start[s]) * chunk_len[s];
-            R_xlen_t last = first + chunk_len[s] < series_len[s] ? first + chunk_len[s]
-                                                               : series_len[s];
+        for (R_xlen_t u = 0; u < n_units; u++) {
+            R_xlen_t t = t0 + u * per_unit;
+            R_xlen_t s, first, last;
+#ifdef LAGRS_ROLL_PAIRS
+            int n_lanes = (int) (t1 - t < per_unit ? t1 - t : per_unit);
+            if (n_lanes >= 2) {
+                const double *lx[4];
+                double *lout[4];
+                R_xlen_t ln[4], lfirst[4], llast[4];
+                for (int k = 0; k < n_lanes; k++) {
+                    task_chunk(task_start, chunk_len, series_len, n_series, t + k, &s,
+                               &lfirst[k], &llast[k]);
+                    lx[k] = series_x[s];
+                    ln[k] = series_len[s];
+                    lout[k] = series_out[s];
+                }
+                sum_lanes_kernel(n_lanes, lx, ln, lfirst, llast, lout, &spec);
+                continue;
+            }
+#endif
+            task_chunk(task_start, chunk_len, series_len, n_series, t, &s, &first, &last);
             void *ws = workspace ? workspace + (size_t) omp_get_thread_num() * ws_bytes : NULL;
             lagrs_roll_kernel(series_x[s], series_len[s], first, last, &spec, ws,
                               series_out[s]);

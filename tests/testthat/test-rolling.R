@@ -219,6 +219,52 @@ test_that("chunk boundaries give the same numbers as single windows", {
   }
 })
 
+test_that("sums and means of chunks run in lock step equal those of chunks run alone", {
+  # Chunks of sums and means run two by two in lock step when there are at
+  # least two per thread: a series of 2 chunks runs as a pair at 1 thread
+  # and as two lone chunks at 2; three one-chunk series run as a pair
+  # across series and a lone one at 1 thread, all alone at 2.  The pair
+  # hands every rare case (a new peak, a restart, a window of equal values,
+  # NA or Inf) to the scalar code: the data below go through each, in
+  # either chunk, and the answers must not depend on how chunks were run.
+  set.seed(23)
+  n <- 100001
+  expect_equal(chunk_length(n, 50), 50001)   # 2 chunks
+  x <- rnorm(n)
+  x[20001:20300] <- 2.5                       # a run longer than the width
+  x[30001:31000] <- round(x[30001:31000])     # many equal neighbours
+  x[60001:60100] <- 1e8 * x[60001:60100]      # peaks, then restarts
+  x[c(10500, 70007)] <- NA
+  x[80003] <- Inf
+  x[50001:50010] <- 7                         # a run at the second chunk's start
+  near <- c(1:60, 10480:10620, 20250:20420, 30950:31100, 49990:50120,
+            60050:60250, 69990:70120, 80000:80060, (n - 40):n)
+  for (stat in c("sum", "mean")) {
+    for (width in c(2L, 3L, 50L)) {
+      res <- at_thread_counts(call_roll(x, width, stat))
+      expect_identical(res[[2]], res[[1]], label = paste(stat, width))
+      expect_roll_equal(res[[1]][near], ref_roll(x, width, stat, at = near), stat,
+                        paste(stat, width))
+    }
+    series <- list(x[1:30000], x[30001:45000], x[45001:n])
+    res <- at_thread_counts(call_roll(series, 50L, stat))
+    expect_identical(res[[2]], res[[1]], label = stat)
+    for (k in 1:3) {
+      expect_roll_equal(res[[1]][[k]], ref_roll(series[[k]], 50L, stat), stat,
+                        paste(stat, "series", k))
+    }
+    # 11 series: in groups of four (then three) at 1 thread where the
+    # processor has AVX, in pairs at 2 threads
+    m <- matrix(x[1:33000], 3000, 11)
+    res <- at_thread_counts(call_roll(m, 40L, stat))
+    expect_identical(res[[2]], res[[1]], label = paste(stat, "matrix"))
+    for (j in c(1, 4, 7, 10, 11)) {
+      expect_roll_equal(res[[1]][, j], ref_roll(m[, j], 40L, stat), stat,
+                        paste(stat, "column", j))
+    }
+  }
+})
+
 test_that("many series run in parallel with identical results", {
   set.seed(5)
   m <- matrix(rnorm(80000), 2000, 40)   # enough work for two threads
