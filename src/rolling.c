@@ -796,12 +796,15 @@ static void sum_fast_pair(sum_lane *L0, sum_lane *L1, const lagrs_roll_spec *spe
         lagrs_v2l same = (lagrs_v2l) (a == prev);
         lagrs_v2l ok = (lagrs_v2l) (next_abs < big) & (lagrs_v2l) (next_abs >= floor_abs) &
             ~(same & (lagrs_v2l) (pos + one >= run_start));
-        if (!(ok[0] & ok[1]))
-            break;
         /* a new peak (below 1e300), as sum_fast_run() takes it */
         lagrs_v2l up = (lagrs_v2l) (next_abs > peak);
-        peak = (lagrs_v2d) (((lagrs_v2l) next_abs & up) | ((lagrs_v2l) peak & ~up));
-        floor_abs = peak * ratio;
+        lagrs_v2l rare = ~ok | up;
+        if (rare[0] | rare[1]) {
+            if (!(ok[0] & ok[1]))
+                break;
+            peak = (lagrs_v2d) (((lagrs_v2l) next_abs & up) | ((lagrs_v2l) peak & ~up));
+            floor_abs = peak * ratio;
+        }
         /* two_sum_replace(), both lanes */
         lagrs_v2d d = a - b;
         lagrs_v2d z = d - a;
@@ -892,11 +895,14 @@ static void sum_fast_quad(sum_lane **L, const lagrs_roll_spec *spec)
         lagrs_v4l same = (lagrs_v4l) (av == prev);
         lagrs_v4l ok = (lagrs_v4l) (next_abs < big) & (lagrs_v4l) (next_abs >= floor_abs) &
             ~(same & (lagrs_v4l) (pos + one >= run_start));
-        if (!(ok[0] & ok[1] & ok[2] & ok[3]))
-            break;
         lagrs_v4l up = (lagrs_v4l) (next_abs > peak);
-        peak = (lagrs_v4d) (((lagrs_v4l) next_abs & up) | ((lagrs_v4l) peak & ~up));
-        floor_abs = peak * ratio;
+        lagrs_v4l rare = ~ok | up;
+        if (rare[0] | rare[1] | rare[2] | rare[3]) {
+            if (!(ok[0] & ok[1] & ok[2] & ok[3]))
+                break;
+            peak = (lagrs_v4d) (((lagrs_v4l) next_abs & up) | ((lagrs_v4l) peak & ~up));
+            floor_abs = peak * ratio;
+        }
         lagrs_v4d d = av - bv;
         lagrs_v4d z = d - av;
         lagrs_v4d neg_err = ((d - z) - av) + (bv + z);
