@@ -202,9 +202,12 @@ static void sum_restart(sum_state *st, const double *x, R_xlen_t lo, R_xlen_t hi
  * one pass with no branch per value.  Returns 0, leaving `st` as it was,
  * when the window is empty or holds NA, NaN or an infinite value (or its
  * magnitudes overflow): the general start takes over. */
-static int sum_start_finite(sum_state *st, const double *x, R_xlen_t lo, R_xlen_t hi)
+/* sum_start_finite() in two parts: the sums of the two halves of the
+ * window side by side (two independent dependency chains), in h[] as
+ * s, c, a, s_hi, c_hi, a_hi; then the rest.  The lanes of a group of
+ * chunks may run the first part in the lanes of a vector. */
+static void start_halves(const double *x, R_xlen_t lo, R_xlen_t hi, double *h)
 {
-    /* two halves summed side by side: two independent dependency chains */
     const R_xlen_t half = (hi - lo) / 2, mid = lo + half;
     double s = 0, c = 0, a = 0, s_hi = 0, c_hi = 0, a_hi = 0;
     for (R_xlen_t j = 0; j < half; j++) {
@@ -213,6 +216,19 @@ static int sum_start_finite(sum_state *st, const double *x, R_xlen_t lo, R_xlen_
         a += fabs(x[lo + j]);
         a_hi += fabs(x[mid + j]);
     }
+    h[0] = s;
+    h[1] = c;
+    h[2] = a;
+    h[3] = s_hi;
+    h[4] = c_hi;
+    h[5] = a_hi;
+}
+
+static int start_finish(sum_state *st, const double *x, R_xlen_t lo, R_xlen_t hi,
+                        const double *h)
+{
+    const R_xlen_t half = (hi - lo) / 2, mid = lo + half;
+    double s = h[0], c = h[1], a = h[2], s_hi = h[3], c_hi = h[4], a_hi = h[5];
     if (mid + half < hi) {
         two_sum_add(&s_hi, &c_hi, x[hi - 1]);
         a_hi += fabs(x[hi - 1]);
@@ -237,6 +253,13 @@ static int sum_start_finite(sum_state *st, const double *x, R_xlen_t lo, R_xlen_
     st->abs_peak = a;
     st->dirty = 0;
     return 1;
+}
+
+static int sum_start_finite(sum_state *st, const double *x, R_xlen_t lo, R_xlen_t hi)
+{
+    double h[6];
+    start_halves(x, lo, hi, h);
+    return start_finish(st, x, lo, hi, h);
 }
 
 /* Two-pass restart for the variance: the shift is the window's mean, so
@@ -457,12 +480,14 @@ static R_xlen_t var_fast(sum_state *st, const double *x, R_xlen_t i, R_xlen_t en
 /* The window of a chunk's first output, [*lo, *hi): its counts, run and
  * sums. */
 static void sum_family_start(sum_state *st, const double *x, R_xlen_t n, R_xlen_t first,
-                             const lagrs_roll_spec *spec, R_xlen_t *lo_p, R_xlen_t *hi_p)
+                             const lagrs_roll_spec *spec, R_xlen_t *lo_p, R_xlen_t *hi_p,
+                             const double *halves)
 {
     const int want_var = spec->stat == LAGRS_ROLL_VAR || spec->stat == LAGRS_ROLL_SD;
     memset(st, 0, sizeof *st);
     R_xlen_t lo = window_lo(first, spec), hi = window_hi(first, n, spec);
-    if (want_var || !sum_start_finite(st, x, lo, hi)) {
+    if (want_var || !(halves ? start_finish(st, x, lo, hi, halves)
+                             : sum_start_finite(st, x, lo, hi))) {
         st->last_present = lo - 1;
         st->run_start = lo;
         for (R_xlen_t j = lo; j < hi; j++) {
@@ -610,7 +635,7 @@ static void sum_family_kernel(const double *x, R_xlen_t n, R_xlen_t first,
     const int want_var = spec->stat == LAGRS_ROLL_VAR || spec->stat == LAGRS_ROLL_SD;
     sum_state st;
     R_xlen_t lo, hi;
-    sum_family_start(&st, x, n, first, spec, &lo, &hi);
+    sum_family_start(&st, x, n, first, spec, &lo, &hi, NULL);
 
     const R_xlen_t steady_to = n - spec->after < last ? n - spec->after : last;
     for (R_xlen_t i = first; i < last; i++) {
@@ -631,10 +656,12 @@ static void sum_family_kernel(const double *x, R_xlen_t n, R_xlen_t first,
  * four) are in the steady state, sum_fast_pair() (sum_fast_quad()) runs
  * their steps side by side in the halves (quarters) of a vector: each lane
  * does the very operations sum_fast() does for its chunk, in the same
- * order (no product, so nothing a compiler could fuse), and the results
- * are bitwise those of sum_family_kernel() on each chunk alone.  Everything rare (a new peak,
- * a restart, a non-finite value, a window inside a run of equal values)
- * is left to the scalar code, one step at a time. */
+ * order (no product but the exact peak * 2^-10, which feeds no addition,
+ * so nothing a compiler could fuse), and the results are bitwise those of
+ * sum_family_kernel() on each chunk alone.  A new peak of the magnitudes
+ * is taken in the vector as sum_fast_run() takes it; everything rare (a
+ * restart, a non-finite value or sums near overflow, a window inside a run
+ * of equal values) is left to the scalar code, one step at a time. */
 #if defined(__GNUC__) && (defined(__SSE2__) || defined(__aarch64__))
 #define LAGRS_ROLL_PAIRS 1
 typedef double lagrs_v2d __attribute__((vector_size(16)));
@@ -652,9 +679,10 @@ typedef struct {
 } sum_lane;
 
 static void lane_start(sum_lane *L, const double *x, R_xlen_t n, R_xlen_t first,
-                       R_xlen_t last, const lagrs_roll_spec *spec, double *out)
+                       R_xlen_t last, const lagrs_roll_spec *spec, double *out,
+                       const double *halves)
 {
-    sum_family_start(&L->st, x, n, first, spec, &L->lo, &L->hi);
+    sum_family_start(&L->st, x, n, first, spec, &L->lo, &L->hi, halves);
     L->x = x;
     L->out = out;
     L->n = n;
@@ -704,6 +732,35 @@ static inline lagrs_v2d v2_abs(lagrs_v2d v)
     return (lagrs_v2d) ((lagrs_v2l) v & mask);
 }
 
+/* start_halves() of two windows of the same length, len, starting at
+ * x0 and x1, side by side in the halves of vectors: each lane does the
+ * very operations start_halves() does. */
+static void start_halves_pair(const double *x0, const double *x1, R_xlen_t len,
+                              double *h0, double *h1)
+{
+    const R_xlen_t half = len / 2;
+    const double *m0 = x0 + half, *m1 = x1 + half;
+    lagrs_v2d s = {0, 0}, c = {0, 0}, a = {0, 0};
+    lagrs_v2d s_hi = {0, 0}, c_hi = {0, 0}, a_hi = {0, 0};
+    for (R_xlen_t j = 0; j < half; j++) {
+        lagrs_v2d u = {x0[j], x1[j]}, v = {m0[j], m1[j]};
+        lagrs_v2d t = s + u, z = t - s;
+        c -= ((t - z) - s) + (z - u);
+        s = t;
+        t = s_hi + v;
+        z = t - s_hi;
+        c_hi -= ((t - z) - s_hi) + (z - v);
+        s_hi = t;
+        a += v2_abs(u);
+        a_hi += v2_abs(v);
+    }
+    lagrs_v2d r[6] = {s, c, a, s_hi, c_hi, a_hi};
+    for (int q = 0; q < 6; q++) {
+        h0[q] = r[q][0];
+        h1[q] = r[q][1];
+    }
+}
+
 /* Both lanes in the steady state: their common steps, up to the first
  * that either lane must take on the scalar path. */
 static void sum_fast_pair(sum_lane *L0, sum_lane *L1, const lagrs_roll_spec *spec)
@@ -721,6 +778,8 @@ static void sum_fast_pair(sum_lane *L0, sum_lane *L1, const lagrs_roll_spec *spe
 
     const lagrs_v2d m = {(double) w, (double) w};
     const lagrs_v2d one = {1.0, 1.0};
+    const lagrs_v2d big = {1e300, 1e300};
+    const lagrs_v2d ratio = {LAGRS_RESTART_RATIO, LAGRS_RESTART_RATIO};
     lagrs_v2d s = {st0->sum, st1->sum}, c = {st0->sum_c, st1->sum_c};
     lagrs_v2d abs_sum = {st0->abs_sum, st1->abs_sum};
     lagrs_v2d peak = {st0->abs_peak, st1->abs_peak};
@@ -735,10 +794,17 @@ static void sum_fast_pair(sum_lane *L0, sum_lane *L1, const lagrs_roll_spec *spe
         lagrs_v2d a = {a0[j], a1[j]}, b = {b0[j], b1[j]};
         lagrs_v2d next_abs = abs_sum + (v2_abs(a) - v2_abs(b));
         lagrs_v2l same = (lagrs_v2l) (a == prev);
-        lagrs_v2l ok = (lagrs_v2l) (next_abs <= peak) & (lagrs_v2l) (next_abs >= floor_abs) &
+        lagrs_v2l ok = (lagrs_v2l) (next_abs < big) & (lagrs_v2l) (next_abs >= floor_abs) &
             ~(same & (lagrs_v2l) (pos + one >= run_start));
-        if (!(ok[0] & ok[1]))
-            break;
+        /* a new peak (below 1e300), as sum_fast_run() takes it */
+        lagrs_v2l up = (lagrs_v2l) (next_abs > peak);
+        lagrs_v2l rare = ~ok | up;
+        if (rare[0] | rare[1]) {
+            if (!(ok[0] & ok[1]))
+                break;
+            peak = (lagrs_v2d) (((lagrs_v2l) next_abs & up) | ((lagrs_v2l) peak & ~up));
+            floor_abs = peak * ratio;
+        }
         /* two_sum_replace(), both lanes */
         lagrs_v2d d = a - b;
         lagrs_v2d z = d - a;
@@ -764,6 +830,8 @@ static void sum_fast_pair(sum_lane *L0, sum_lane *L1, const lagrs_roll_spec *spe
     st1->sum_c = c[1];
     st0->abs_sum = abs_sum[0];
     st1->abs_sum = abs_sum[1];
+    st0->abs_peak = peak[0];
+    st1->abs_peak = peak[1];
     st0->run_value = prev[0];
     st1->run_value = prev[1];
     st0->run_start = (R_xlen_t) run_start[0];
@@ -803,6 +871,9 @@ static void sum_fast_quad(sum_lane **L, const lagrs_roll_spec *spec)
     const double dw = (double) w;
     const lagrs_v4d m = {dw, dw, dw, dw};
     const lagrs_v4d one = {1.0, 1.0, 1.0, 1.0};
+    const lagrs_v4d big = {1e300, 1e300, 1e300, 1e300};
+    const lagrs_v4d ratio = {LAGRS_RESTART_RATIO, LAGRS_RESTART_RATIO, LAGRS_RESTART_RATIO,
+                             LAGRS_RESTART_RATIO};
     const lagrs_v4l abs_mask = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
 #define LAGRS_V4(f) {L[0]->st.f, L[1]->st.f, L[2]->st.f, L[3]->st.f}
     lagrs_v4d s = LAGRS_V4(sum), c = LAGRS_V4(sum_c), abs_sum = LAGRS_V4(abs_sum);
@@ -822,10 +893,16 @@ static void sum_fast_quad(sum_lane **L, const lagrs_roll_spec *spec)
         lagrs_v4d next_abs = abs_sum + ((lagrs_v4d) ((lagrs_v4l) av & abs_mask) -
                                         (lagrs_v4d) ((lagrs_v4l) bv & abs_mask));
         lagrs_v4l same = (lagrs_v4l) (av == prev);
-        lagrs_v4l ok = (lagrs_v4l) (next_abs <= peak) & (lagrs_v4l) (next_abs >= floor_abs) &
+        lagrs_v4l ok = (lagrs_v4l) (next_abs < big) & (lagrs_v4l) (next_abs >= floor_abs) &
             ~(same & (lagrs_v4l) (pos + one >= run_start));
-        if (!(ok[0] & ok[1] & ok[2] & ok[3]))
-            break;
+        lagrs_v4l up = (lagrs_v4l) (next_abs > peak);
+        lagrs_v4l rare = ~ok | up;
+        if (rare[0] | rare[1] | rare[2] | rare[3]) {
+            if (!(ok[0] & ok[1] & ok[2] & ok[3]))
+                break;
+            peak = (lagrs_v4d) (((lagrs_v4l) next_abs & up) | ((lagrs_v4l) peak & ~up));
+            floor_abs = peak * ratio;
+        }
         lagrs_v4d d = av - bv;
         lagrs_v4d z = d - av;
         lagrs_v4d neg_err = ((d - z) - av) + (bv + z);
@@ -850,11 +927,39 @@ static void sum_fast_quad(sum_lane **L, const lagrs_roll_spec *spec)
         st->sum = s[k];
         st->sum_c = c[k];
         st->abs_sum = abs_sum[k];
+        st->abs_peak = peak[k];
         st->run_value = prev[k];
         st->run_start = (R_xlen_t) run_start[k];
         st->last_present = lo[k] + j + w - 1;
         L[k]->i += j;
     }
+}
+
+/* start_halves_pair() on four windows. */
+__attribute__((target("avx")))
+static void start_halves_quad(const double *const *x, R_xlen_t len, double *const *h)
+{
+    const R_xlen_t half = len / 2;
+    const lagrs_v4l abs_mask = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
+    const double *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3];
+    const double *m0 = x0 + half, *m1 = x1 + half, *m2 = x2 + half, *m3 = x3 + half;
+    lagrs_v4d s = {0, 0, 0, 0}, c = s, a = s, s_hi = s, c_hi = s, a_hi = s;
+    for (R_xlen_t j = 0; j < half; j++) {
+        lagrs_v4d u = {x0[j], x1[j], x2[j], x3[j]}, v = {m0[j], m1[j], m2[j], m3[j]};
+        lagrs_v4d t = s + u, z = t - s;
+        c -= ((t - z) - s) + (z - u);
+        s = t;
+        t = s_hi + v;
+        z = t - s_hi;
+        c_hi -= ((t - z) - s_hi) + (z - v);
+        s_hi = t;
+        a += (lagrs_v4d) ((lagrs_v4l) u & abs_mask);
+        a_hi += (lagrs_v4d) ((lagrs_v4l) v & abs_mask);
+    }
+    lagrs_v4d r[6] = {s, c, a, s_hi, c_hi, a_hi};
+    for (int q = 0; q < 6; q++)
+        for (int k = 0; k < 4; k++)
+            h[k][q] = r[q][k];
 }
 
 static int lagrs_has_avx(void)
@@ -874,8 +979,48 @@ static void sum_lanes_kernel(int n_lanes, const double **x, const R_xlen_t *n,
 {
     sum_lane L[4];
     sum_lane *fast[4];
+    /* The sums of the lanes' first windows, side by side where two or more
+     * windows are of the same length (the lanes of one series but its
+     * first chunk), before each lane's start uses its own. */
+    double h[5][6];
+    const double *halves[4] = {NULL, NULL, NULL, NULL};
+    R_xlen_t wlo[4], wlen[4];
+    for (int k = 0; k < n_lanes; k++) {
+        wlo[k] = window_lo(first[k], spec);
+        wlen[k] = window_hi(first[k], n[k], spec) - wlo[k];
+    }
+    for (int k = 0; k < n_lanes; k++) {
+        if (halves[k] || wlen[k] < 32)
+            continue;
+        int g[4], n_g = 0;
+        for (int j = k; j < n_lanes; j++)
+            if (!halves[j] && wlen[j] == wlen[k])
+                g[n_g++] = j;
+        if (n_g < 2)
+            continue;
+#ifdef LAGRS_ROLL_QUADS
+        if (n_g >= 3 && lagrs_has_avx()) {
+            /* a group of three runs a fourth lane whose sums go unused */
+            const double *gx[4];
+            double *gh[4];
+            for (int q = 0; q < 4; q++) {
+                int j = q < n_g ? g[q] : g[0];
+                gx[q] = x[j] + wlo[j];
+                gh[q] = q < n_g ? h[j] : h[4];
+            }
+            start_halves_quad(gx, wlen[k], gh);
+            for (int q = 0; q < n_g; q++)
+                halves[g[q]] = h[g[q]];
+            continue;
+        }
+#endif
+        start_halves_pair(x[g[0]] + wlo[g[0]], x[g[1]] + wlo[g[1]], wlen[k], h[g[0]],
+                          h[g[1]]);
+        halves[g[0]] = h[g[0]];
+        halves[g[1]] = h[g[1]];
+    }
     for (int k = 0; k < n_lanes; k++)
-        lane_start(&L[k], x[k], n[k], first[k], last[k], spec, out[k]);
+        lane_start(&L[k], x[k], n[k], first[k], last[k], spec, out[k], halves[k]);
     for (;;) {
         int n_fast = 0;
         for (int k = 0; k < n_lanes; k++) {

@@ -262,6 +262,27 @@ test_that("sums and means of chunks run in lock step equal those of chunks run a
       expect_roll_equal(res[[1]][, j], ref_roll(m[, j], 40L, stat), stat,
                         paste(stat, "column", j))
     }
+    # each column alone is one chunk run on its own
+    for (j in 1:11) {
+      expect_identical(res[[1]][, j], call_roll(m[, j], 40L, stat),
+                       label = paste(stat, "alone", j))
+    }
+    # centred windows: the first windows of the columns are all of one
+    # length and are summed side by side in a vector (one holds NA, one
+    # starts large and then falls far enough for restarts)
+    m2 <- m
+    m2[100, 5] <- NA
+    m2[1:150, 8] <- 1e6 * m2[1:150, 8]
+    res <- at_thread_counts(call_roll(m2, 301L, stat, align = "center"))
+    expect_identical(res[[2]], res[[1]], label = paste(stat, "centred matrix"))
+    for (j in 1:11) {
+      expect_identical(res[[1]][, j], call_roll(m2[, j], 301L, stat, align = "center"),
+                       label = paste(stat, "centred alone", j))
+    }
+    for (j in c(1, 5, 8)) {
+      expect_roll_equal(res[[1]][, j], ref_roll(m2[, j], 301L, stat, align = "center"),
+                        stat, paste(stat, "centred column", j))
+    }
   }
 })
 
