@@ -2345,6 +2345,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
     ctl.ndeps = NDEPS;
     ctl.parscale = fscale;
     ctl.fn_batch = NULL;
+    ctl.stop = spec->stop;
     /* the CSS searches evaluate their gradients' points together */
     lagrs_bfgs_control ctl_css = ctl, ctl_ml = ctl;
     ctl_css.fn_batch = objective_css_batch;
@@ -2402,6 +2403,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
                         (any_na ? "the CSS objective is not finite: missing values interrupt the MA recursion; use method = \"ML\" or \"CSS-ML\""
                                 : "non-finite CSS objective at the initial values")
                     : err == LAGRS_OPT_NONFINITE_GRADIENT ? "non-finite finite-difference gradient of the CSS objective"
+                    : err == LAGRS_OPT_STOPPED ? "interrupted"
                     : "out of memory");
             goto cleanup;
         }
@@ -2492,6 +2494,7 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
             set_msg(out, err == LAGRS_OPT_NOMEM ? LAGRS_ARIMA_ERR_MEMORY : LAGRS_ARIMA_ERR_NUMERIC,
                     err == LAGRS_OPT_NONFINITE_START ? "non-finite likelihood at the initial values"
                     : err == LAGRS_OPT_NONFINITE_GRADIENT ? "non-finite finite-difference gradient of the likelihood"
+                    : err == LAGRS_OPT_STOPPED ? "interrupted"
                     : "out of memory");
             goto cleanup;
         }

@@ -105,6 +105,9 @@ typedef struct {
     double reltol;        /* BFGS relative tolerance; <= 0 means 1e-8 */
     int want_var;         /* compute the Hessian and var_coef */
     int want_residuals;   /* fill residuals */
+    int (*stop)(void);    /* NULL, or asked at every BFGS iteration: nonzero
+                           * abandons the fit (status error, "interrupted");
+                           * batches pass lagrs_batch_stop_requested */
 } lagrs_arima_spec;
 
 /* Fill a spec with stats::arima's defaults for the given order. */

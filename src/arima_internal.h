@@ -18,6 +18,7 @@ typedef struct {
     const double *parscale; /* n scales; the optimizer works on par/parscale */
     lagrs_objective_batch fn_batch; /* NULL, or evaluates the 2n points of a
                                      * central-difference gradient at once */
+    int (*stop)(void);      /* NULL, or nonzero to abandon the search */
 } lagrs_bfgs_control;
 
 /* Optimizer error codes (besides the convergence code). */
@@ -25,6 +26,7 @@ typedef struct {
 #define LAGRS_OPT_NONFINITE_START 1
 #define LAGRS_OPT_NONFINITE_GRADIENT 2
 #define LAGRS_OPT_NOMEM 3
+#define LAGRS_OPT_STOPPED 4     /* control's stop() asked to abandon */
 
 /* Variable-metric (BFGS) minimisation in the manner of R's optim(method =
  * "BFGS"): numerical central-difference gradients on the scaled parameters,

@@ -110,6 +110,10 @@ int lagrs_bfgs(int n, double *par, double *value, int *convergence,
     ilast = gradcount;
 
     do {
+        if (ctl->stop != NULL && ctl->stop()) {  /* Ctrl-C in a batch */
+            status = LAGRS_OPT_STOPPED;
+            goto done;
+        }
         if (ilast == gradcount) {  /* (re)start from the identity */
             for (int i = 0; i < n; i++)
                 for (int j = 0; j < n; j++)

@@ -97,6 +97,7 @@ static void model_spec(const search_ctx *s, int p, int q, int P, int Q,
                        int constant, int method, lagrs_arima_spec *spec)
 {
     lagrs_arima_spec_init(spec, p, s->d, q, P, s->D, Q, s->m);
+    spec->stop = lagrs_batch_stop_requested;  /* Ctrl-C ends a long fit */
     int diffs = s->d + s->D;
     /* myarima: with one difference a constant is a drift regressor 1..n,
      * otherwise it is arima()'s include.mean */
@@ -219,6 +220,7 @@ static double css_offset(search_ctx *s)
     spec.method = LAGRS_ARIMA_CSS_ML;
     spec.want_var = 1;
     spec.want_residuals = 0;
+    spec.stop = lagrs_batch_stop_requested;
     lagrs_arima_result res;
     memset(&res, 0, sizeof res);
     res.coef = s->coef;
@@ -646,6 +648,7 @@ int lagrs_auto_final_fit(const double *y, R_xlen_t n,
     lagrs_auto_spec(res, &spec, fixed);
     spec.want_var = want_var;
     spec.want_residuals = 1;
+    spec.stop = lagrs_batch_stop_requested;
     const double *x = y + res->start;
     R_xlen_t nx = n - res->start;
     double *own = NULL;

@@ -369,6 +369,7 @@ SEXP arima_batch_call(SEXP series, SEXP order, SEXP seasonal, SEXP period,
     ctx.spec.method = Rf_asInteger(method);
     ctx.spec.want_var = 0;
     ctx.spec.want_residuals = 0;
+    ctx.spec.stop = lagrs_batch_stop_requested;  /* Ctrl-C ends a long fit */
     ctx.n_coef = lagrs_arima_n_coef(&ctx.spec, 0);
     ctx.state_dim = lagrs_arima_state_dim(&ctx.spec);
 
