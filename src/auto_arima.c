@@ -125,6 +125,20 @@ static double try_model(search_ctx *s, int p, int q, int P, int Q,
     return ic;
 }
 
+/* One fit of the search into the search's coefficient (and, with
+ * want_var, covariance) buffers; records an out-of-memory failure. */
+static int fit_candidate(search_ctx *s, const lagrs_arima_spec *spec,
+                         lagrs_arima_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->coef = s->coef;
+    res->var_coef = spec->want_var ? s->var : NULL;
+    int st = lagrs_arima_fit_kernel(s->x, s->nx, NULL, 0, spec, res);
+    if (st == LAGRS_ARIMA_ERR_MEMORY)
+        s->no_memory = 1;
+    return st;
+}
+
 static double try_model_impl(search_ctx *s, int p, int q, int P, int Q,
                              int constant, int approx, int *fitted)
 {
@@ -148,12 +162,7 @@ static double try_model_impl(search_ctx *s, int p, int q, int P, int Q,
         css.method = LAGRS_ARIMA_CSS;
         css.want_var = 0;
         css.want_residuals = 0;
-        memset(&res, 0, sizeof res);
-        res.coef = s->coef;
-        int st = lagrs_arima_fit_kernel(s->x, s->nx, NULL, 0, &css, &res);
-        if (st == LAGRS_ARIMA_ERR_MEMORY)
-            s->no_memory = 1;
-        if (st > LAGRS_ARIMA_WARNING)
+        if (fit_candidate(s, &css, &res) > LAGRS_ARIMA_WARNING)
             return INFINITY;
         if (res.convergence == 0 &&
             (!lagrs_arima_ar_stationary(s->coef, p) ||
@@ -163,13 +172,7 @@ static double try_model_impl(search_ctx *s, int p, int q, int P, int Q,
 
     spec.want_var = 1;
     spec.want_residuals = 0;
-    memset(&res, 0, sizeof res);
-    res.coef = s->coef;
-    res.var_coef = s->var;
-    int st = lagrs_arima_fit_kernel(s->x, s->nx, NULL, 0, &spec, &res);
-    if (st == LAGRS_ARIMA_ERR_MEMORY)
-        s->no_memory = 1;
-    if (st > LAGRS_ARIMA_WARNING)
+    if (fit_candidate(s, &spec, &res) > LAGRS_ARIMA_WARNING)
         return INFINITY;
     int n_free = res.n_free;
     /* stats::arima inverts the Hessian with solve(), which stops on a
@@ -222,11 +225,7 @@ static double css_offset(search_ctx *s)
     spec.want_residuals = 0;
     spec.stop = lagrs_batch_stop_requested;
     lagrs_arima_result res;
-    memset(&res, 0, sizeof res);
-    res.coef = s->coef;
-    res.var_coef = s->var;
-    int st = lagrs_arima_fit_kernel(s->x, s->nx, NULL, 0, &spec, &res);
-    if (st > LAGRS_ARIMA_WARNING)
+    if (fit_candidate(s, &spec, &res) > LAGRS_ARIMA_WARNING)
         return 0.0;
     for (int i = 0; i < res.n_free; i++)
         if (isnan(s->var[i + (size_t) res.n_free * i]))
@@ -875,18 +874,7 @@ SEXP auto_arima_batch_call(SEXP series, SEXP frequency, SEXP options, SEXP progr
     memset(&sctx, 0, sizeof sctx);
     options_from_r(options, &sctx.opt);
     sctx.frequency = Rf_asReal(frequency);
-    sctx.y = (const double **) R_alloc(n_alloc, sizeof(double *));
-    R_xlen_t *lengths = (R_xlen_t *) R_alloc(n_alloc, sizeof(R_xlen_t));
-    double work = 0;
-    for (R_xlen_t i = 0; i < n_series; i++) {
-        SEXP yi = VECTOR_ELT(series, i);
-        if (TYPEOF(yi) != REALSXP)
-            Rf_error("internal error: series %lld is not a double vector", (long long) i + 1);
-        sctx.y[i] = REAL(yi);
-        lengths[i] = XLENGTH(yi);
-        work += (double) lengths[i] * 20000.0;
-    }
-    sctx.n = lengths;
+    double work = lagrs_batch_series(series, 20000.0, &sctx.y, &sctx.n);
     sctx.results = (lagrs_auto_result *) R_alloc(n_alloc, sizeof(lagrs_auto_result));
     sctx.in_batch = 1;
     lagrs_run_batch(n_series, batch_search_one, &sctx, work, show, "searching");
@@ -909,7 +897,7 @@ SEXP auto_arima_batch_call(SEXP series, SEXP frequency, SEXP options, SEXP progr
     batch_final_ctx fctx;
     memset(&fctx, 0, sizeof fctx);
     fctx.y = sctx.y;
-    fctx.n = lengths;
+    fctx.n = sctx.n;
     fctx.results = sctx.results;
     fctx.coef = (double **) R_alloc(n_alloc, sizeof(double *));
     fctx.state_a = (double **) R_alloc(n_alloc, sizeof(double *));
@@ -960,7 +948,7 @@ SEXP auto_arima_batch_call(SEXP series, SEXP frequency, SEXP options, SEXP progr
         fctx.coef[i] = REAL(coef);
         fctx.state_a[i] = REAL(sa);
         fctx.state_P[i] = REAL(sp);
-        work2 += (double) lengths[i] * 1000.0;
+        work2 += (double) sctx.n[i] * 1000.0;
     }
     lagrs_run_batch(n_series, batch_final_one, &fctx, work2, show, "refitting");
     SEXP messages = VECTOR_ELT(ans, 21);

@@ -254,6 +254,27 @@ void lagrs_run_batch(R_xlen_t n_series, lagrs_series_task task, void *ctx,
 #endif
 }
 
+double lagrs_batch_series(SEXP series, double work_per_value, const double ***y,
+                          const R_xlen_t **n)
+{
+    R_xlen_t n_series = XLENGTH(series);
+    R_xlen_t n_alloc = n_series > 0 ? n_series : 1;
+    const double **values = (const double **) R_alloc(n_alloc, sizeof(double *));
+    R_xlen_t *lengths = (R_xlen_t *) R_alloc(n_alloc, sizeof(R_xlen_t));
+    double work = 0;
+    for (R_xlen_t i = 0; i < n_series; i++) {
+        SEXP yi = VECTOR_ELT(series, i);
+        if (TYPEOF(yi) != REALSXP)
+            Rf_error("internal error: series %lld is not a double vector", (long long) i + 1);
+        values[i] = REAL(yi);
+        lengths[i] = XLENGTH(yi);
+        work += (double) lengths[i] * work_per_value;
+    }
+    *y = values;
+    *n = lengths;
+    return work;
+}
+
 /* ---- batch fit -------------------------------------------------------- */
 
 typedef struct {
@@ -373,18 +394,7 @@ SEXP arima_batch_call(SEXP series, SEXP order, SEXP seasonal, SEXP period,
     ctx.n_coef = lagrs_arima_n_coef(&ctx.spec, 0);
     ctx.state_dim = lagrs_arima_state_dim(&ctx.spec);
 
-    ctx.y = (const double **) R_alloc(n_series > 0 ? n_series : 1, sizeof(double *));
-    R_xlen_t *lengths = (R_xlen_t *) R_alloc(n_series > 0 ? n_series : 1, sizeof(R_xlen_t));
-    double work = 0;
-    for (R_xlen_t i = 0; i < n_series; i++) {
-        SEXP yi = VECTOR_ELT(series, i);
-        if (TYPEOF(yi) != REALSXP)
-            Rf_error("internal error: series %lld is not a double vector", (long long) i + 1);
-        ctx.y[i] = REAL(yi);
-        lengths[i] = XLENGTH(yi);
-        work += (double) lengths[i] * 200.0;
-    }
-    ctx.n = lengths;
+    double work = lagrs_batch_series(series, 200.0, &ctx.y, &ctx.n);
     ctx.messages = R_alloc(n_series > 0 ? n_series : 1, LAGRS_ARIMA_MSG_LEN);
 
     const char *names[] = {"coef", "state_a", "state_P", "sigma2", "loglik", "aic",

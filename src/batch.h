@@ -27,6 +27,13 @@ void lagrs_run_batch(R_xlen_t n_series, lagrs_series_task task, void *ctx,
  * safe in any thread; 0 outside a batch. */
 int lagrs_batch_stop_requested(void);
 
+/* Reads a list of double vectors (the R wrappers have coerced them) in
+ * place: R_alloc'ed arrays of data pointers and lengths into *y and *n.
+ * Returns the batch's work estimate, work_per_value times the number of
+ * values, for lagrs_run_batch(). */
+double lagrs_batch_series(SEXP series, double work_per_value, const double ***y,
+                          const R_xlen_t **n);
+
 /* The result of a batch forecast: list(mean = h x n_series, se = h x
  * n_series, status = integer(n_series)), with pointers to its three parts.
  * Unprotected on return. */
