@@ -126,6 +126,16 @@ test_that("numerically hostile series end with a usable fit or a clear status", 
   }
 })
 
+# Starts an Rscript child without waiting for it: this session's library
+# paths, lagrs on 2 threads, then `body`; its output goes to `log` in `dir`.
+start_child <- function(dir, body, log) {
+  script <- file.path(dir, "child.R")
+  writeLines(c(sprintf(".libPaths(%s)", paste(deparse(.libPaths()), collapse = "")),
+               "library(lagrs)", "lagrs_threads(2)", body), script)
+  system2(file.path(R.home("bin"), "Rscript"), script, wait = FALSE,
+          stdout = file.path(dir, log), stderr = file.path(dir, log))
+}
+
 test_that("interrupting a long batch returns control promptly and leaves R usable", {
   skip_on_cran()
   skip_on_os("windows")
@@ -137,11 +147,7 @@ test_that("interrupting a long batch returns control promptly and leaves R usabl
   dir.create(dir)
   on.exit(unlink(dir, recursive = TRUE), add = TRUE)
   file <- function(name) file.path(dir, name)
-  script <- file("child.R")
-  writeLines(c(
-    sprintf(".libPaths(%s)", paste(deparse(.libPaths()), collapse = "")),
-    "library(lagrs)",
-    "lagrs_threads(2)",
+  start_child(dir, c(
     "used_mb <- function() { invisible(gc()); sum(gc()[, 2]) }",
     "baseline <- used_mb()",
     "set.seed(6)",
@@ -160,9 +166,7 @@ test_that("interrupting a long batch returns control promptly and leaves R usabl
     "b <- arima_batch(list(a = cumsum(rnorm(60)), b = cumsum(rnorm(60))), order = c(0, 1, 1),",
     "                 progress = FALSE)",
     sprintf("writeLines(c(format(grown), unname(b$status), lagrs_threads()), %s)", deparse(file("after")))
-  ), script)
-  system2(file.path(R.home("bin"), "Rscript"), script, wait = FALSE,
-          stdout = file("out.txt"), stderr = file("out.txt"))
+  ), log = "out.txt")
   wait_for <- function(name, seconds) {
     deadline <- Sys.time() + seconds
     while (!file.exists(name) && Sys.time() < deadline) Sys.sleep(0.02)
@@ -199,11 +203,7 @@ test_that("Ctrl-C stops automatic searches within a fit, restores R's handler an
   dir.create(dir)
   on.exit(unlink(dir, recursive = TRUE), add = TRUE)
   file <- function(name) file.path(dir, name)
-  script <- file("child.R")
-  writeLines(c(
-    sprintf(".libPaths(%s)", paste(deparse(.libPaths()), collapse = "")),
-    "library(lagrs)",
-    "lagrs_threads(2)",
+  start_child(dir, c(
     sprintf("dir <- %s", deparse(dir)),
     "stamp <- function() as.numeric(Sys.time())",
     "interrupt_in <- function(delay, name) {",
@@ -261,9 +261,7 @@ test_that("Ctrl-C stops automatic searches within a fit, restores R's handler an
     "  identical(again$sigma2, reference$sigma2[1:3])",
     "out$threads <- lagrs_threads()",
     "saveRDS(out, file.path(dir, 'out.rds'))"
-  ), script)
-  system2(file.path(R.home("bin"), "Rscript"), script, wait = FALSE,
-          stdout = file("log.txt"), stderr = file("log.txt"))
+  ), log = "log.txt")
   deadline <- Sys.time() + 120
   while (!file.exists(file("out.rds")) && Sys.time() < deadline) Sys.sleep(0.05)
   if (!file.exists(file("out.rds")) && file.exists(file("pid"))) {
