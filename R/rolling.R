@@ -82,10 +82,16 @@
 #' two heaps, indexed by window position so that the value leaving the
 #' window is removed without a search, hold the lower and upper parts of
 #' the window, and the order statistics a quantile needs are their tops.
-#' Long series are cut into chunks whose length depends only on the
-#' series' length and `width` (equal chunks, as many as a power of two or a
-#' multiple of 8, so that threads get equal shares), and chunks and series
-#' are shared among threads. Double input is read in
+#' Outputs whose window cannot hold `min_obs` observations (the first
+#' `width - 1` of a right-aligned window with the default `min_obs`) are
+#' `fill` whatever the data and are written directly. The other outputs of
+#' a long series are cut into chunks whose length depends only on the
+#' series' length, `width`, `align` and `min_obs` (equal chunks, as many as
+#' a power of two or a multiple of 8, so that threads get equal shares), and
+#' chunks and series are shared among threads. Where the processor has AVX,
+#' the sums and means of four chunks run side by side in one vector, four
+#' steps at a time, with exactly the arithmetic of one chunk alone. Double
+#' input is read in
 #' place (integer input is converted to double first); besides the result,
 #' each thread uses a workspace of O(width) (min, max: O(chunk length)).
 #'

@@ -25,12 +25,15 @@ cat(sprintf("%-17s %6s %10s %10s %10s %10s %6s\n", "data", "width", "sum", "mean
 for (name in names(cases)) {
   x <- cases[[name]]()
   for (width in c(100L, 10000L)) {
-    # chunk starts as src/rolling.c cuts them (lagrs_roll_chunk_length)
+    # chunk starts as src/rolling.c cuts them: the outputs from `width` on
+    # (1-based; the first width - 1 are fill) in equal chunks
+    # (lagrs_roll_answerable, lagrs_roll_chunk_length)
+    m <- n - width + 1
     cap <- max(8 * width, 65536)
-    k <- ceiling(n / cap)
+    k <- ceiling(m / cap)
     k <- if (k <= 8) 2^ceiling(log2(k)) else ceiling(k / 8) * 8
-    chunk <- ceiling(n / k)
-    starts <- seq(chunk, n, by = chunk)
+    chunk <- ceiling(m / k)
+    starts <- seq(width + chunk, n, by = chunk)
     idx <- c(sample(width:n, 20000),
              as.vector(outer(starts, -3:3, "+")),
              as.vector(outer(seq(25000, n, by = 25000), 0:(width + 2), "+")))

@@ -40,7 +40,7 @@ static R_xlen_t chunk_cap(const lagrs_roll_spec *spec)
     return len > floor_len ? len : floor_len;
 }
 
-/* Chunk length for a series of n: a function of n and the width only,
+/* Chunk length for a stretch of n outputs: a function of n and the width only,
  * never of the thread count.  The number of chunks is rounded up to a
  * power of two (up to 8) or a multiple of 8, and the chunks are of equal
  * length (the last one up to a few shorter), so that 2, 4 or 8 threads get
@@ -844,6 +844,7 @@ static void sum_fast_pair(sum_lane *L0, sum_lane *L1, const lagrs_roll_spec *spe
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define LAGRS_ROLL_QUADS 1
+#include <immintrin.h>
 /* sum_fast_pair() on four lanes at once, in AVX's 4-wide vectors: compiled
  * for AVX whatever the compiler's flags, and used only when the processor
  * (and the system) has it -- the entry point asks lagrs_has_avx().  The
@@ -851,6 +852,169 @@ static void sum_fast_pair(sum_lane *L0, sum_lane *L1, const lagrs_roll_spec *spe
 typedef double lagrs_v4d __attribute__((vector_size(32)));
 typedef long long lagrs_v4l __attribute__((vector_size(32)));
 
+/* Rows r0..r3 (four values of lane k in rk) become columns (value q of
+ * the four lanes in rq), and back: the transpose is its own inverse. */
+__attribute__((target("avx")))
+static inline void transpose4(lagrs_v4d *r0, lagrs_v4d *r1, lagrs_v4d *r2, lagrs_v4d *r3)
+{
+    __m256d t0 = _mm256_unpacklo_pd((__m256d) *r0, (__m256d) *r1);
+    __m256d t1 = _mm256_unpackhi_pd((__m256d) *r0, (__m256d) *r1);
+    __m256d t2 = _mm256_unpacklo_pd((__m256d) *r2, (__m256d) *r3);
+    __m256d t3 = _mm256_unpackhi_pd((__m256d) *r2, (__m256d) *r3);
+    *r0 = (lagrs_v4d) _mm256_permute2f128_pd(t0, t2, 0x20);
+    *r1 = (lagrs_v4d) _mm256_permute2f128_pd(t1, t3, 0x20);
+    *r2 = (lagrs_v4d) _mm256_permute2f128_pd(t0, t2, 0x31);
+    *r3 = (lagrs_v4d) _mm256_permute2f128_pd(t1, t3, 0x31);
+}
+
+/* The lanes' state in sum_fast_quad(). */
+typedef struct {
+    lagrs_v4d s, c, abs_sum, peak, floor_abs, prev, pos, run_start;
+} quad_state;
+
+static const lagrs_v4l quad_abs_mask = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
+
+/* One step of the four lanes, as sum_fast_pair() takes it: the entering
+ * values a, the leaving b.  Returns 0, leaving `q` as it was, when a lane
+ * must take the step on the scalar path; takes a new peak in the vector. */
+__attribute__((target("avx")))
+static inline int quad_step(quad_state *q, lagrs_v4d a, lagrs_v4d b, lagrs_v4d m,
+                            int want_sum, lagrs_v4d *ans)
+{
+    const lagrs_v4d one = {1.0, 1.0, 1.0, 1.0};
+    const lagrs_v4d big = {1e300, 1e300, 1e300, 1e300};
+    const lagrs_v4d ratio = {LAGRS_RESTART_RATIO, LAGRS_RESTART_RATIO, LAGRS_RESTART_RATIO,
+                             LAGRS_RESTART_RATIO};
+    lagrs_v4d next_abs = q->abs_sum + ((lagrs_v4d) ((lagrs_v4l) a & quad_abs_mask) -
+                                       (lagrs_v4d) ((lagrs_v4l) b & quad_abs_mask));
+    lagrs_v4l same = (lagrs_v4l) (a == q->prev);
+    lagrs_v4l ok = (lagrs_v4l) (next_abs < big) & (lagrs_v4l) (next_abs >= q->floor_abs) &
+        ~(same & (lagrs_v4l) (q->pos + one >= q->run_start));
+    if (_mm256_movemask_pd((__m256d) ok) != 0xF)
+        return 0;
+    /* a new peak (below 1e300), as sum_fast_run() takes it */
+    lagrs_v4l up = (lagrs_v4l) (next_abs > q->peak);
+    if (_mm256_movemask_pd((__m256d) up)) {
+        q->peak = (lagrs_v4d) _mm256_blendv_pd((__m256d) q->peak, (__m256d) next_abs,
+                                               (__m256d) up);
+        q->floor_abs = q->peak * ratio;
+    }
+    /* two_sum_replace(), four lanes */
+    lagrs_v4d d = a - b;
+    lagrs_v4d z = d - a;
+    lagrs_v4d neg_err = ((d - z) - a) + (b + z);
+    lagrs_v4d t = q->s + d;
+    lagrs_v4d y = t - q->s;
+    q->c -= neg_err + (((t - y) - q->s) + (y - d));
+    q->s = t;
+    q->abs_sum = next_abs;
+    /* a new value starts a run at lo + w; an equal one changes nothing */
+    q->run_start = (lagrs_v4d) _mm256_blendv_pd((__m256d) (q->pos + m),
+                                                (__m256d) q->run_start, (__m256d) same);
+    q->prev = (lagrs_v4d) _mm256_blendv_pd((__m256d) a, (__m256d) q->prev, (__m256d) same);
+    q->pos += one;
+    lagrs_v4d total = q->s + q->c;
+    *ans = want_sum ? total : total / m;
+    return 1;
+}
+
+/* two_sum_replace() of four lanes, and the output. */
+__attribute__((target("avx")))
+static inline lagrs_v4d quad_sum(quad_state *q, lagrs_v4d a, lagrs_v4d b)
+{
+    lagrs_v4d d = a - b;
+    lagrs_v4d z = d - a;
+    lagrs_v4d neg_err = ((d - z) - a) + (b + z);
+    lagrs_v4d t = q->s + d;
+    lagrs_v4d y = t - q->s;
+    q->c -= neg_err + (((t - y) - q->s) + (y - d));
+    q->s = t;
+    return q->s + q->c;
+}
+
+/* Four steps of the four lanes at once, when no step of any lane is rare
+ * (no new peak either): the steps quad_step() would take, with the values
+ * loaded and the outputs stored one vector per lane (transposed in
+ * registers).  Returns 0, leaving everything as it was, otherwise. */
+__attribute__((target("avx")))
+static inline int quad_block(quad_state *q, const double *const *a, const double *const *b,
+                             double *const *o, R_xlen_t j, lagrs_v4d m, int want_sum)
+{
+    lagrs_v4d a0 = (lagrs_v4d) _mm256_loadu_pd(a[0] + j);
+    lagrs_v4d a1 = (lagrs_v4d) _mm256_loadu_pd(a[1] + j);
+    lagrs_v4d a2 = (lagrs_v4d) _mm256_loadu_pd(a[2] + j);
+    lagrs_v4d a3 = (lagrs_v4d) _mm256_loadu_pd(a[3] + j);
+    transpose4(&a0, &a1, &a2, &a3);
+    lagrs_v4d b0 = (lagrs_v4d) _mm256_loadu_pd(b[0] + j);
+    lagrs_v4d b1 = (lagrs_v4d) _mm256_loadu_pd(b[1] + j);
+    lagrs_v4d b2 = (lagrs_v4d) _mm256_loadu_pd(b[2] + j);
+    lagrs_v4d b3 = (lagrs_v4d) _mm256_loadu_pd(b[3] + j);
+    transpose4(&b0, &b1, &b2, &b3);
+#define LAGRS_ABS(v) ((lagrs_v4d) ((lagrs_v4l) (v) & quad_abs_mask))
+    lagrs_v4d n0 = q->abs_sum + (LAGRS_ABS(a0) - LAGRS_ABS(b0));
+    lagrs_v4d n1 = n0 + (LAGRS_ABS(a1) - LAGRS_ABS(b1));
+    lagrs_v4d n2 = n1 + (LAGRS_ABS(a2) - LAGRS_ABS(b2));
+    lagrs_v4d n3 = n2 + (LAGRS_ABS(a3) - LAGRS_ABS(b3));
+#undef LAGRS_ABS
+    const lagrs_v4d lo = q->floor_abs, hi = q->peak;
+    lagrs_v4l ok = (lagrs_v4l) (n0 >= lo) & (lagrs_v4l) (n0 <= hi) &
+        (lagrs_v4l) (n1 >= lo) & (lagrs_v4l) (n1 <= hi) & (lagrs_v4l) (n2 >= lo) &
+        (lagrs_v4l) (n2 <= hi) & (lagrs_v4l) (n3 >= lo) & (lagrs_v4l) (n3 <= hi);
+    /* runs: step r compares with the value before it; a window inside a
+     * run (pos_r + 1 >= run start) is rare */
+    const lagrs_v4d p0 = q->pos, p1 = p0 + 1.0, p2 = p0 + 2.0, p3 = p0 + 3.0;
+    lagrs_v4l same0 = (lagrs_v4l) (a0 == q->prev), same1 = (lagrs_v4l) (a1 == a0);
+    lagrs_v4l same2 = (lagrs_v4l) (a2 == a1), same3 = (lagrs_v4l) (a3 == a2);
+    lagrs_v4d rs, prev;
+    if (!_mm256_movemask_pd((__m256d) (same0 | same1 | same2 | same3))) {
+        /* no equal neighbours (the usual case): the last value starts a run */
+        if (_mm256_movemask_pd((__m256d) ok) != 0xF)
+            return 0;
+        rs = p3 + m;
+        prev = a3;
+    } else {
+        rs = q->run_start;
+        lagrs_v4l hit = same0 & (lagrs_v4l) (p1 >= rs);
+        rs = (lagrs_v4d) _mm256_blendv_pd((__m256d) (p0 + m), (__m256d) rs, (__m256d) same0);
+        hit |= same1 & (lagrs_v4l) (p2 >= rs);
+        rs = (lagrs_v4d) _mm256_blendv_pd((__m256d) (p1 + m), (__m256d) rs, (__m256d) same1);
+        hit |= same2 & (lagrs_v4l) (p3 >= rs);
+        rs = (lagrs_v4d) _mm256_blendv_pd((__m256d) (p2 + m), (__m256d) rs, (__m256d) same2);
+        hit |= same3 & (lagrs_v4l) (p3 + 1.0 >= rs);
+        rs = (lagrs_v4d) _mm256_blendv_pd((__m256d) (p3 + m), (__m256d) rs, (__m256d) same3);
+        if (_mm256_movemask_pd((__m256d) (ok & ~hit)) != 0xF)
+            return 0;
+        prev = q->prev;
+        prev = (lagrs_v4d) _mm256_blendv_pd((__m256d) a0, (__m256d) prev, (__m256d) same0);
+        prev = (lagrs_v4d) _mm256_blendv_pd((__m256d) a1, (__m256d) prev, (__m256d) same1);
+        prev = (lagrs_v4d) _mm256_blendv_pd((__m256d) a2, (__m256d) prev, (__m256d) same2);
+        prev = (lagrs_v4d) _mm256_blendv_pd((__m256d) a3, (__m256d) prev, (__m256d) same3);
+    }
+    lagrs_v4d r0 = quad_sum(q, a0, b0);
+    lagrs_v4d r1 = quad_sum(q, a1, b1);
+    lagrs_v4d r2 = quad_sum(q, a2, b2);
+    lagrs_v4d r3 = quad_sum(q, a3, b3);
+    if (!want_sum) {
+        r0 /= m;
+        r1 /= m;
+        r2 /= m;
+        r3 /= m;
+    }
+    transpose4(&r0, &r1, &r2, &r3);
+    _mm256_storeu_pd(o[0] + j, (__m256d) r0);
+    _mm256_storeu_pd(o[1] + j, (__m256d) r1);
+    _mm256_storeu_pd(o[2] + j, (__m256d) r2);
+    _mm256_storeu_pd(o[3] + j, (__m256d) r3);
+    q->prev = prev;
+    q->run_start = rs;
+    q->abs_sum = n3;
+    q->pos = p3 + 1.0;
+    return 1;
+}
+
+/* Steps of four lanes in the steady state, four at a time (quad_block())
+ * while no step is rare, else one at a time (quad_step()) until a lane
+ * must take its step on the scalar path. */
 __attribute__((target("avx")))
 static void sum_fast_quad(sum_lane **L, const lagrs_roll_spec *spec)
 {
@@ -870,66 +1034,47 @@ static void sum_fast_quad(sum_lane **L, const lagrs_roll_spec *spec)
     }
     const double dw = (double) w;
     const lagrs_v4d m = {dw, dw, dw, dw};
-    const lagrs_v4d one = {1.0, 1.0, 1.0, 1.0};
-    const lagrs_v4d big = {1e300, 1e300, 1e300, 1e300};
-    const lagrs_v4d ratio = {LAGRS_RESTART_RATIO, LAGRS_RESTART_RATIO, LAGRS_RESTART_RATIO,
-                             LAGRS_RESTART_RATIO};
-    const lagrs_v4l abs_mask = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
-#define LAGRS_V4(f) {L[0]->st.f, L[1]->st.f, L[2]->st.f, L[3]->st.f}
-    lagrs_v4d s = LAGRS_V4(sum), c = LAGRS_V4(sum_c), abs_sum = LAGRS_V4(abs_sum);
-    lagrs_v4d peak = LAGRS_V4(abs_peak), prev = LAGRS_V4(run_value);
-#undef LAGRS_V4
-    lagrs_v4d floor_abs = {L[0]->st.abs_peak * LAGRS_RESTART_RATIO,
-                           L[1]->st.abs_peak * LAGRS_RESTART_RATIO,
-                           L[2]->st.abs_peak * LAGRS_RESTART_RATIO,
-                           L[3]->st.abs_peak * LAGRS_RESTART_RATIO};
-    lagrs_v4d pos = {(double) lo[0], (double) lo[1], (double) lo[2], (double) lo[3]};
-    lagrs_v4d run_start = {(double) L[0]->st.run_start, (double) L[1]->st.run_start,
-                           (double) L[2]->st.run_start, (double) L[3]->st.run_start};
+    quad_state q;
+    for (int k = 0; k < 4; k++) {
+        const sum_state *st = &L[k]->st;
+        q.s[k] = st->sum;
+        q.c[k] = st->sum_c;
+        q.abs_sum[k] = st->abs_sum;
+        q.peak[k] = st->abs_peak;
+        q.floor_abs[k] = st->abs_peak * LAGRS_RESTART_RATIO;
+        q.prev[k] = st->run_value;
+        q.pos[k] = (double) lo[k];   /* exact below 2^53 */
+        q.run_start[k] = (double) st->run_start;
+    }
     R_xlen_t j = 0;
-    for (; j < steps; j++) {
-        lagrs_v4d av = {a[0][j], a[1][j], a[2][j], a[3][j]};
-        lagrs_v4d bv = {b[0][j], b[1][j], b[2][j], b[3][j]};
-        lagrs_v4d next_abs = abs_sum + ((lagrs_v4d) ((lagrs_v4l) av & abs_mask) -
-                                        (lagrs_v4d) ((lagrs_v4l) bv & abs_mask));
-        lagrs_v4l same = (lagrs_v4l) (av == prev);
-        lagrs_v4l ok = (lagrs_v4l) (next_abs < big) & (lagrs_v4l) (next_abs >= floor_abs) &
-            ~(same & (lagrs_v4l) (pos + one >= run_start));
-        lagrs_v4l up = (lagrs_v4l) (next_abs > peak);
-        lagrs_v4l rare = ~ok | up;
-        if (rare[0] | rare[1] | rare[2] | rare[3]) {
-            if (!(ok[0] & ok[1] & ok[2] & ok[3]))
-                break;
-            peak = (lagrs_v4d) (((lagrs_v4l) next_abs & up) | ((lagrs_v4l) peak & ~up));
-            floor_abs = peak * ratio;
+    while (j < steps) {
+        if (j + 4 <= steps && quad_block(&q, a, b, o, j, m, want_sum)) {
+            j += 4;
+            continue;
         }
-        lagrs_v4d d = av - bv;
-        lagrs_v4d z = d - av;
-        lagrs_v4d neg_err = ((d - z) - av) + (bv + z);
-        lagrs_v4d t = s + d;
-        lagrs_v4d y = t - s;
-        c -= neg_err + (((t - y) - s) + (y - d));
-        s = t;
-        abs_sum = next_abs;
-        run_start = (lagrs_v4d) (((lagrs_v4l) run_start & same) |
-                                 ((lagrs_v4l) (pos + m) & ~same));
-        prev = (lagrs_v4d) (((lagrs_v4l) prev & same) | ((lagrs_v4l) av & ~same));
-        pos += one;
-        lagrs_v4d total = s + c;
-        lagrs_v4d ans = want_sum ? total : total / m;
-        o[0][j] = ans[0];
-        o[1][j] = ans[1];
-        o[2][j] = ans[2];
-        o[3][j] = ans[3];
+        const R_xlen_t stop = j + 4 < steps ? j + 4 : steps;
+        for (; j < stop; j++) {
+            lagrs_v4d av = {a[0][j], a[1][j], a[2][j], a[3][j]};
+            lagrs_v4d bv = {b[0][j], b[1][j], b[2][j], b[3][j]};
+            lagrs_v4d ans;
+            if (!quad_step(&q, av, bv, m, want_sum, &ans))
+                break;
+            o[0][j] = ans[0];
+            o[1][j] = ans[1];
+            o[2][j] = ans[2];
+            o[3][j] = ans[3];
+        }
+        if (j < stop)
+            break;
     }
     for (int k = 0; k < 4; k++) {
         sum_state *st = &L[k]->st;
-        st->sum = s[k];
-        st->sum_c = c[k];
-        st->abs_sum = abs_sum[k];
-        st->abs_peak = peak[k];
-        st->run_value = prev[k];
-        st->run_start = (R_xlen_t) run_start[k];
+        st->sum = q.s[k];
+        st->sum_c = q.c[k];
+        st->abs_sum = q.abs_sum[k];
+        st->abs_peak = q.peak[k];
+        st->run_value = q.prev[k];
+        st->run_start = (R_xlen_t) q.run_start[k];
         st->last_present = lo[k] + j + w - 1;
         L[k]->i += j;
     }
@@ -1427,16 +1572,47 @@ static R_xlen_t series_of_task(const R_xlen_t *task_start, R_xlen_t n_series, R_
     return a;
 }
 
-/* Task t: chunk [*first, *last) of series *s. */
+void lagrs_roll_answerable(const lagrs_roll_spec *spec, R_xlen_t n, R_xlen_t *from,
+                           R_xlen_t *to)
+{
+    /* The window length hi - lo first grows (lo clipped at 0), then stays,
+     * then shrinks (hi clipped at n), so the outputs with min_obs or more
+     * are one stretch: from the first whose window reaches min_obs
+     * observations to the last. */
+    if (n < spec->min_obs) {
+        *from = *to = 0;
+        return;
+    }
+    R_xlen_t a = spec->min_obs - spec->after - 1;
+    R_xlen_t b = n - spec->min_obs + spec->before + 1;
+    *from = a > 0 ? a : 0;
+    *to = b < n ? b : n;
+}
+
+/* Task t: chunk [*first, *last) of series *s.  The chunks of a series cut
+ * its answerable outputs [from, to); the task of its first chunk also
+ * writes the fill before `from`, that of its last the fill from `to` on
+ * (a series with no answerable output has one empty chunk, which writes
+ * its whole fill). */
 static void task_chunk(const R_xlen_t *task_start, const R_xlen_t *chunk_len,
-                       const R_xlen_t *series_len, R_xlen_t n_series, R_xlen_t t,
+                       const R_xlen_t *from, const R_xlen_t *to,
+                       const R_xlen_t *series_len, double *const *series_out,
+                       R_xlen_t n_series, R_xlen_t t, const lagrs_roll_spec *spec,
                        R_xlen_t *s, R_xlen_t *first, R_xlen_t *last)
 {
     R_xlen_t k = series_of_task(task_start, n_series, t);
-    R_xlen_t lo = (t - task_start[k]) * chunk_len[k];
+    R_xlen_t lo = from[k] + (t - task_start[k]) * chunk_len[k];
+    R_xlen_t hi = lo + chunk_len[k] < to[k] ? lo + chunk_len[k] : to[k];
+    double *out = series_out[k];
+    if (lo == from[k])
+        for (R_xlen_t i = 0; i < lo; i++)
+            out[i] = spec->fill;
+    if (hi == to[k])
+        for (R_xlen_t i = hi; i < series_len[k]; i++)
+            out[i] = spec->fill;
     *s = k;
     *first = lo;
-    *last = lo + chunk_len[k] < series_len[k] ? lo + chunk_len[k] : series_len[k];
+    *last = hi;
 }
 
 /* x: a double or integer vector holding n_cols series of n_rows each (a
@@ -1522,14 +1698,23 @@ SEXP lagrs_rolling_call(SEXP x, SEXP n_rows, SEXP n_cols, SEXP stat, SEXP width,
     }
     SHALLOW_DUPLICATE_ATTRIB(ans, x);
 
-    /* Tasks: (series, chunk) pairs, numbered series by series. */
+    /* Tasks: (series, chunk) pairs, numbered series by series.  Outputs
+     * whose windows cannot hold min_obs observations are `fill` whatever
+     * the data; the chunks cut the rest. */
     R_xlen_t *task_start = (R_xlen_t *) R_alloc(n_series + 1, sizeof(R_xlen_t));
     R_xlen_t *chunk_len = (R_xlen_t *) R_alloc(n_series + 1, sizeof(R_xlen_t));
+    R_xlen_t *from = (R_xlen_t *) R_alloc(n_series + 1, sizeof(R_xlen_t));
+    R_xlen_t *to = (R_xlen_t *) R_alloc(n_series + 1, sizeof(R_xlen_t));
     double total_obs = 0;
     task_start[0] = 0;
     for (R_xlen_t s = 0; s < n_series; s++) {
-        chunk_len[s] = lagrs_roll_chunk_length(&spec, series_len[s]);
-        task_start[s + 1] = task_start[s] + (series_len[s] + chunk_len[s] - 1) / chunk_len[s];
+        lagrs_roll_answerable(&spec, series_len[s], &from[s], &to[s]);
+        R_xlen_t m = to[s] - from[s];
+        chunk_len[s] = lagrs_roll_chunk_length(&spec, m);
+        R_xlen_t n_chunks = (m + chunk_len[s] - 1) / chunk_len[s];
+        if (n_chunks == 0 && series_len[s] > 0)
+            n_chunks = 1;
+        task_start[s + 1] = task_start[s] + n_chunks;
         total_obs += (double) series_len[s];
     }
     const R_xlen_t n_tasks = task_start[n_series];
@@ -1579,29 +1764,34 @@ SEXP lagrs_rolling_call(SEXP x, SEXP n_rows, SEXP n_cols, SEXP stat, SEXP width,
             n_threads = max_threads;
         #pragma omp parallel for num_threads(n_threads) schedule(dynamic, 1)
         for (R_xlen_t u = 0; u < n_units; u++) {
-            R_xlen_t t = t0 + u * per_unit;
-            R_xlen_t s, first, last;
+            const R_xlen_t t = t0 + u * per_unit;
+            const int n_tasks_here = (int) (t1 - t < per_unit ? t1 - t : per_unit);
+            const double *lx[4];
+            double *lout[4];
+            R_xlen_t ln[4], lfirst[4], llast[4];
+            int n_lanes = 0;
+            for (int k = 0; k < n_tasks_here; k++) {
+                R_xlen_t s;
+                task_chunk(task_start, chunk_len, from, to, series_len, series_out,
+                           n_series, t + k, &spec, &s, &lfirst[n_lanes], &llast[n_lanes]);
+                if (lfirst[n_lanes] == llast[n_lanes])
+                    continue;
+                lx[n_lanes] = series_x[s];
+                ln[n_lanes] = series_len[s];
+                lout[n_lanes] = series_out[s];
+                n_lanes++;
+            }
 #ifdef LAGRS_ROLL_PAIRS
-            int n_lanes = (int) (t1 - t < per_unit ? t1 - t : per_unit);
             if (n_lanes >= 2) {
-                const double *lx[4];
-                double *lout[4];
-                R_xlen_t ln[4], lfirst[4], llast[4];
-                for (int k = 0; k < n_lanes; k++) {
-                    task_chunk(task_start, chunk_len, series_len, n_series, t + k, &s,
-                               &lfirst[k], &llast[k]);
-                    lx[k] = series_x[s];
-                    ln[k] = series_len[s];
-                    lout[k] = series_out[s];
-                }
                 sum_lanes_kernel(n_lanes, lx, ln, lfirst, llast, lout, &spec);
                 continue;
             }
 #endif
-            task_chunk(task_start, chunk_len, series_len, n_series, t, &s, &first, &last);
-            void *ws = workspace ? workspace + (size_t) omp_get_thread_num() * ws_bytes : NULL;
-            lagrs_roll_kernel(series_x[s], series_len[s], first, last, &spec, ws,
-                              series_out[s]);
+            if (n_lanes == 1) {
+                void *ws =
+                    workspace ? workspace + (size_t) omp_get_thread_num() * ws_bytes : NULL;
+                lagrs_roll_kernel(lx[0], ln[0], lfirst[0], llast[0], &spec, ws, lout[0]);
+            }
         }
         R_CheckUserInterrupt();
     }

@@ -13,8 +13,9 @@
  *
  * Results depend on `first` (a chunk start) because the running sums are
  * recomputed there; callers that want results independent of the thread
- * count must cut a series of n at multiples of lagrs_roll_chunk_length(spec,
- * n). */
+ * count must cut the answerable outputs [from, to) of a series of n
+ * (lagrs_roll_answerable()) at from + multiples of
+ * lagrs_roll_chunk_length(spec, to - from). */
 #ifndef LAGRS_ROLLING_H
 #define LAGRS_ROLLING_H
 
@@ -44,8 +45,14 @@ typedef struct {
     double prob;        /* for LAGRS_ROLL_QUANTILE, in [0, 1] */
 } lagrs_roll_spec;
 
-/* Chunk length for a series of n observations: a function of n and the
- * width only (at most max(8 * width, 65536)). */
+/* The outputs of a series of n whose windows can hold min_obs
+ * observations: [*from, *to), empty when n < min_obs.  Every other output
+ * is `fill`, whatever the data. */
+void lagrs_roll_answerable(const lagrs_roll_spec *spec, R_xlen_t n, R_xlen_t *from,
+                           R_xlen_t *to);
+
+/* Chunk length for a stretch of n outputs: a function of n and the width
+ * only (at most max(8 * width, 65536)). */
 R_xlen_t lagrs_roll_chunk_length(const lagrs_roll_spec *spec, R_xlen_t n);
 
 /* Bytes of workspace one concurrent call of the kernel needs, for series

@@ -181,9 +181,11 @@ test_that("identical values give exactly that value, zeros exactly 0", {
   expect_true(all(rolling_var(y, 6, na_rm = TRUE, min_obs = 3)[8:42] == 0))
 })
 
-# The chunk length src/rolling.c gives a series of n (lagrs_roll_chunk_length):
-# at most max(8 * width, 65536), the number of chunks rounded up to a power of
-# two up to 8, else to a multiple of 8.
+# Where src/rolling.c starts the chunks of a series of n (1-based output
+# positions). The outputs whose windows cannot hold min_obs observations are
+# fill and belong to no chunk (lagrs_roll_answerable); the rest are cut into
+# chunks of at most max(8 * width, 65536) (lagrs_roll_chunk_length), as many
+# as a power of two up to 8, else a multiple of 8.
 chunk_length <- function(n, width) {
   cap <- max(8 * width, 65536)
   if (n <= cap) return(n)
@@ -191,20 +193,44 @@ chunk_length <- function(n, width) {
   k <- if (k <= 8) 2^ceiling(log2(k)) else ceiling(k / 8) * 8
   ceiling(n / k)
 }
+chunk_starts <- function(n, width, align = "right", min_obs = width) {
+  before <- switch(align, right = width - 1, left = 0, center = (width - 1) %/% 2)
+  after <- width - 1 - before
+  from <- max(0, min_obs - after - 1)
+  to <- min(n, n - min_obs + before + 1)
+  from + seq(0, to - from - 1, by = chunk_length(to - from, width)) + 1
+}
+
+test_that("outputs whose windows are too short are fill, and chunks start after them", {
+  # the chunk boundaries follow n, width, align and min_obs, and windows
+  # that cannot hold min_obs values are fill whatever they hold
+  expect_equal(chunk_starts(140000, 40), c(40, 35031, 70022, 105013))
+  expect_equal(chunk_starts(140000, 40, "center"), c(20, 35011, 70002, 104993))
+  expect_equal(chunk_starts(100001, 50), c(50, 50026))
+  x <- c(NaN, NA, Inf, 1:10, -Inf)
+  expect_identical(rolling_mean(x, 4, fill = -1)[1:3], rep(-1, 3))
+  expect_identical(rolling_mean(x, 4, align = "left", fill = 7)[12:14], rep(7, 3))
+  expect_identical(rolling_sum(x, 5, align = "center", min_obs = 4, fill = 0)[c(1, 14)],
+                   c(0, 0))
+  expect_identical(rolling_max(1:3, 5, min_obs = 4), rep(NA_real_, 3))
+  expect_identical(rolling_median(c(2, 1), 5, min_obs = 3, fill = 9), c(9, 9))
+})
 
 test_that("chunk boundaries give the same numbers as single windows", {
-  # n = 140000 is cut into 4 chunks of 35000; windows straddling the chunk
-  # starts are checked against base R, then all thread counts must agree
-  # bitwise.
+  # n = 140000 is cut into 4 chunks of about 35000; windows straddling the
+  # chunk starts are checked against base R, then all thread counts must
+  # agree bitwise.
   set.seed(11)
   n <- 140000
   x <- cumsum(rnorm(n)) + 1e4
   x[c(34995, 105010)] <- NA
   x[35005] <- Inf
-  near <- c(34960:35080, 69980:70050, 104960:105080)
   for (stat in all_stats) {
     for (align in c("right", "center")) {
       for (width in c(3L, 40L)) {
+        starts <- chunk_starts(n, width, align)
+        expect_length(starts, 4)
+        near <- as.vector(outer(starts[-1], -45:45, "+"))
         res <- at_thread_counts(call_roll(x, width, stat, prob = 0.3,
                                           align = align, na_rm = TRUE),
                                 counts = if (identical(Sys.getenv("NOT_CRAN"), "true"))
@@ -229,14 +255,14 @@ test_that("sums and means of chunks run in lock step equal those of chunks run a
   # either chunk, and the answers must not depend on how chunks were run.
   set.seed(23)
   n <- 100001
-  expect_equal(chunk_length(n, 50), 50001)   # 2 chunks
+  expect_length(chunk_starts(n, 50), 2)      # 2 chunks
   x <- rnorm(n)
   x[20001:20300] <- 2.5                       # a run longer than the width
   x[30001:31000] <- round(x[30001:31000])     # many equal neighbours
   x[60001:60100] <- 1e8 * x[60001:60100]      # peaks, then restarts
   x[c(10500, 70007)] <- NA
   x[80003] <- Inf
-  x[50001:50010] <- 7                         # a run at the second chunk's start
+  x[50001:50030] <- 7                         # a run at the second chunk's start
   near <- c(1:60, 10480:10620, 20250:20420, 30950:31100, 49990:50120,
             60050:60250, 69990:70120, 80000:80060, (n - 40):n)
   for (stat in c("sum", "mean")) {
