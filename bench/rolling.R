@@ -2,10 +2,11 @@
 #
 #   make bench LIB=/tmp/lib-x        or    Rscript bench/rolling.R
 #
-# Prints median times (each run after a gc(), the methods of a case taking
-# turns: see time_case()), memory allocated (bench::bench_memory), and each
-# timing as a ratio to lagrs's (peer / lagrs: above 1 means lagrs is faster). lagrs and
-# data.table both run on 2 threads. Peers whose cost grows as n * width are
+# Prints median times (each run after an untimed run of the same method and
+# a gc(), the methods of a case taking turns: see time_case()), memory
+# allocated (bench::bench_memory), and each timing as a ratio to lagrs's
+# (peer / lagrs: above 1 means lagrs is faster). lagrs and data.table both
+# run on 2 threads. Peers whose cost grows as n * width are
 # skipped where that product is too large to wait for; the table says so.
 source(file.path("bench", "common.R"))
 suppressPackageStartupMessages({
@@ -34,12 +35,16 @@ add <- function(case, method, expr, iterations = 5L, skip = NULL) {
 }
 # Times the queued expressions and appends a row each to the table. Every
 # expression is run once untimed first (which also measures the memory it
-# allocates). Then each timed run starts from the same state: a full gc()
-# first, so that the results of earlier runs are freed and every method,
-# the copy floor included, finds the allocator in the same state (glibc
+# allocates). Then every timed run is preceded by an untimed run of the
+# same expression and a full gc(), so that it finds the pages its own last
+# result freed, as a loop computing the same features again would (glibc
 # reuses the freed pages of a result of 8 MB, but returns those of 80 MB to
-# the system, so every run at n = 1e7 pays its page faults). The methods
-# take turns, so that a busy spell on a shared machine hits all of them.
+# the system, so every run at n = 1e7 pays its page faults). Without that,
+# a run that follows a different method can land on fresh pages: on the
+# 2-core VM these numbers come from, a fresh 8 MB result costs 5-25 ms of
+# page faults against 0.5 ms for the copy itself, and which method paid
+# depended on the order. The methods take turns, so that a busy spell on a
+# shared machine hits all of them.
 time_case <- function() {
   jobs <- pending
   pending <<- list()
@@ -55,6 +60,8 @@ time_case <- function() {
     for (k in seq_along(jobs)) {
       j <- jobs[[k]]
       if (!is.null(j$skip) || round > j$iterations) next
+      gc(verbose = FALSE, full = TRUE)
+      eval(j$expr, j$env)
       gc(verbose = FALSE, full = TRUE)
       t0 <- bench::hires_time()
       eval(j$expr, j$env)
