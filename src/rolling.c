@@ -874,6 +874,20 @@ typedef struct {
 
 static const lagrs_v4l quad_abs_mask = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
 
+/* two_sum_replace() of four lanes, and the output. */
+__attribute__((target("avx")))
+static inline lagrs_v4d quad_sum(quad_state *q, lagrs_v4d a, lagrs_v4d b)
+{
+    lagrs_v4d d = a - b;
+    lagrs_v4d z = d - a;
+    lagrs_v4d neg_err = ((d - z) - a) + (b + z);
+    lagrs_v4d t = q->s + d;
+    lagrs_v4d y = t - q->s;
+    q->c -= neg_err + (((t - y) - q->s) + (y - d));
+    q->s = t;
+    return q->s + q->c;
+}
+
 /* One step of the four lanes, as sum_fast_pair() takes it: the entering
  * values a, the leaving b.  Returns 0, leaving `q` as it was, when a lane
  * must take the step on the scalar path; takes a new peak in the vector. */
@@ -899,37 +913,15 @@ static inline int quad_step(quad_state *q, lagrs_v4d a, lagrs_v4d b, lagrs_v4d m
                                                (__m256d) up);
         q->floor_abs = q->peak * ratio;
     }
-    /* two_sum_replace(), four lanes */
-    lagrs_v4d d = a - b;
-    lagrs_v4d z = d - a;
-    lagrs_v4d neg_err = ((d - z) - a) + (b + z);
-    lagrs_v4d t = q->s + d;
-    lagrs_v4d y = t - q->s;
-    q->c -= neg_err + (((t - y) - q->s) + (y - d));
-    q->s = t;
+    lagrs_v4d total = quad_sum(q, a, b);
     q->abs_sum = next_abs;
     /* a new value starts a run at lo + w; an equal one changes nothing */
     q->run_start = (lagrs_v4d) _mm256_blendv_pd((__m256d) (q->pos + m),
                                                 (__m256d) q->run_start, (__m256d) same);
     q->prev = (lagrs_v4d) _mm256_blendv_pd((__m256d) a, (__m256d) q->prev, (__m256d) same);
     q->pos += one;
-    lagrs_v4d total = q->s + q->c;
     *ans = want_sum ? total : total / m;
     return 1;
-}
-
-/* two_sum_replace() of four lanes, and the output. */
-__attribute__((target("avx")))
-static inline lagrs_v4d quad_sum(quad_state *q, lagrs_v4d a, lagrs_v4d b)
-{
-    lagrs_v4d d = a - b;
-    lagrs_v4d z = d - a;
-    lagrs_v4d neg_err = ((d - z) - a) + (b + z);
-    lagrs_v4d t = q->s + d;
-    lagrs_v4d y = t - q->s;
-    q->c -= neg_err + (((t - y) - q->s) + (y - d));
-    q->s = t;
-    return q->s + q->c;
 }
 
 /* Four steps of the four lanes at once, when no step of any lane is rare
