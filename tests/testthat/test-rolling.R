@@ -216,6 +216,35 @@ test_that("outputs whose windows are too short are fill, and chunks start after 
   expect_identical(rolling_median(c(2, 1), 5, min_obs = 3, fill = 9), c(9, 9))
 })
 
+test_that("series with no full window sit among long ones in the parallel groups", {
+  # 16 chunks in all, run in groups (lanes) of up to four or eight: some
+  # series have no output whose window can hold min_obs values, so their
+  # chunk is empty and only writes fill; one series is empty.
+  set.seed(31)
+  lens <- c(0, 1, 3, 70000, 2, 4, 140001, 5, 3, 66000, 1)
+  series <- lapply(lens, function(n) cumsum(rnorm(n)))
+  series[[7]][c(3, 70001)] <- NA
+  for (stat in c("sum", "mean", "sd", "max", "median")) {
+    for (align in c("right", "center", "left")) {
+      for (min_obs in c(5L, 3L)) {
+        label <- paste(stat, align, min_obs)
+        res <- at_thread_counts(call_roll(series, 5L, stat, align = align,
+                                          min_obs = min_obs, fill = -7))
+        expect_identical(res[[2]], res[[1]], label = label)
+        for (k in seq_along(series)) {
+          n <- lens[k]
+          at <- unique(c(seq_len(min(n, 12)), if (n > 0) max(1, n - 11):n,
+                         if (n > 70010) 69990:70010))
+          expect_roll_equal(res[[1]][[k]][at],
+                            ref_roll(series[[k]], 5L, stat, align, min_obs = min_obs,
+                                     fill = -7, at = at),
+                            stat, paste(label, "series", k))
+        }
+      }
+    }
+  }
+})
+
 test_that("chunk boundaries give the same numbers as single windows", {
   # n = 140000 is cut into 4 chunks of about 35000; windows straddling the
   # chunk starts are checked against base R, then all thread counts must
