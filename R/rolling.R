@@ -91,9 +91,9 @@
 #' chunks and series are shared among threads. Where the processor has AVX,
 #' the sums and means of four chunks run side by side in one vector, four
 #' steps at a time, with exactly the arithmetic of one chunk alone. Double
-#' input is read in
-#' place (integer input is converted to double first); besides the result,
-#' each thread uses a workspace of O(width) (min, max: O(chunk length)).
+#' input is read in place (integer input is converted to double first);
+#' besides the result, each thread uses a workspace of O(width) (min, max:
+#' O(chunk length)).
 #'
 #' @param x A numeric (double or integer) vector or `ts`; a matrix, each
 #'   column a series; or a data frame or list, each element a numeric vector
