@@ -1374,6 +1374,23 @@ static double css_value(const double *x, R_xlen_t n, const arma_dims *ad,
     return css_recursion(w, n, ad, phi, theta, n_cond, resid);
 }
 
+/* Runs BODY(P, Q) for the short orders p, q <= 2 in scope, with P and Q
+ * constants in each expansion, so that the compiler drops the absent terms
+ * of the CSS recursions (CSS_SHORT in css_recursion(), CSS_LANES in
+ * css_recursion_short_batch()). */
+#define CSS_BY_ORDER(BODY)                                              \
+    switch (3 * p + q) {                                                \
+    case 0: BODY(0, 0); break;                                          \
+    case 1: BODY(0, 1); break;                                          \
+    case 2: BODY(0, 2); break;                                          \
+    case 3: BODY(1, 0); break;                                          \
+    case 4: BODY(1, 1); break;                                          \
+    case 5: BODY(1, 2); break;                                          \
+    case 6: BODY(2, 0); break;                                          \
+    case 7: BODY(2, 1); break;                                          \
+    default: BODY(2, 2); break;                                         \
+    }
+
 /* The ARMA recursion of the CSS objective on the differenced series w. */
 static double css_recursion(const double *w, R_xlen_t n, const arma_dims *ad,
                             const double *phi, const double *theta,
@@ -1422,17 +1439,7 @@ static double css_recursion(const double *w, R_xlen_t n, const arma_dims *ad,
             e1 = v;                                                     \
             if (isnan(v)) n_nan++; else ssq_main += v * v;              \
         }
-        switch (3 * p + q) {
-        case 0: CSS_SHORT(0, 0); break;
-        case 1: CSS_SHORT(0, 1); break;
-        case 2: CSS_SHORT(0, 2); break;
-        case 3: CSS_SHORT(1, 0); break;
-        case 4: CSS_SHORT(1, 1); break;
-        case 5: CSS_SHORT(1, 2); break;
-        case 6: CSS_SHORT(2, 0); break;
-        case 7: CSS_SHORT(2, 1); break;
-        default: CSS_SHORT(2, 2); break;
-        }
+        CSS_BY_ORDER(CSS_SHORT);
 #undef CSS_SHORT
     } else {
         /* Seasonal polynomials are mostly zeros.  Leaving out the zero terms
@@ -1809,17 +1816,7 @@ static void css_recursion_short_batch(const double *w, R_xlen_t n, int p,
         CSS_LANE(P, Q, e12, e22, s2, z2, 2);                            \
         CSS_LANE(P, Q, e13, e23, s3, z3, 3);                            \
     }
-    switch (3 * p + q) {
-    case 0: CSS_LANES(0, 0); break;
-    case 1: CSS_LANES(0, 1); break;
-    case 2: CSS_LANES(0, 2); break;
-    case 3: CSS_LANES(1, 0); break;
-    case 4: CSS_LANES(1, 1); break;
-    case 5: CSS_LANES(1, 2); break;
-    case 6: CSS_LANES(2, 0); break;
-    case 7: CSS_LANES(2, 1); break;
-    default: CSS_LANES(2, 2); break;
-    }
+    CSS_BY_ORDER(CSS_LANES);
 #undef CSS_LANES
 #undef CSS_LANE
     double s_main[CSS_BATCH] = {s0, s1, s2, s3};
