@@ -143,9 +143,7 @@ test_that("interrupting a long batch returns control promptly and leaves R usabl
   # reap this session's forked children behind parallel's back). The child
   # catches the interrupt, records when, checks its heap, and runs another
   # batch to show it is still usable.
-  dir <- tempfile("lagrs-interrupt-")
-  dir.create(dir)
-  on.exit(unlink(dir, recursive = TRUE), add = TRUE)
+  dir <- withr::local_tempdir("lagrs-interrupt-")
   file <- function(name) file.path(dir, name)
   start_child(dir, c(
     "used_mb <- function() { invisible(gc()); sum(gc()[, 2]) }",
@@ -199,9 +197,7 @@ test_that("Ctrl-C stops automatic searches within a fit, restores R's handler an
   skip_on_os("windows")
   # One Rscript child runs every step and interrupts itself: a separate shell
   # process sends SIGINT after a delay and writes down when it did.
-  dir <- tempfile("lagrs-auto-interrupt-")
-  dir.create(dir)
-  on.exit(unlink(dir, recursive = TRUE), add = TRUE)
+  dir <- withr::local_tempdir("lagrs-auto-interrupt-")
   file <- function(name) file.path(dir, name)
   start_child(dir, c(
     sprintf("dir <- %s", deparse(dir)),
