@@ -11,6 +11,7 @@
 static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_threads_get, 1),
     CALLDEF(lagrs_threads_set, 1),
+    CALLDEF(lagrs_codes_call, 0),
     CALLDEF(lagrs_is_constant_call, 1),
     CALLDEF(lagrs_kpss_call, 2),
     CALLDEF(lagrs_ndiffs_kpss_call, 3),

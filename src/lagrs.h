@@ -1,18 +1,12 @@
+/* The header of the entry points (the *R.c files, init.c): the plain-C
+ * kernel header plus the R API.  Kernel headers include lagrs_c.h, never
+ * this one. */
 #ifndef LAGRS_H
 #define LAGRS_H
 
-#include "lagrs_omp.h"
+#include "lagrs_c.h"
 #include <R.h>
 #include <Rinternals.h>
-#include <stdint.h>
-
-/* Below this much work (roughly, element operations) a region runs on one
- * thread: starting a team costs more than it saves. */
-#define LAGRS_MIN_PARALLEL_WORK 65536
-
-/* The one thread getter.  Every `#pragma omp parallel` takes its team size
- * from here: `num_threads(lagrs_nthreads(work))`. */
-int lagrs_nthreads(double work);
 
 /* Named list elements (rlist.c): lagrs_find_elt() gives R_NilValue for a
  * missing name, lagrs_list_elt() raises an internal error. */
@@ -23,5 +17,9 @@ SEXP lagrs_list_elt(SEXP list, const char *name);
 SEXP lagrs_threads_get(SEXP verbose);
 SEXP lagrs_threads_set(SEXP n);
 void lagrs_threads_init(void);
+
+/* The codes and rules that R and C share, as one named list (codesR.c);
+ * R reads it once, at load (R/codes.R). */
+SEXP lagrs_codes_call(void);
 
 #endif
