@@ -85,6 +85,36 @@ int lagrs_arima_n_coef(const lagrs_arima_spec *spec, int n_xreg)
         (spec->include_drift ? 1 : 0) + n_xreg;
 }
 
+/* The one rule for coefficient names (as names(coef(stats::arima(...)))):
+ * ar1..arp, ma1..maq, sar1..sarP, sma1..smaQ, intercept, drift. */
+int lagrs_arima_coef_name(const lagrs_arima_spec *spec, int k, char *buf, size_t size)
+{
+    const char *stem[4] = {"ar", "ma", "sar", "sma"};
+    int count[4] = {spec->p, spec->q, spec->P, spec->Q};
+    for (int b = 0; b < 4; b++) {
+        if (k < count[b]) {
+            snprintf(buf, size, "%s%d", stem[b], k + 1);
+            return 1;
+        }
+        k -= count[b];
+    }
+    if (has_intercept(spec) && k-- == 0) {
+        snprintf(buf, size, "intercept");
+        return 1;
+    }
+    if (spec->include_drift && k-- == 0) {
+        snprintf(buf, size, "drift");
+        return 1;
+    }
+    return 0;
+}
+
+R_xlen_t lagrs_arima_min_obs(const lagrs_arima_spec *spec)
+{
+    R_xlen_t s = season(spec);
+    return (R_xlen_t) spec->d + (R_xlen_t) spec->D * s + spec->p + (R_xlen_t) spec->P * s;
+}
+
 int lagrs_arima_state_dim(const lagrs_arima_spec *spec)
 {
     int s = season(spec);

@@ -116,6 +116,13 @@ void lagrs_arima_spec_init(lagrs_arima_spec *spec, int p, int d, int q,
 
 /* Number of coefficients, including intercept/drift/xreg columns. */
 int lagrs_arima_n_coef(const lagrs_arima_spec *spec, int n_xreg);
+/* The name of coefficient k (0-based, k < lagrs_arima_n_coef(spec, 0)) into
+ * buf; returns 0 when k is past the model's own coefficients (the user's
+ * xreg columns, named by the caller).  The one place these names are made. */
+int lagrs_arima_coef_name(const lagrs_arima_spec *spec, int k, char *buf, size_t size);
+/* The length rule: a fit needs MORE non-missing values than this
+ * (d + s D differences and p + s P AR lags).  The one place it is made. */
+R_xlen_t lagrs_arima_min_obs(const lagrs_arima_spec *spec);
 /* Dimension of the state vector: max(p + s P, q + s Q + 1) + d + s D. */
 int lagrs_arima_state_dim(const lagrs_arima_spec *spec);
 
