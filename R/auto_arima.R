@@ -310,74 +310,29 @@ auto_arima_batch <- function(series, max_p = 5, max_q = 5, max_P = 2, max_Q = 2,
                              seasonal = TRUE, period = NULL, id = "id",
                              value = "value", time = NULL, progress = NULL) {
   call <- match.call()
-  collection <- series_collection(series, id = id, value = value, time = time)
-  period <- if (is.null(period)) auto_batch_frequency(collection) else
-    check_auto_period(period)
-  options <- auto_options(max_p, max_q, max_P, max_Q, max_order, max_d, max_D,
-                          start_p, start_q, start_P, start_Q, ic, stepwise,
-                          nmodels, approximation, d, D, allow_drift,
-                          allow_mean, seasonal)
-  progress <- resolve_progress(progress)
-  fits <- .Call(C_auto_arima_batch_call, collection$values, period, options,
-                progress)
-  new_lagrs_auto_batch(fits, collection, period, call)
+  model <- auto_arima_model(period = period, max_p = max_p, max_q = max_q, max_P = max_P,
+                            max_Q = max_Q, max_order = max_order, max_d = max_d,
+                            max_D = max_D, start_p = start_p, start_q = start_q,
+                            start_P = start_P, start_Q = start_Q, ic = ic,
+                            stepwise = stepwise, nmodels = nmodels,
+                            approximation = approximation, d = d, D = D,
+                            allow_drift = allow_drift, allow_mean = allow_mean,
+                            seasonal = seasonal)
+  with_call(fit_batch(series, model, id = id, value = value, time = time,
+                      progress = progress), call)
 }
 
-# Coefficient names of a chosen model, in arima_fit()'s order.
-auto_coef_names <- function(o) {
-  n_diff <- o[2L] + o[5L]
-  c(if (o[1L] > 0L) paste0("ar", seq_len(o[1L])),
-    if (o[3L] > 0L) paste0("ma", seq_len(o[3L])),
-    if (o[4L] > 0L) paste0("sar", seq_len(o[4L])),
-    if (o[6L] > 0L) paste0("sma", seq_len(o[6L])),
-    if (o[8L] == 1L && n_diff == 0L) "intercept",
-    if (o[8L] == 1L && n_diff == 1L) "drift")
-}
-
-# Sorts coefficient names as arima_fit() orders them: ar, ma, sar, sma,
-# intercept, drift, then by lag.
-sort_coef_names <- function(nm) {
-  kind <- sub("[0-9]+$", "", nm)
-  lag <- suppressWarnings(as.integer(sub("^[a-z]+", "", nm)))
-  lag[is.na(lag)] <- 0L
-  rank <- match(kind, c("ar", "ma", "sar", "sma", "intercept", "drift"))
-  nm[order(rank, lag)]
-}
-
-new_lagrs_auto_batch <- function(fits, collection, period, call) {
-  ids <- collection$ids
-  n_series <- length(ids)
-  orders <- fits$orders
+# What an automatic batch adds: the chosen orders (NA where the search
+# failed) and the search's facts, from the family's codes and info.
+auto_batch_elements <- function(fits, ids) {
+  orders <- fits$codes
   dimnames(orders) <- list(ids, auto_order_names)
-  ok <- !is.na(orders[, 1L]) & fits$status <= 1L
-  per_names <- lapply(seq_len(n_series), function(k) {
-    if (is.na(orders[k, 1L])) character() else auto_coef_names(orders[k, ])
-  })
-  all_names <- sort_coef_names(unique(unlist(per_names)))
-  coef <- matrix(NA_real_, n_series, length(all_names),
-                 dimnames = list(ids, all_names))
-  for (k in which(ok)) {
-    if (length(per_names[[k]])) coef[k, per_names[[k]]] <- fits$coef[[k]]
-  }
-  lengths <- as.double(lengths(collection$values))
-  spec <- list(period = period, method = "CSS-ML", method_code = 0L)
-  structure(
-    c(list(ids = ids), batch_statistics(fits, ids), list(
-      orders = orders,
-      coef = coef,
-      search = list(method = fits$method, fixed = fits$fixed, start = fits$start,
-                    ic = stats::setNames(fits$ic, ids),
-                    n_models = stats::setNames(fits$n_models, ids),
-                    approximation = stats::setNames(fits$approximation, ids)),
-      spec = spec,
-      series = collection,
-      model = list(coef = fits$coef, state_a = fits$state_a,
-                   state_P = fits$state_P, sigma2 = fits$sigma2,
-                   status = fits$status, n_fit = lengths - fits$start + 1),
-      call = call
-    )),
-    class = "lagrs_batch"
-  )
+  info <- fits$info
+  list(orders = orders,
+       search = list(method = as.integer(info[, "method"]), fixed = unname(info[, "fixed"]),
+                     start = unname(info[, "start"]), ic = stats::setNames(info[, "ic"], ids),
+                     n_models = stats::setNames(as.integer(info[, "n_models"]), ids),
+                     approximation = stats::setNames(as.logical(info[, "approximation"]), ids)))
 }
 
 # batch[[k]] for an auto batch: the chosen model refitted as auto_arima()

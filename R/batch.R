@@ -68,19 +68,17 @@ arima_batch <- function(series, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
                         period = NULL, include_mean = TRUE, include_drift = FALSE,
                         method = c("CSS-ML", "ML", "CSS"), id = "id", value = "value",
                         time = NULL, progress = NULL) {
-  method <- check_batch_method(method)
-  collection <- series_collection(series, id = id, value = value, time = time)
-  seasonal_order <- if (is.list(seasonal)) seasonal$order else seasonal
-  if (is.null(period) && is.numeric(seasonal_order) && all(seasonal_order == 0)) {
-    period <- 1L  # a non-seasonal model needs no common frequency
-  }
-  period <- batch_period(period, collection)
-  spec <- batch_spec(order, seasonal, period, include_mean, include_drift, method)
-  progress <- resolve_progress(progress)
-  fits <- .Call(C_arima_batch_call, collection$values, spec$order, spec$seasonal,
-                spec$period, spec$include_mean, spec$include_drift, spec$method_code,
-                progress)
-  new_lagrs_batch(fits, collection, spec, call = match.call())
+  call <- match.call()
+  model <- arima_model(order, seasonal, period, include_mean, include_drift, method)
+  with_call(fit_batch(series, model, id = id, value = value, time = time,
+                      progress = progress), call)
+}
+
+# A batch that says which wrapper made it.
+with_call <- function(batch, call) {
+  out <- unclass(batch)
+  out$call <- call
+  structure(out, class = class(batch))
 }
 
 # arima_fit()'s rule for `method`: the first of a vector, one of three names.
@@ -242,86 +240,14 @@ resolve_progress <- function(progress) {
   check_flag(progress, "progress")
 }
 
-# ---- the batch object -----------------------------------------------------
-
-status_labels <- function(code) {
-  out <- rep("error", length(code))
-  out[code == 0L] <- "ok"
-  out[code == 1L] <- "warning"
-  out
-}
-
-new_lagrs_batch <- function(fits, collection, spec, call) {
-  coef_names <- arima_coef_names(spec$order, spec$seasonal, spec$include_mean,
-                                 spec$include_drift)
-  coef <- t(fits$coef)
-  dimnames(coef) <- list(collection$ids, coef_names)
-  ids <- collection$ids
-  structure(
-    c(list(ids = ids), batch_statistics(fits, ids),
-      list(coef = coef, spec = spec, series = collection,
-           model = fits[c("coef", "state_a", "state_P", "sigma2", "status")],
-           call = call)),
-    class = "lagrs_batch"
-  )
-}
-
-# The per-series results every batch carries (fixed-order or automatic),
-# named by series id.
-batch_statistics <- function(fits, ids) {
-  named <- function(values) stats::setNames(values, ids)
-  list(status = named(status_labels(fits$status)), message = named(fits$message),
-       sigma2 = named(fits$sigma2), loglik = named(fits$loglik), aic = named(fits$aic),
-       aicc = named(fits$aicc), bic = named(fits$bic), nobs = named(fits$n_used),
-       convergence = named(fits$convergence))
-}
-
-#' @export
-length.lagrs_batch <- function(x) length(unclass(x)$ids)
-
-#' @export
-`[[.lagrs_batch` <- function(x, i, ...) {
-  ids <- unclass(x)$ids
-  if (is.character(i)) {
-    if (length(i) != 1L || !i %in% ids) {
-      stop("`i` must be one of the batch's series ids; \"", i[1L], "\" is not.",
-           call. = FALSE)
-    }
-    k <- match(i, ids)
-  } else {
-    k <- check_count(i, "i")
-    if (k > length(ids)) {
-      stop("`i` must be at most ", length(ids), ", the number of series, not ", k, ".",
-           call. = FALSE)
-    }
-  }
-  if (unclass(x)$status[[k]] == "error") {
-    # refitting would only repeat the failure, in arima_fit()'s words
-    stop("Series \"", ids[k], "\" of the batch has no model: it failed with \"",
-         unclass(x)$message[[k]], "\".", call. = FALSE)
-  }
-  if (!is.null(unclass(x)$orders)) return(auto_batch_member(x, k))
-  spec <- unclass(x)$spec
-  y <- unclass(x)$series$values[[k]]
-  tsp <- unclass(x)$series$tsp[[k]]
-  if (!is.null(tsp)) y <- stats::ts(y, start = tsp[1L], frequency = tsp[3L])
-  fit <- arima_fit(y, order = spec$order, seasonal = spec$seasonal, period = spec$period,
-                   include_mean = spec$include_mean, include_drift = spec$include_drift,
-                   method = spec$method)
-  fit$series <- ids[k]
-  fit
-}
-
-#' @export
-`$.lagrs_batch` <- function(x, name) unclass(x)[[name]]
+# ---- the batch object (see R/fit_batch.R) ---------------------------------
 
 #' @export
 print.lagrs_batch <- function(x, ...) {
-  spec <- x$spec
   n <- length(x$ids)
   counts <- table(factor(x$status, levels = c("ok", "warning", "error")))
-  what <- if (is.null(x$orders)) arima_label(spec$order, spec$seasonal, spec$period) else
-    "automatic ARIMA models"
+  what <- if (inherits(x, "lagrs_auto_batch")) "automatic ARIMA models" else
+    model_label(x$spec)
   cat("<lagrs_batch> ", what, " fitted to ", n, " series\n", sep = "")
   cat("  ok: ", counts[["ok"]], "   warning: ", counts[["warning"]],
       "   error: ", counts[["error"]], "\n", sep = "")
@@ -332,7 +258,7 @@ print.lagrs_batch <- function(x, ...) {
     if (length(bad) > 5L) cat(" ...")
     cat("\n")
   }
-  if (!is.null(x$orders)) {
+  if (inherits(x, "lagrs_auto_batch")) {
     models <- sort(table(batch_model_labels(x)), decreasing = TRUE)
     shown <- utils::head(models, 3L)
     cat("  chosen models: ", paste0(names(shown), " (", shown, ")", collapse = ", "),
@@ -343,7 +269,15 @@ print.lagrs_batch <- function(x, ...) {
     cat("  median AICc: ", format(stats::median(x$aicc[ok]), digits = 6),
         "   median sigma^2: ", format(stats::median(x$sigma2[ok]), digits = 6), "\n", sep = "")
   }
+  print_inferred(x$series$inferred)
   invisible(x)
+}
+
+# What a long data frame's dates told (R/collection.R), in one line.
+print_inferred <- function(inferred) {
+  said <- c(if (!is.null(inferred$time)) paste0("time column \"", inferred$time, "\""),
+            if (!is.null(inferred$period)) paste0("period ", inferred$period))
+  if (length(said)) cat("  inferred from the dates: ", paste(said, collapse = ", "), "\n", sep = "")
 }
 
 #' Summarise a batch of ARIMA fits
@@ -378,21 +312,7 @@ summary.lagrs_batch <- function(object, ...) {
   out
 }
 
-batch_model_labels <- function(object) {
-  if (!is.null(object$orders)) {
-    o <- object$orders
-    return(vapply(seq_len(nrow(o)), function(k) {
-      if (anyNA(o[k, ])) return(NA_character_)
-      label <- arima_label(o[k, 1:3], o[k, 4:6], o[k, 7])
-      n_diff <- o[k, 2] + o[k, 5]
-      if (o[k, 8] == 1L && n_diff == 0L) label <- paste(label, "with non-zero mean")
-      if (o[k, 8] == 1L && n_diff == 1L) label <- paste(label, "with drift")
-      label
-    }, ""))
-  }
-  spec <- object$spec
-  rep(arima_label(spec$order, spec$seasonal, spec$period), length(object$ids))
-}
+batch_model_labels <- function(object) unname(unclass(object)$fits$label)
 
 #' @export
 `[.summary.lagrs_batch` <- function(x, ...) {
@@ -459,48 +379,40 @@ forecast.lagrs_batch <- function(object, h = 10, level = c(80, 95), progress = N
   h <- check_count(h, "h")
   level <- check_levels(level)
   progress <- resolve_progress(progress)
-  spec <- object$spec
-  series <- object$series
-  lengths <- as.double(lengths(series$values))
-  model <- c(object$model, list(order = spec$order, seasonal = spec$seasonal,
-                                period = spec$period, include_mean = spec$include_mean,
-                                include_drift = spec$include_drift,
-                                method = spec$method_code, n = lengths))
-  if (!is.null(object$orders)) {
-    fc <- .Call(C_auto_arima_batch_forecast_call, model, object$orders, h, progress)
-  } else {
-    fc <- .Call(C_arima_batch_forecast_call, model, h, progress)
-  }
-  # failed series: NA (the automatic engine's kernels leave NaN)
-  failed <- object$status == "error"
-  fc$mean[, failed] <- NA_real_
-  fc$se[, failed] <- NA_real_
-  batch_forecast_frame(object$ids, series$tsp, fc$mean, fc$se, h, level)
+  x <- unclass(object)
+  fc <- .Call(C_forecast_batch_call, x$model$family, x$model$options, x$fits$state,
+              x$fits$status, h, level, progress)
+  failed <- x$status == "error"
+  for (part in c("mean", "lower", "upper")) fc[[part]][, failed] <- NA_real_
+  batch_forecast_frame(x$ids, x$series$tsp, fc, h, level)
 }
 
+# One level checker for every forecast method: levels in (0, 1) are
+# fractions (as in forecast), others percent; returned in percent, sorted.
 check_levels <- function(level) {
-  if (!is.numeric(level) || length(level) == 0L || anyNA(level) ||
-      any(level <= 0 | level >= 100)) {
-    stop("`level` must be numbers strictly between 0 and 100, not ",
-         describe_value(level), ".", call. = FALSE)
+  ok <- is.numeric(level) && length(level) > 0L && !anyNA(level)
+  if (ok && all(level > 0 & level < 1)) level <- 100 * level
+  if (!ok || any(level <= 0 | level >= 100)) {
+    stop("`level` must be numbers strictly between 0 and 100 (percent), or all strictly ",
+         "between 0 and 1 (fractions), not ", describe_value(level), ".", call. = FALSE)
   }
-  sort(level)
+  sort(as.double(level))
 }
 
-batch_forecast_frame <- function(ids, tsp, mean, se, h, level) {
+batch_forecast_frame <- function(ids, tsp, fc, h, level) {
   n_series <- length(ids)
   out <- data.frame(id = rep(ids, each = h), step = rep(seq_len(h), n_series),
                     stringsAsFactors = FALSE)
-  if (all(!vapply(tsp, is.null, TRUE))) {
+  if (n_series > 0L && all(!vapply(tsp, is.null, TRUE))) {
     ends <- vapply(tsp, function(t) t[2L], 1)
     freqs <- vapply(tsp, function(t) t[3L], 1)
     out$time <- rep(ends, each = h) + out$step / rep(freqs, each = h)
   }
-  out$mean <- as.vector(mean)
-  for (lev in level) {
-    z <- stats::qnorm(0.5 + lev / 200)
-    out[[paste0("lo_", format(lev))]] <- as.vector(mean - z * se)
-    out[[paste0("hi_", format(lev))]] <- as.vector(mean + z * se)
+  out$mean <- as.vector(fc$mean)
+  for (k in seq_along(level)) {
+    rows <- (k - 1L) * h + seq_len(h)
+    out[[paste0("lo_", format(level[k]))]] <- as.vector(fc$lower[rows, , drop = FALSE])
+    out[[paste0("hi_", format(level[k]))]] <- as.vector(fc$upper[rows, , drop = FALSE])
   }
   attr(out, "level") <- level
   attr(out, "h") <- h
@@ -538,10 +450,15 @@ batch_spec <- function(order, seasonal, period, include_mean, include_drift, met
   }
   check_flag(include_mean, "include_mean")
   check_flag(include_drift, "include_drift")
-  is_seasonal <- any(seasonal > 0L)
-  period <- if (is_seasonal) check_count(period, "period") else 1L
-  if (is_seasonal && period < 2L) {
-    stop("`period` must be at least 2 for a seasonal model, not ", period, ".", call. = FALSE)
+  # a period only matters for a seasonal model; NULL: each series' own
+  if (!any(seasonal > 0L)) {
+    period <- 1L
+  } else if (!is.null(period)) {
+    period <- check_count(period, "period")
+    if (period < 2L) {
+      stop("`period` must be at least 2 for a seasonal model, not ", period, ".",
+           call. = FALSE)
+    }
   }
   n_diff <- order[2L] + seasonal[2L]
   if (include_drift && n_diff > 1L) {
@@ -552,18 +469,6 @@ batch_spec <- function(order, seasonal, period, include_mean, include_drift, met
   list(order = order, seasonal = seasonal, period = period,
        include_mean = include_mean && n_diff == 0L, include_drift = include_drift,
        method = method, method_code = match(method, arima_methods) - 1L)
-}
-
-# Coefficient names in the order the C kernel stores them (as stats::arima).
-arima_coef_names <- function(order, seasonal, include_mean, include_drift,
-                             xreg_names = NULL) {
-  c(if (order[1L] > 0L) paste0("ar", seq_len(order[1L])),
-    if (order[3L] > 0L) paste0("ma", seq_len(order[3L])),
-    if (seasonal[1L] > 0L) paste0("sar", seq_len(seasonal[1L])),
-    if (seasonal[3L] > 0L) paste0("sma", seq_len(seasonal[3L])),
-    if (include_mean && order[2L] + seasonal[2L] == 0L) "intercept",
-    if (include_drift) "drift",
-    xreg_names)
 }
 
 # The series a batch plot shows: the given ids or positions, or the first

@@ -40,9 +40,13 @@ double lagrs_batch_series(SEXP series, double work_per_value, const double ***y,
 SEXP lagrs_batch_forecast_output(R_xlen_t n_series, int h, double **mean, double **se,
                                  int **status);
 
-SEXP arima_batch_call(SEXP series, SEXP order, SEXP seasonal, SEXP period,
-                      SEXP include_mean, SEXP include_drift, SEXP method,
-                      SEXP progress);
-SEXP arima_batch_forecast_call(SEXP fits, SEXP h, SEXP progress);
+/* Entry points (batchR.c): any model family's batch fit and forecast, and
+ * the families' declarations for R. */
+SEXP fit_batch_call(SEXP series, SEXP frequency, SEXP family, SEXP options,
+                    SEXP residuals, SEXP progress);
+SEXP forecast_batch_call(SEXP family, SEXP options, SEXP state, SEXP status, SEXP h,
+                         SEXP levels, SEXP progress);
+SEXP model_families_call(void);
+SEXP model_coef_names_call(SEXP family, SEXP options);
 
 #endif

@@ -1,5 +1,6 @@
 #include "lagrs.h"
 #include "arima.h"
+#include "model.h"
 #include <string.h>
 
 /* The codes and rules that R and C share are defined once, in the C headers;
@@ -22,7 +23,7 @@ static SEXP named_ints(const char **names, const int *values, int n)
 
 SEXP lagrs_codes_call(void)
 {
-    const char *sections[] = {"arima_status", ""};
+    const char *sections[] = {"arima_status", "fit_status", ""};
     SEXP ans = PROTECT(Rf_mkNamed(VECSXP, sections));
     {
         const char *names[] = {"ok", "warning", "input", "too_short", "numeric", "memory"};
@@ -30,6 +31,12 @@ SEXP lagrs_codes_call(void)
                               LAGRS_ARIMA_ERR_TOO_SHORT, LAGRS_ARIMA_ERR_NUMERIC,
                               LAGRS_ARIMA_ERR_MEMORY};
         SET_VECTOR_ELT(ans, 0, named_ints(names, values, 6));
+    }
+    {
+        /* every family's fits: 0 and 1 usable, larger values errors */
+        const char *names[] = {"ok", "warning", "error"};
+        const int values[] = {LAGRS_FIT_OK, LAGRS_FIT_WARNING, LAGRS_FIT_ERROR};
+        SET_VECTOR_ELT(ans, 1, named_ints(names, values, 3));
     }
     UNPROTECT(1);
     return ans;

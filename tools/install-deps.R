@@ -23,7 +23,7 @@ field_packages <- function(field) {
 }
 wanted <- unique(c(field_packages("Depends"), field_packages("Imports"),
                    field_packages("LinkingTo"), field_packages("Suggests"),
-                   "roxygen2"))
+                   "roxygen2", "pkgbuild"))
 missing_packages <- function() setdiff(wanted, rownames(installed.packages()))
 
 can_apt <- nzchar(Sys.which("apt-get")) &&

@@ -1,0 +1,121 @@
+/* lagrs model families: the one plain-C interface that every way of running
+ * a model (a batch today; cross-validation and ensembles next) calls.
+ *
+ * A family is a constant lagrs_family: a name, the names of its options,
+ * and five functions.  Nothing here uses the R API, so every function may
+ * run inside an OpenMP thread; problems are reported through the status and
+ * message of the output, and the entry points (batchR.c) raise them on the
+ * main thread afterwards.
+ *
+ * To add a family:
+ *   1. write src/model_<name>.c with a `const lagrs_family lagrs_family_<name>`
+ *      (read model_arima.c, the shortest implementation);
+ *   2. declare it below and add it to the table in model.c;
+ *   3. write R/model_<name>.R: the `<name>_model()` constructor, whose
+ *      `options` are a named double vector with exactly the names the family
+ *      declares (R reads them with lagrs_family_info()), and its docs.
+ * The batch runner, forecast and the batch's R methods then work for it.
+ *
+ * The contract of each function:
+ *   parse   reads the option values (in the family's declared order, NA as
+ *           NaN) into the family's options struct (options_size bytes) and
+ *           checks them: LAGRS_FIT_OK or an error status with a message.
+ *           Called once per batch, on the main thread.
+ *   work    a scheduling estimate (element operations) of one fit of n
+ *           values; only its sum over a batch matters (one thread or many).
+ *   fit     fits y[0..n-1] (NaN = missing), a series of the given frequency
+ *           (1 when it has none), into *out: the statistics, the codes and
+ *           info the family declares, the coefficients, and `state`, a
+ *           malloc()ed array with everything forecast needs (the caller
+ *           frees it).  out->residuals, when not NULL, has n slots to fill
+ *           (NaN where there is no residual).  Results depend only on the
+ *           inputs, never on the thread.  Returns out->status.
+ *   forecast  h steps ahead from a state that fit made: mean[h], and for
+ *           each of the n_levels levels (percent, in (0, 100)) the interval
+ *           bounds lower[h * k .. h * k + h - 1] and upper likewise.
+ *           Returns a status; message may be NULL.
+ *   coef_name  the name of coefficient k of a fit (0 when k is past its
+ *           coefficients); with fit NULL, of every coefficient any fit of
+ *           these options may have, in the family's order (the columns of
+ *           a batch's coefficient matrix).  On the main thread.
+ *   label   the fitted model's short label ("ARIMA(0,1,1)(0,1,1)[12]"), or
+ *           "" when the fit has no model.  On the main thread.
+ */
+#ifndef LAGRS_MODEL_H
+#define LAGRS_MODEL_H
+
+#include "lagrs_c.h"
+#include <limits.h>
+
+#define LAGRS_MSG_LEN 256
+#define LAGRS_MAX_CODES 8  /* integer descriptors of a fitted model */
+#define LAGRS_MAX_INFO 8   /* numeric facts of a fit */
+#define LAGRS_NA_CODE INT_MIN  /* a code the fit did not set (R's NA) */
+
+/* A series' status: 0 and 1 are usable fits, every larger value an error
+ * (families number their own errors from 2 up). */
+enum lagrs_fit_status {
+    LAGRS_FIT_OK = 0,
+    LAGRS_FIT_WARNING = 1,   /* usable; the message says what to know */
+    LAGRS_FIT_ERROR = 2      /* the first error code */
+};
+
+typedef struct {
+    int status;
+    char message[LAGRS_MSG_LEN];
+    double sigma2, loglik, aic, aicc, bic, nobs;
+    int convergence;
+    int codes[LAGRS_MAX_CODES];   /* the family's code_names, in order */
+    double info[LAGRS_MAX_INFO];  /* the family's info_names, in order */
+    double *state;                /* malloc()ed by fit; NULL on error */
+    R_xlen_t state_len;
+    int coef_offset, n_coef;      /* the coefficients: state[coef_offset ..] */
+    double *residuals;            /* set by the caller: n slots, or NULL */
+} lagrs_fit;
+
+typedef struct lagrs_family {
+    const char *name;
+    int n_options;
+    const char *const *option_names;
+    size_t options_size;
+    int n_codes;
+    const char *const *code_names;
+    int n_info;
+    const char *const *info_names;
+    int (*parse)(const double *values, void *options, char *message);
+    double (*work)(const void *options, R_xlen_t n);
+    int (*fit)(const void *options, const double *y, R_xlen_t n, double frequency,
+               lagrs_fit *out);
+    int (*forecast)(const void *options, const double *state, R_xlen_t state_len, int h,
+                    const double *levels, int n_levels, double *mean, double *lower,
+                    double *upper, char *message);
+    int (*coef_name)(const void *options, const lagrs_fit *fit, int k, char *buf,
+                     size_t size);
+    void (*label)(const void *options, const lagrs_fit *fit, char *buf, size_t size);
+} lagrs_family;
+
+extern const lagrs_family lagrs_family_arima;
+extern const lagrs_family lagrs_family_auto_arima;
+
+/* 1 when Ctrl-C has asked the running batch to stop (batch.c): families
+ * hand it to long kernels, which then return early with any result (the
+ * runner discards it).  Safe in any thread; 0 outside a batch. */
+int lagrs_batch_stop_requested(void);
+
+/* The family of that name, or NULL. */
+const lagrs_family *lagrs_family_find(const char *name);
+/* The i-th family of the table (NULL past the end). */
+const lagrs_family *lagrs_family_at(int i);
+
+/* Standard normal quantile, as R's qnorm(p) (Wichura's AS 241, the same
+ * operations as R's nmath, so the same doubles) for 0 < p < 1. */
+double lagrs_qnorm(double p);
+
+/* Normal intervals from means and standard errors, as every Gaussian family
+ * gives them: lower = mean - z se and upper = mean + z se with
+ * z = qnorm(0.5 + level / 200), for each level. */
+void lagrs_normal_intervals(const double *mean, const double *se, int h,
+                            const double *levels, int n_levels, double *lower,
+                            double *upper);
+
+#endif
