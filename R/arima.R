@@ -312,15 +312,7 @@ forecast.lagrs_arima <- function(object, h = 10, level = c(80, 95),
                h == trunc(h) && h <= .Machine$integer.max)) {
     h <- check_count(h, "h")
   }
-  if (!is.numeric(level) || length(level) == 0L || anyNA(level)) {
-    stop("`level` must be numbers between 0 and 100, not ",
-         describe_value(level), ".", call. = FALSE)
-  }
-  scaled <- if (all(level > 0 & level < 1)) 100 * level else level
-  if (any(scaled <= 0 | scaled >= 100)) {
-    stop("`level` must be numbers between 0 and 100, not ",
-         describe_value(level), ".", call. = FALSE)
-  }
+  check_levels(level)  # the one level rule (R/batch.R)
   # the C code scales fractions itself, so it gets `level` as given
   out <- .Call(C_arima_forecast_object_call, object, h, level, xreg)
   if (is.null(out)) stop("internal error: forecast() arguments not normalised")

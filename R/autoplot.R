@@ -88,7 +88,7 @@ autoplot.lagrs_batch <- function(object, ids = NULL, h = 12, level = c(80, 95), 
   ids <- batch_plot_ids(object, ids)
   frames <- lapply(ids, function(id) {
     if (object$status[[id]] == "error") return(NULL)
-    forecast_frames(forecast(object[[id]], h = h, level = level), id = id)
+    forecast_frames(forecast(batch_member(object, id), h = h, level = level), id = id)
   })
   frames <- frames[!vapply(frames, is.null, TRUE)]
   if (!length(frames)) {

@@ -523,7 +523,7 @@ plot.lagrs_batch <- function(x, ids = NULL, h = 12, level = c(80, 95), ...) {
       graphics::text(0.5, 0.5, x$message[[id]])
       next
     }
-    fc <- forecast(x[[id]], h = h, level = level)
+    fc <- forecast(batch_member(x, id), h = h, level = level)
     graphics::plot(fc, main = id, legend = FALSE, ...)
   }
   # one legend for the whole grid, in the outer margin below the panels

@@ -259,11 +259,17 @@ residuals.lagrs_batches <- function(object, ...) lapply(object$batches, residual
 #' @export
 fitted.lagrs_batches <- function(object, ...) lapply(object$batches, fitted)
 
-# One data frame of every model's rows, with the model's name first.
+# One data frame of every model's rows, with the model's name first; a
+# column that some models lack (a coefficient) is NA in their rows.
 stack_models <- function(parts) {
-  out <- do.call(rbind, lapply(names(parts), function(name) {
+  frames <- lapply(names(parts), function(name) {
     part <- as.data.frame(unclass(parts[[name]]), stringsAsFactors = FALSE)
     cbind(data.frame(model = rep(name, nrow(part)), stringsAsFactors = FALSE), part)
+  })
+  columns <- unique(unlist(lapply(frames, names)))
+  out <- do.call(rbind, lapply(frames, function(f) {
+    f[setdiff(columns, names(f))] <- NA
+    f[columns]
   }))
   rownames(out) <- NULL
   out

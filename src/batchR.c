@@ -109,6 +109,9 @@ static void fit_one(R_xlen_t i, void *vctx)
     if (out->status > LAGRS_FIT_WARNING) {
         free(out->state);
         out->state = NULL;
+        /* a failed fit has no residuals, whatever it wrote */
+        for (R_xlen_t t = 0; out->residuals != NULL && t < ctx->n[i]; t++)
+            out->residuals[t] = NAN;
     }
 }
 

@@ -317,6 +317,6 @@ test_that("bad input gives clear errors naming the argument", {
   expect_error(arima_fit(lh, include_mean = NA), "`include_mean` must be TRUE or FALSE")
   fit <- arima_fit(lh, order = c(1, 0, 0))
   expect_error(forecast(fit, h = 0), "`h` must be a single positive whole number")
-  expect_error(forecast(fit, level = 120), "`level` must be numbers between 0 and 100")
+  expect_error(forecast(fit, level = 120), "`level` must be numbers strictly between 0 and 100")
   expect_error(predict(fit, n.ahead = -1), "`n.ahead` must be")
 })

@@ -445,9 +445,13 @@ add_check("arima_batch empty list", function() arima_batch(list(), c(1, 0, 0)),
 add_error("arima_batch duplicate ids", function() arima_batch(list(a = base_y, a = base_y)), "`series` has the id \"a\" more than once")
 add_error("auto_arima_batch duplicate ids", function() auto_arima_batch(list(a = base_y, a = base_y)), "`series` has the id")
 add_error("arima_batch character matrix", function() arima_batch(matrix("a", 3, 2)), "`series`")
-add_error("arima_batch mixed frequencies, seasonal model",
+# issue 11: each series keeps its own frequency (this was an error before)
+add_check("arima_batch mixed frequencies, seasonal model",
           function() arima_batch(list(a = ts(base_y, frequency = 4), b = ts(base_y, frequency = 12)),
-                                 seasonal = c(0, 1, 1)), "`period`")
+                                 seasonal = c(0, 1, 1)),
+          function(b) expect_identical(unname(b$coef[2, ]),
+                                       unname(coef(arima_fit(ts(base_y, frequency = 12),
+                                                             seasonal = c(0, 1, 1))))))
 add_check("arima_batch mixed frequencies, non-seasonal model",
           function() arima_batch(list(a = ts(base_y, frequency = 4), b = ts(base_y, frequency = 12)),
                                  c(1, 0, 0)),
