@@ -283,10 +283,11 @@ auto_refit <- function(y, orders, method_code, fixed, start) {
 #'
 #' @inheritParams arima_batch
 #' @inheritParams auto_arima
-#' @param period The seasonal frequency shared by the series. By default
-#'   their frequency (which must then be the same for all of them), or 1 for
-#'   a data frame.
-#' @return A `lagrs_batch` (see [arima_batch()]) with the extra element
+#' @param period The seasonal frequency. By default each series' own
+#'   frequency, as [auto_arima()] takes it (so a collection may mix yearly,
+#'   quarterly and monthly series); a number overrides them all.
+#' @return A `lagrs_auto_batch`, a `lagrs_batch` (see [arima_batch()]) with
+#'   the extra element
 #'   `orders`: an integer matrix with one row per series and columns p, d,
 #'   q, P, D, Q, period and constant (`NA` for failed series). `coef` has one
 #'   column per coefficient name that occurs in any chosen model, `NA` where

@@ -30,8 +30,11 @@
 #'   a mistake in preparing the data, which a per-series status would hide.
 #' @param order,seasonal,include_mean,include_drift,method As in
 #'   [arima_fit()].
-#' @param period The seasonal period. By default the frequency of the series
-#'   (which must then be the same for all of them), or 1 for a data frame.
+#' @param period The seasonal period. By default each series' own frequency
+#'   (its `ts` frequency, the spacing of a long data frame's dates, or 1), so
+#'   a collection may mix frequencies; a number overrides them all. It only
+#'   matters for a seasonal model: a series whose period is below 2 then
+#'   fails alone.
 #' @param id,value Names of the id and value columns when `series` is a data
 #'   frame.
 #' @param time Optional name of a time column of a data frame: rows are put in
@@ -49,10 +52,17 @@
 #'     (`NA` for failed series);
 #'   * `sigma2`, `loglik`, `aic`, `aicc`, `bic`, `nobs`: one value per series;
 #'
-#'   and what is needed to forecast. `batch[["id"]]` (or `batch[[i]]`) gives
-#'   one series' fit as a `lagrs_arima` object (for a series whose status is
-#'   `"error"`, an error that names it and repeats its message);
-#'   [forecast()] forecasts them all; [summary()] summarises the batch.
+#'   * `model`: the [arima_model()] every series was fitted with;
+#'
+#'   and what is needed to forecast (`fits`). [batch_member()] (or
+#'   `batch[["id"]]`, `batch[[i]]`) gives one series' fit as a `lagrs_arima`
+#'   object (for a series whose status is `"error"`, an error that names it
+#'   and repeats its message); `batch$coef` and `batch[["coef"]]` both give
+#'   the element. [forecast()] forecasts them all, [summary()] and
+#'   `as.data.frame()` give a row per series, `coef()` the coefficient
+#'   matrix, `fitted()` and `residuals()` a named list of series, `plot()`
+#'   and `autoplot()` chosen series with their forecasts. `arima_batch()` is
+#'   [fit_batch()] with an [arima_model()].
 #' @seealso [forecast.lagrs_batch()], [arima_fit()], [lagrs_threads()].
 #' @export
 #' @examples
