@@ -185,10 +185,6 @@ rolling_quantile <- function(x, width, prob, align = c("right", "center", "left"
   rolling_apply("quantile", x, width, align, fill, min_obs, na_rm, prob)
 }
 
-# The codes match the LAGRS_ROLL_* enum in src/rolling.h.
-rolling_stat_codes <- c(sum = 1L, mean = 2L, var = 3L, sd = 4L, min = 5L,
-                        max = 6L, median = 7L, quantile = 8L)
-
 # The one front end of the family: checks every argument, then hands the
 # series to the C entry point, which keeps x's shape and attributes.
 rolling_apply <- function(stat, x, width, align, fill, min_obs, na_rm,
@@ -207,10 +203,10 @@ rolling_apply <- function(stat, x, width, align, fill, min_obs, na_rm,
          "incomplete. Use a smaller `width`, or set `min_obs` to accept ",
          "partial windows.", call. = FALSE)
   }
-  before <- switch(align, right = width - 1L, left = 0L,
-                   center = (width - 1L) %/% 2L)
+  # C owns the statistic codes and the alignment rule (src/rolling.h)
   .Call(C_lagrs_rolling_call, x, shape$n_rows, shape$n_cols,
-        rolling_stat_codes[[stat]], width, before, min_obs, na_rm,
+        lagrs_codes("rolling_stat")[[stat]], width,
+        lagrs_codes("rolling_align")[[align]], min_obs, na_rm,
         as.double(fill), as.double(prob))
 }
 

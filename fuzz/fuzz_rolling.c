@@ -1,5 +1,5 @@
-/* libFuzzer harness for the rolling kernels (src/rolling.c), built without
- * R running.  The fuzz bytes choose the statistic, width, alignment,
+/* libFuzzer harness for the rolling kernels (src/rolling*.c but rollingR.c),
+ * built without R.  The fuzz bytes choose the statistic, width, alignment,
  * min_obs, na_rm, prob, a chunk [first, last) and the series (NaN, NA,
  * Inf, huge, tiny, raw bit patterns).  Besides ASan/UBSan, it checks:
  *   - every output of min/max is fill, NA, or a value of its window;
@@ -28,10 +28,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_reader r = {data, size, 0};
     lagrs_roll_spec spec;
     spec.stat = 1 + (int) (fuzz_byte(&r) % 8);
-    spec.width = 1 + (R_xlen_t) (fuzz_byte(&r) % 40);
-    unsigned align = fuzz_byte(&r) % 3;
-    spec.before = align == 0 ? spec.width - 1 : align == 1 ? 0 : (spec.width - 1) / 2;
-    spec.after = spec.width - 1 - spec.before;
+    R_xlen_t width = 1 + (R_xlen_t) (fuzz_byte(&r) % 40);
+    if (lagrs_roll_set_window(&spec, width, LAGRS_ROLL_RIGHT + (int) (fuzz_byte(&r) % 3)) != 0)
+        abort();
     spec.min_obs = 1 + (R_xlen_t) (fuzz_byte(&r) % (unsigned) spec.width);
     spec.na_rm = (int) (fuzz_byte(&r) & 1u);
     spec.fill = (fuzz_byte(&r) & 1u) ? fuzz_r_na() : -7.25;

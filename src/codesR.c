@@ -1,15 +1,28 @@
 #include "lagrs.h"
 #include "arima.h"
 #include "model.h"
+#include "rolling.h"
 #include <string.h>
 
 /* The codes and rules that R and C share are defined once, in the C headers;
  * this entry point hands them to R as one named list, which R/codes.R reads
- * once at load.  Each feature adds its own element below. */
+ * once at load.  Each feature adds one section() call below, by name. */
 
-/* A named integer vector from parallel arrays of names and values. */
-static SEXP named_ints(const char **names, const int *values, int n)
+#define MAX_SECTIONS 32
+
+typedef struct {
+    SEXP values[MAX_SECTIONS];
+    const char *names[MAX_SECTIONS];
+    int n;
+} section_list;
+
+/* Adds a section: a named integer vector from parallel arrays.  Each value
+ * is protected until the list is built. */
+static void section(section_list *list, const char *name, const char *const *names,
+                    const int *values, int n)
 {
+    if (list->n == MAX_SECTIONS)
+        Rf_error("internal error: more than %d sections of shared codes", MAX_SECTIONS);
     SEXP out = PROTECT(Rf_allocVector(INTSXP, n));
     SEXP nm = PROTECT(Rf_allocVector(STRSXP, n));
     for (int k = 0; k < n; k++) {
@@ -17,27 +30,55 @@ static SEXP named_ints(const char **names, const int *values, int n)
         SET_STRING_ELT(nm, k, Rf_mkChar(names[k]));
     }
     Rf_setAttrib(out, R_NamesSymbol, nm);
-    UNPROTECT(2);
-    return out;
+    UNPROTECT(1);   /* nm is out's names now; out stays protected until the list is built */
+    list->values[list->n] = out;
+    list->names[list->n] = name;
+    list->n++;
+}
+
+static void arima_sections(section_list *list)
+{
+    const char *names[] = {"ok", "warning", "input", "too_short", "numeric", "memory"};
+    const int values[] = {LAGRS_ARIMA_OK, LAGRS_ARIMA_WARNING, LAGRS_ARIMA_ERR_INPUT,
+                          LAGRS_ARIMA_ERR_TOO_SHORT, LAGRS_ARIMA_ERR_NUMERIC,
+                          LAGRS_ARIMA_ERR_MEMORY};
+    section(list, "arima_status", names, values, 6);
+}
+
+static void model_sections(section_list *list)
+{
+    /* every family's fits: 0 and 1 usable, larger values errors */
+    const char *names[] = {"ok", "warning", "error"};
+    const int values[] = {LAGRS_FIT_OK, LAGRS_FIT_WARNING, LAGRS_FIT_ERROR};
+    section(list, "fit_status", names, values, 3);
+}
+
+static void rolling_sections(section_list *list)
+{
+    const char *stat_names[] = LAGRS_ROLL_STAT_NAMES;
+    const int stats[] = {LAGRS_ROLL_SUM, LAGRS_ROLL_MEAN, LAGRS_ROLL_VAR, LAGRS_ROLL_SD,
+                         LAGRS_ROLL_MIN, LAGRS_ROLL_MAX, LAGRS_ROLL_MEDIAN,
+                         LAGRS_ROLL_QUANTILE};
+    section(list, "rolling_stat", stat_names, stats, LAGRS_ROLL_N_STATS);
+    const char *align_names[] = LAGRS_ROLL_ALIGN_NAMES;
+    const int aligns[] = {LAGRS_ROLL_RIGHT, LAGRS_ROLL_CENTER, LAGRS_ROLL_LEFT};
+    section(list, "rolling_align", align_names, aligns, LAGRS_ROLL_N_ALIGNS);
 }
 
 SEXP lagrs_codes_call(void)
 {
-    const char *sections[] = {"arima_status", "fit_status", ""};
-    SEXP ans = PROTECT(Rf_mkNamed(VECSXP, sections));
-    {
-        const char *names[] = {"ok", "warning", "input", "too_short", "numeric", "memory"};
-        const int values[] = {LAGRS_ARIMA_OK, LAGRS_ARIMA_WARNING, LAGRS_ARIMA_ERR_INPUT,
-                              LAGRS_ARIMA_ERR_TOO_SHORT, LAGRS_ARIMA_ERR_NUMERIC,
-                              LAGRS_ARIMA_ERR_MEMORY};
-        SET_VECTOR_ELT(ans, 0, named_ints(names, values, 6));
+    section_list list;
+    list.n = 0;
+    arima_sections(&list);
+    model_sections(&list);
+    rolling_sections(&list);
+    SEXP ans = PROTECT(Rf_allocVector(VECSXP, list.n));
+    SEXP names = PROTECT(Rf_allocVector(STRSXP, list.n));
+    for (int k = 0; k < list.n; k++) {
+        SET_VECTOR_ELT(ans, k, list.values[k]);
+        SET_STRING_ELT(names, k, Rf_mkChar(list.names[k]));
     }
-    {
-        /* every family's fits: 0 and 1 usable, larger values errors */
-        const char *names[] = {"ok", "warning", "error"};
-        const int values[] = {LAGRS_FIT_OK, LAGRS_FIT_WARNING, LAGRS_FIT_ERROR};
-        SET_VECTOR_ELT(ans, 1, named_ints(names, values, 3));
-    }
-    UNPROTECT(1);
+    Rf_setAttrib(ans, R_NamesSymbol, names);
+    UNPROTECT(2 + list.n);
     return ans;
 }

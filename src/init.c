@@ -1,5 +1,5 @@
 #include "lagrs.h"
-#include "rolling.h"
+#include "rollingR.h"
 #include "select.h"
 #include "arima.h"
 #include "batch.h"

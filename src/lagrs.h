@@ -13,7 +13,8 @@
 SEXP lagrs_find_elt(SEXP list, const char *name);
 SEXP lagrs_list_elt(SEXP list, const char *name);
 
-/* Entry points (threads.c). */
+/* Entry points (threadsR.c), and the set-up init.c runs at load
+ * (threads.c, declared in threads.h too). */
 SEXP lagrs_threads_get(SEXP verbose);
 SEXP lagrs_threads_set(SEXP n);
 void lagrs_threads_init(void);

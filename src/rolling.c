@@ -1,43 +1,51 @@
-#include "lagrs.h"
-#include "rolling.h"
-#include <float.h>
-#include <limits.h>
+#include "rolling_internal.h"
 #include <math.h>
-#include <stdint.h>
-#include <string.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
-/* Rolling-window statistics.  Kernels (plain C) first, entry point last.
- *
- * Every kernel walks the outputs first..last-1 of one series while the
- * window [lo, hi) slides: at each step at most one observation enters
- * (hi grows) and at most one leaves (lo grows), so one code path serves
- * every alignment and the clipped windows at both edges. */
+/* Rolling-window statistics: window geometry, the kernel of one chunk (which
+ * hands the work to its family's file: rolling_sum.c, rolling_order.c) and
+ * the driver that cuts many series into chunks and runs them in parallel.
+ * Plain C; the entry point is rollingR.c. */
 
 /* ------------------------------------------------------------------------ */
 /* Window geometry                                                           */
 
-static inline R_xlen_t window_lo(R_xlen_t i, const lagrs_roll_spec *spec)
+int lagrs_roll_set_window(lagrs_roll_spec *spec, R_xlen_t width, int align)
 {
-    return i > spec->before ? i - spec->before : 0;
+    if (width < 1)
+        return -1;
+    switch (align) {
+    case LAGRS_ROLL_RIGHT:
+        spec->before = width - 1;
+        break;
+    case LAGRS_ROLL_CENTER:
+        spec->before = (width - 1) / 2;
+        break;
+    case LAGRS_ROLL_LEFT:
+        spec->before = 0;
+        break;
+    default:
+        return -1;
+    }
+    spec->width = width;
+    spec->after = width - 1 - spec->before;
+    return 0;
 }
 
-static inline R_xlen_t window_hi(R_xlen_t i, R_xlen_t n, const lagrs_roll_spec *spec)
+void lagrs_roll_answerable(const lagrs_roll_spec *spec, R_xlen_t n, R_xlen_t *from,
+                           R_xlen_t *to)
 {
-    R_xlen_t hi = i + spec->after + 1;
-    return hi < n ? hi : n;
-}
-
-/* The longest chunk: long against the width, so the O(width) start of each
- * chunk costs little, and long enough that one chunk amortises the
- * scheduling. */
-static R_xlen_t chunk_cap(const lagrs_roll_spec *spec)
-{
-    R_xlen_t floor_len = 65536;
-    R_xlen_t len = 8 * spec->width;
-    return len > floor_len ? len : floor_len;
+    /* The window length hi - lo first grows (lo clipped at 0), then stays,
+     * then shrinks (hi clipped at n), so the outputs with min_obs or more
+     * are one stretch: from the first whose window reaches min_obs
+     * observations to the last. */
+    if (n < spec->min_obs) {
+        *from = *to = 0;
+        return;
+    }
+    R_xlen_t a = spec->min_obs - spec->after - 1;
+    R_xlen_t b = n - spec->min_obs + spec->before + 1;
+    *from = a > 0 ? a : 0;
+    *to = b < n ? b : n;
 }
 
 /* Chunk length for a stretch of n outputs: a function of n and the width only,
@@ -63,17 +71,6 @@ R_xlen_t lagrs_roll_chunk_length(const lagrs_roll_spec *spec, R_xlen_t n)
     return (n + n_chunks - 1) / n_chunks;
 }
 
-typedef struct {
-    double value;
-    int slot;
-} heap_node;
-
-/* The most observations a window can hold in a series of n. */
-static inline R_xlen_t window_cap(const lagrs_roll_spec *spec, R_xlen_t n)
-{
-    return spec->width < n ? spec->width : (n > 0 ? n : 1);
-}
-
 size_t lagrs_roll_workspace_bytes(const lagrs_roll_spec *spec, R_xlen_t longest)
 {
     R_xlen_t cap = window_cap(spec, longest);
@@ -93,1419 +90,7 @@ size_t lagrs_roll_workspace_bytes(const lagrs_roll_spec *spec, R_xlen_t longest)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Compensated accumulation                                                  */
-
-/* s + c holds a sum; adding x keeps the rounding error of the addition in c
- * (Knuth's TwoSum, no branch, exact in binary floating point). */
-static inline void two_sum_add(double *s, double *c, double x)
-{
-    /* the error negated and subtracted: see two_sum_replace() */
-    double t = *s + x;
-    double z = t - *s;
-    *c -= ((t - z) - *s) + (z - x);
-    *s = t;
-}
-
-/* Adds a - b: the difference and the sum each carry their exact error into
- * c, and the dependency chain through s is one addition long.  The errors
- * are formed negated and subtracted from c (bitwise the same numbers):
- * with additions on both, GCC's SLP vectoriser packs s + d and c + err
- * into one vector addition, which puts the whole error computation on the
- * chain through s and makes the loop several times slower. */
-static inline void two_sum_replace(double *s, double *c, double a, double b)
-{
-    double d = a - b;
-    double z = d - a;
-    double neg_err = ((d - z) - a) + (b + z);
-    double t = *s + d;
-    double y = t - *s;
-    *c -= neg_err + (((t - y) - *s) + (y - d));
-    *s = t;
-}
-
-/* Restart when the window's magnitude has fallen this far below its peak
- * since the last restart: what is left of the compensated sum's error from
- * the large values that have gone could otherwise show against the small
- * values that remain. */
-#define LAGRS_RESTART_RATIO 0x1p-10
-
-/* State shared by sum, mean, var and sd. */
-typedef struct {
-    R_xlen_t n_finite, n_nan, n_pos_inf, n_neg_inf;
-    /* sum and mean: the finite values' sum, and sum of magnitudes */
-    double sum, sum_c, abs_sum, abs_peak;
-    /* var and sd: sums of (x - shift) and (x - shift)^2 */
-    double shift, s1, s1_c, s2, s2_c, s2_peak;
-    /* The present values in [run_start, hi) are all equal to run_value
-     * (NA and NaN skipped when na_rm).  A window inside the run answers
-     * exactly: the mean is that value and the variance 0. */
-    int in_run;
-    double run_value;
-    R_xlen_t run_start, last_present;
-    int dirty;   /* an overflow spoilt the running sums: restart */
-} sum_state;
-
-static void sum_enter_run(sum_state *st, double v, R_xlen_t idx, int na_rm)
-{
-    if (isnan(v)) {
-        if (!na_rm) {
-            st->in_run = 0;
-            st->last_present = idx;
-        }
-        return;
-    }
-    if (!st->in_run || v != st->run_value) {
-        st->run_start = st->last_present + 1;
-        st->run_value = v;
-        st->in_run = 1;
-    }
-    st->last_present = idx;
-}
-
-static inline int in_run(const sum_state *st, R_xlen_t lo)
-{
-    return st->in_run && lo >= st->run_start;
-}
-
-static void count_value(sum_state *st, double v, R_xlen_t delta)
-{
-    if (isnan(v))
-        st->n_nan += delta;
-    else if (isinf(v)) {
-        if (v > 0)
-            st->n_pos_inf += delta;
-        else
-            st->n_neg_inf += delta;
-    } else
-        st->n_finite += delta;
-}
-
-/* Recomputes the sums of the window [lo, hi) from scratch. */
-static void sum_restart(sum_state *st, const double *x, R_xlen_t lo, R_xlen_t hi)
-{
-    double s = 0, c = 0, a = 0;
-    for (R_xlen_t j = lo; j < hi; j++) {
-        if (isfinite(x[j])) {
-            two_sum_add(&s, &c, x[j]);
-            a += fabs(x[j]);
-        }
-    }
-    st->sum = s;
-    st->sum_c = c;
-    st->abs_sum = a;
-    st->abs_peak = a;
-    st->dirty = 0;
-}
-
-/* The first window of a chunk, [lo, hi), when it holds only finite values
- * (the usual case): its counts, its run of equal values and its sums in
- * one pass with no branch per value.  Returns 0, leaving `st` as it was,
- * when the window is empty or holds NA, NaN or an infinite value (or its
- * magnitudes overflow): the general start takes over. */
-/* sum_start_finite() in two parts: the sums of the two halves of the
- * window side by side (two independent dependency chains), in h[] as
- * s, c, a, s_hi, c_hi, a_hi; then the rest.  The lanes of a group of
- * chunks may run the first part in the lanes of a vector. */
-static void start_halves(const double *x, R_xlen_t lo, R_xlen_t hi, double *h)
-{
-    const R_xlen_t half = (hi - lo) / 2, mid = lo + half;
-    double s = 0, c = 0, a = 0, s_hi = 0, c_hi = 0, a_hi = 0;
-    for (R_xlen_t j = 0; j < half; j++) {
-        two_sum_add(&s, &c, x[lo + j]);
-        two_sum_add(&s_hi, &c_hi, x[mid + j]);
-        a += fabs(x[lo + j]);
-        a_hi += fabs(x[mid + j]);
-    }
-    h[0] = s;
-    h[1] = c;
-    h[2] = a;
-    h[3] = s_hi;
-    h[4] = c_hi;
-    h[5] = a_hi;
-}
-
-static int start_finish(sum_state *st, const double *x, R_xlen_t lo, R_xlen_t hi,
-                        const double *h)
-{
-    const R_xlen_t half = (hi - lo) / 2, mid = lo + half;
-    double s = h[0], c = h[1], a = h[2], s_hi = h[3], c_hi = h[4], a_hi = h[5];
-    if (mid + half < hi) {
-        two_sum_add(&s_hi, &c_hi, x[hi - 1]);
-        a_hi += fabs(x[hi - 1]);
-    }
-    two_sum_add(&s, &c, s_hi);
-    c += c_hi;
-    a += a_hi;
-    if (hi <= lo || !(a <= DBL_MAX))
-        return 0;
-    /* the run: the longest stretch of equal values ending at hi - 1 */
-    R_xlen_t run_start = hi - 1;
-    while (run_start > lo && x[run_start - 1] == x[hi - 1])
-        run_start--;
-    st->n_finite = hi - lo;
-    st->in_run = 1;
-    st->run_value = x[hi - 1];
-    st->run_start = run_start;
-    st->last_present = hi - 1;
-    st->sum = s;
-    st->sum_c = c;
-    st->abs_sum = a;
-    st->abs_peak = a;
-    st->dirty = 0;
-    return 1;
-}
-
-static int sum_start_finite(sum_state *st, const double *x, R_xlen_t lo, R_xlen_t hi)
-{
-    double h[6];
-    start_halves(x, lo, hi, h);
-    return start_finish(st, x, lo, hi, h);
-}
-
-/* Two-pass restart for the variance: the shift is the window's mean, so
- * the sums start as small as they can be. */
-static void var_restart(sum_state *st, const double *x, R_xlen_t lo, R_xlen_t hi)
-{
-    double s = 0, c = 0;
-    R_xlen_t m = 0;
-    for (R_xlen_t j = lo; j < hi; j++) {
-        if (isfinite(x[j])) {
-            two_sum_add(&s, &c, x[j]);
-            m++;
-        }
-    }
-    double shift = m > 0 ? (s + c) / (double) m : 0.0;
-    if (!isfinite(shift))
-        shift = 0.0;
-    double s1 = 0, s1_c = 0, s2 = 0, s2_c = 0;
-    for (R_xlen_t j = lo; j < hi; j++) {
-        if (isfinite(x[j])) {
-            double d = x[j] - shift;
-            two_sum_add(&s1, &s1_c, d);
-            two_sum_add(&s2, &s2_c, d * d);
-        }
-    }
-    st->shift = shift;
-    st->s1 = s1;
-    st->s1_c = s1_c;
-    st->s2 = s2;
-    st->s2_c = s2_c;
-    st->s2_peak = s2;
-    st->dirty = 0;
-}
-
-/* R's mean() of the finite values in [lo, hi): a long double sum, then a
- * second pass that corrects it.  Used only when a double sum overflows. */
-static double exact_window_mean(const double *x, R_xlen_t lo, R_xlen_t hi, int want_sum)
-{
-    long double s = 0;
-    R_xlen_t m = 0;
-    for (R_xlen_t j = lo; j < hi; j++)
-        if (isfinite(x[j])) {
-            s += x[j];
-            m++;
-        }
-    if (want_sum)
-        return (double) s;
-    s /= m;
-    if (isfinite((double) s)) {
-        long double t = 0;
-        for (R_xlen_t j = lo; j < hi; j++)
-            if (isfinite(x[j]))
-                t += (x[j] - s);
-        s += t / m;
-    }
-    return (double) s;
-}
-
-/* The shift has drifted from the mean of the m values (5 s1^2 > 4 m s2),
- * so s2 - s1^2 / m would cancel.  Written with means so that it cannot
- * overflow on the right: huge values of the first line (s1 = 1e154,
- * s2 = 3e307) made both sides Inf, the test false, and the variance 0. */
-static inline int drifted(double s1, double s2, double m)
-{
-    double q = s1 / m;
-    return 5.0 * q * q > 4.0 * (s2 / m);
-}
-
-/* The variance (or standard deviation) of m values whose deviations from
- * `shift` sum to s1 and whose squared deviations sum to s2. */
-static inline double var_value(double s1, double s2, double shift, double m, int want_sd)
-{
-    double q = s1 / m;
-    double ss = s2 - s1 * q;
-    /* var() takes deviations from the mean rounded to a double, mean_r, so
-     * its sum of squares exceeds the exact one by m * (mean - mean_r)^2.
-     * That is below the data's rounding for most series, but not when the
-     * spread is tiny against the level (1e9 + noise): add it, to give
-     * var()'s number. */
-    double mean_r = shift + q;
-    double z = mean_r - shift;
-    double delta = (shift - (mean_r - z)) + (q - z);
-    ss += m * delta * delta;
-    double ans = ss > 0 ? ss / (m - 1.0) : 0.0;
-    if (isnan(ss))
-        ans = ss;
-    return want_sd ? sqrt(ans) : ans;
-}
-
-/* The steady state of sum and mean: a full window of finite values slides
- * by one at each step.  Locals instead of the state struct keep the
- * dependency chains in registers, and everything but the compensated sum
- * itself sits behind two rarely taken branches:
- *   - the magnitude check: the sum of magnitudes stays in [floor_abs, peak]
- *     unless it reaches a new peak, falls far enough for a restart, or is
- *     no longer finite (a non-finite value enters, or the sums could
- *     overflow: the general step takes over);
- *   - the run check: a window can be a run of equal values only if the
- *     entering value equals the one before it (width >= 2).
- * Returns the first output not written: at `end`, or where the general
- * step must take over. */
-static inline int sum_fast_can_start(const sum_state *st, const lagrs_roll_spec *spec)
-{
-    return spec->width >= 2 && st->abs_sum < 1e300;
-}
-
-/* sum_fast() once sum_fast_can_start() has said yes.  It keeps nothing
- * but `st` between calls, so a run may be cut into several calls. */
-static R_xlen_t sum_fast_run(sum_state *st, const double *x, R_xlen_t i, R_xlen_t end,
-                             R_xlen_t lo, const lagrs_roll_spec *spec, double *out)
-{
-    const R_xlen_t w = spec->width;
-    const double m = (double) w;
-    const int want_sum = spec->stat == LAGRS_ROLL_SUM;
-    double s = st->sum, c = st->sum_c, abs_sum = st->abs_sum, peak = st->abs_peak;
-    double floor_abs = peak * LAGRS_RESTART_RATIO;
-    double prev = st->run_value;   /* the newest value of the window */
-    R_xlen_t run_start = st->run_start;
-    for (; i < end; i++, lo++) {
-        double a = x[lo + w], b = x[lo];
-        double next_abs = abs_sum + (fabs(a) - fabs(b));
-        if (next_abs <= peak && next_abs >= floor_abs) {
-            two_sum_replace(&s, &c, a, b);
-        } else if (!(next_abs < 1e300)) {
-            break;
-        } else if (next_abs > peak) {
-            peak = next_abs;
-            floor_abs = peak * LAGRS_RESTART_RATIO;
-            two_sum_replace(&s, &c, a, b);
-        } else {
-            sum_restart(st, x, lo + 1, lo + 1 + w);
-            s = st->sum;
-            c = st->sum_c;
-            next_abs = peak = st->abs_sum;
-            floor_abs = peak * LAGRS_RESTART_RATIO;
-        }
-        abs_sum = next_abs;
-        double total = s + c;
-        double ans = want_sum ? total : total / m;
-        if (a != prev) {
-            run_start = lo + w;
-            prev = a;
-        } else if (lo + 1 >= run_start) {
-            ans = (want_sum ? a * m : a) + 0.0;
-        }
-        out[i] = ans;
-    }
-    st->sum = s;
-    st->sum_c = c;
-    st->abs_sum = abs_sum;
-    st->abs_peak = peak;
-    st->run_value = prev;
-    st->run_start = run_start;
-    st->last_present = lo + w - 1;
-    return i;
-}
-
-static R_xlen_t sum_fast(sum_state *st, const double *x, R_xlen_t i, R_xlen_t end,
-                         R_xlen_t lo, const lagrs_roll_spec *spec, double *out)
-{
-    return sum_fast_can_start(st, spec) ? sum_fast_run(st, x, i, end, lo, spec, out) : i;
-}
-
-/* The steady state of var and sd, as sum_fast(). */
-static R_xlen_t var_fast(sum_state *st, const double *x, R_xlen_t i, R_xlen_t end,
-                         R_xlen_t lo, const lagrs_roll_spec *spec, double *out)
-{
-    const R_xlen_t w = spec->width;
-    const double m = (double) w;
-    const int want_sd = spec->stat == LAGRS_ROLL_SD;
-    double s1 = st->s1, c1 = st->s1_c, s2 = st->s2, c2 = st->s2_c;
-    double peak = st->s2_peak, shift = st->shift;
-    double run_value = st->run_value;
-    R_xlen_t run_start = st->run_start;
-    for (; i < end; i++, lo++) {
-        double a = x[lo + w], b = x[lo];
-        if (!isfinite(a - b))
-            break;
-        if (a != run_value) {
-            run_start = lo + w;
-            run_value = a;
-        }
-        double da = a - shift, db = b - shift;
-        two_sum_replace(&s1, &c1, da, db);
-        two_sum_replace(&s2, &c2, da * da, db * db);
-        if (s2 > peak)
-            peak = s2;
-        if (s2 < peak * LAGRS_RESTART_RATIO || drifted(s1, s2, m)) {
-            var_restart(st, x, lo + 1, lo + 1 + w);
-            s1 = st->s1;
-            c1 = st->s1_c;
-            s2 = st->s2;
-            c2 = st->s2_c;
-            peak = st->s2_peak;
-            shift = st->shift;
-        }
-        double v = lo + 1 >= run_start ? 0.0 : var_value(s1 + c1, s2 + c2, shift, m, want_sd);
-        if (!isfinite(v)) {
-            /* the sums are Inf or NaN (squared deviations overflowed, now or
-             * while an earlier run of equal values skipped them): hand output
-             * i back to the caller, which recomputes the sums from its window */
-            st->dirty = 1;
-            break;
-        }
-        out[i] = v;
-    }
-    st->s1 = s1;
-    st->s1_c = c1;
-    st->s2 = s2;
-    st->s2_c = c2;
-    st->s2_peak = peak;
-    st->run_value = run_value;
-    st->run_start = run_start;
-    st->last_present = lo + w - 1;
-    return i;
-}
-
-/* The window of a chunk's first output, [*lo, *hi): its counts, run and
- * sums. */
-static void sum_family_start(sum_state *st, const double *x, R_xlen_t n, R_xlen_t first,
-                             const lagrs_roll_spec *spec, R_xlen_t *lo_p, R_xlen_t *hi_p,
-                             const double *halves)
-{
-    const int want_var = spec->stat == LAGRS_ROLL_VAR || spec->stat == LAGRS_ROLL_SD;
-    memset(st, 0, sizeof *st);
-    R_xlen_t lo = window_lo(first, spec), hi = window_hi(first, n, spec);
-    if (want_var || !(halves ? start_finish(st, x, lo, hi, halves)
-                             : sum_start_finite(st, x, lo, hi))) {
-        st->last_present = lo - 1;
-        st->run_start = lo;
-        for (R_xlen_t j = lo; j < hi; j++) {
-            count_value(st, x[j], 1);
-            sum_enter_run(st, x[j], j, spec->na_rm);
-        }
-        if (want_var)
-            var_restart(st, x, lo, hi);
-        else
-            sum_restart(st, x, lo, hi);
-    }
-    *lo_p = lo;
-    *hi_p = hi;
-}
-
-/* May the steady state take over at output i, whose predecessor's window
- * is [lo, hi)?  (Outputs whose windows slide by one whole step, both ends
- * inside, full of finite values.) */
-static inline int sum_steady(const sum_state *st, R_xlen_t i, R_xlen_t steady_to,
-                             R_xlen_t lo, R_xlen_t hi, const lagrs_roll_spec *spec)
-{
-    return i >= spec->before + 1 && i < steady_to && hi - lo == spec->width &&
-        st->n_finite == spec->width && !st->dirty;
-}
-
-/* One output of the general path: slides the window [*lo_p, *hi_p) of
- * output i - 1 to that of output i (not at the chunk's first output) and
- * writes out[i]. */
-static inline void sum_general_output(sum_state *st, const double *x, R_xlen_t n,
-                                      R_xlen_t i, R_xlen_t first, R_xlen_t *lo_p,
-                                      R_xlen_t *hi_p, const lagrs_roll_spec *spec,
-                                      double *out)
-{
-    const int stat = spec->stat, na_rm = spec->na_rm;
-    const int want_var = stat == LAGRS_ROLL_VAR || stat == LAGRS_ROLL_SD;
-    R_xlen_t lo = *lo_p, hi = *hi_p;
-    if (i > first) {
-        R_xlen_t new_lo = window_lo(i, spec), new_hi = window_hi(i, n, spec);
-        int enter = new_hi > hi, leave = new_lo > lo;
-        double a = enter ? x[hi] : 0.0, b = leave ? x[lo] : 0.0;
-        if (enter) {
-            count_value(st, a, 1);
-            sum_enter_run(st, a, hi, na_rm);
-        }
-        if (leave)
-            count_value(st, b, -1);
-        /* Non-finite values are only counted: they never touch the sums,
-         * so nothing is left of them once they leave the window. */
-        if (enter && !isfinite(a))
-            a = 0.0, enter = 0;
-        if (leave && !isfinite(b))
-            b = 0.0, leave = 0;
-        if (want_var) {
-            double da = enter ? a - st->shift : 0.0;
-            double db = leave ? b - st->shift : 0.0;
-            two_sum_replace(&st->s1, &st->s1_c, da, db);
-            two_sum_replace(&st->s2, &st->s2_c, da * da, db * db);
-        } else {
-            two_sum_replace(&st->sum, &st->sum_c, a, b);
-            st->abs_sum += fabs(a) - fabs(b);
-        }
-        lo = new_lo;
-        hi = new_hi;
-        *lo_p = lo;
-        *hi_p = hi;
-        if (want_var) {
-            double s1 = st->s1, s2 = st->s2;
-            if (s2 > st->s2_peak)
-                st->s2_peak = s2;
-            /* Restart when the shift has drifted far from the window's
-             * mean (cancellation in s2 - s1^2 / m would grow) or when
-             * the spread has collapsed below its peak. */
-            if (st->dirty || s2 < st->s2_peak * LAGRS_RESTART_RATIO ||
-                drifted(s1, s2, (double) st->n_finite))
-                var_restart(st, x, lo, hi);
-        } else {
-            if (st->abs_sum > st->abs_peak)
-                st->abs_peak = st->abs_sum;
-            if (st->dirty || st->abs_sum < st->abs_peak * LAGRS_RESTART_RATIO)
-                sum_restart(st, x, lo, hi);
-        }
-    }
-
-    R_xlen_t n_inf = st->n_pos_inf + st->n_neg_inf;
-    R_xlen_t present = st->n_finite + n_inf;
-    R_xlen_t counted = na_rm ? present : hi - lo;
-    double ans;
-    if (counted < spec->min_obs)
-        ans = spec->fill;
-    else if (!na_rm && st->n_nan > 0)
-        ans = spec->na_value;
-    else if (want_var) {
-        if (present < 2)
-            ans = spec->na_value;
-        else if (n_inf > 0)
-            ans = NAN;
-        else if (in_run(st, lo))
-            ans = 0.0;
-        else {
-            ans = var_value(st->s1 + st->s1_c, st->s2 + st->s2_c, st->shift,
-                            (double) st->n_finite, stat == LAGRS_ROLL_SD);
-            if (!isfinite(ans)) {
-                /* every value here is finite: the running sums have
-                 * overflowed, now or in an earlier window.  Recompute
-                 * them from this window; if the squares still
-                 * overflow, so does the variance (var() says Inf). */
-                var_restart(st, x, lo, hi);
-                ans = var_value(st->s1 + st->s1_c, st->s2 + st->s2_c, st->shift,
-                                (double) st->n_finite, stat == LAGRS_ROLL_SD);
-                if (!isfinite(ans)) {
-                    ans = INFINITY;
-                    st->dirty = 1;
-                }
-            }
-        }
-    } else {
-        if (st->n_pos_inf > 0 && st->n_neg_inf > 0)
-            ans = NAN;
-        else if (st->n_pos_inf > 0)
-            ans = INFINITY;
-        else if (st->n_neg_inf > 0)
-            ans = -INFINITY;
-        else if (in_run(st, lo)) {
-            /* + 0.0 turns -0 into 0, as R's sum() does */
-            ans = stat == LAGRS_ROLL_SUM ? st->run_value * (double) present + 0.0
-                                         : st->run_value + 0.0;
-        } else {
-            double total = st->sum + st->sum_c;
-            if (isfinite(total) && isfinite(st->abs_sum))
-                ans = stat == LAGRS_ROLL_SUM ? total : total / (double) present;
-            else {
-                /* finite values whose sum overflows a double */
-                ans = exact_window_mean(x, lo, hi, stat == LAGRS_ROLL_SUM);
-                st->dirty = 1;
-            }
-        }
-    }
-    out[i] = ans;
-}
-
-static void sum_family_kernel(const double *x, R_xlen_t n, R_xlen_t first,
-                              R_xlen_t last, const lagrs_roll_spec *spec,
-                              double *out)
-{
-    const int want_var = spec->stat == LAGRS_ROLL_VAR || spec->stat == LAGRS_ROLL_SD;
-    sum_state st;
-    R_xlen_t lo, hi;
-    sum_family_start(&st, x, n, first, spec, &lo, &hi, NULL);
-
-    const R_xlen_t steady_to = n - spec->after < last ? n - spec->after : last;
-    for (R_xlen_t i = first; i < last; i++) {
-        if (i > first && sum_steady(&st, i, steady_to, lo, hi, spec) &&
-            (!want_var || spec->width >= 2)) {
-            i = want_var ? var_fast(&st, x, i, steady_to, lo, spec, out)
-                         : sum_fast(&st, x, i, steady_to, lo, spec, out);
-            lo = window_lo(i - 1, spec);
-            hi = window_hi(i - 1, n, spec);
-            if (i >= last)
-                break;
-        }
-        sum_general_output(&st, x, n, i, first, &lo, &hi, spec, out);
-    }
-}
-
-/* Two to four chunks in lock step (sum and mean only).  Where two (or
- * four) are in the steady state, sum_fast_pair() (sum_fast_quad()) runs
- * their steps side by side in the halves (quarters) of a vector: each lane
- * does the very operations sum_fast() does for its chunk, in the same
- * order (no product but the exact peak * 2^-10, which feeds no addition,
- * so nothing a compiler could fuse), and the results are bitwise those of
- * sum_family_kernel() on each chunk alone.  A new peak of the magnitudes
- * is taken in the vector as sum_fast_run() takes it; everything rare (a
- * restart, a non-finite value or sums near overflow, a window inside a run
- * of equal values) is left to the scalar code, one step at a time. */
-#if defined(__GNUC__) && (defined(__SSE2__) || defined(__aarch64__))
-#define LAGRS_ROLL_PAIRS 1
-typedef double lagrs_v2d __attribute__((vector_size(16)));
-typedef long long lagrs_v2l __attribute__((vector_size(16)));
-
-typedef struct {
-    sum_state st;
-    const double *x;
-    double *out;
-    R_xlen_t n, first, last, steady_to;
-    R_xlen_t i;        /* the next output to write */
-    R_xlen_t lo, hi;   /* the window of output i - 1 (outside the steady state) */
-    int fast;          /* in the steady state: sum_fast_run() may go on at i */
-    int skip_check;    /* output i takes the general path without asking */
-} sum_lane;
-
-static void lane_start(sum_lane *L, const double *x, R_xlen_t n, R_xlen_t first,
-                       R_xlen_t last, const lagrs_roll_spec *spec, double *out,
-                       const double *halves)
-{
-    sum_family_start(&L->st, x, n, first, spec, &L->lo, &L->hi, halves);
-    L->x = x;
-    L->out = out;
-    L->n = n;
-    L->first = first;
-    L->last = last;
-    L->steady_to = n - spec->after < last ? n - spec->after : last;
-    L->i = first;
-    L->fast = 0;
-    L->skip_check = 1;   /* the first output only answers */
-}
-
-/* The general path of sum_family_kernel(), until the lane is done or the
- * steady state may take over. */
-static void lane_general(sum_lane *L, const lagrs_roll_spec *spec)
-{
-    while (L->i < L->last) {
-        if (!L->skip_check && sum_steady(&L->st, L->i, L->steady_to, L->lo, L->hi, spec) &&
-            sum_fast_can_start(&L->st, spec)) {
-            L->fast = 1;
-            return;
-        }
-        L->skip_check = 0;
-        sum_general_output(&L->st, L->x, L->n, L->i, L->first, &L->lo, &L->hi, spec,
-                           L->out);
-        L->i++;
-    }
-}
-
-/* sum_fast_run() up to output `end`; leaves the steady state as
- * sum_family_kernel() does when it stops early or reaches steady_to. */
-static void lane_fast_scalar(sum_lane *L, R_xlen_t end, const lagrs_roll_spec *spec)
-{
-    R_xlen_t i = sum_fast_run(&L->st, L->x, L->i, end, L->i - 1 - spec->before, spec,
-                              L->out);
-    L->i = i;
-    if (i < end || i >= L->steady_to) {
-        L->fast = 0;
-        L->skip_check = 1;
-        L->lo = window_lo(i - 1, spec);
-        L->hi = window_hi(i - 1, L->n, spec);
-    }
-}
-
-static inline lagrs_v2d v2_abs(lagrs_v2d v)
-{
-    const lagrs_v2l mask = {INT64_MAX, INT64_MAX};
-    return (lagrs_v2d) ((lagrs_v2l) v & mask);
-}
-
-/* start_halves() of two windows of the same length, len, starting at
- * x0 and x1, side by side in the halves of vectors: each lane does the
- * very operations start_halves() does. */
-static void start_halves_pair(const double *x0, const double *x1, R_xlen_t len,
-                              double *h0, double *h1)
-{
-    const R_xlen_t half = len / 2;
-    const double *m0 = x0 + half, *m1 = x1 + half;
-    lagrs_v2d s = {0, 0}, c = {0, 0}, a = {0, 0};
-    lagrs_v2d s_hi = {0, 0}, c_hi = {0, 0}, a_hi = {0, 0};
-    for (R_xlen_t j = 0; j < half; j++) {
-        lagrs_v2d u = {x0[j], x1[j]}, v = {m0[j], m1[j]};
-        lagrs_v2d t = s + u, z = t - s;
-        c -= ((t - z) - s) + (z - u);
-        s = t;
-        t = s_hi + v;
-        z = t - s_hi;
-        c_hi -= ((t - z) - s_hi) + (z - v);
-        s_hi = t;
-        a += v2_abs(u);
-        a_hi += v2_abs(v);
-    }
-    lagrs_v2d r[6] = {s, c, a, s_hi, c_hi, a_hi};
-    for (int q = 0; q < 6; q++) {
-        h0[q] = r[q][0];
-        h1[q] = r[q][1];
-    }
-}
-
-/* Both lanes in the steady state: their common steps, up to the first
- * that either lane must take on the scalar path. */
-static void sum_fast_pair(sum_lane *L0, sum_lane *L1, const lagrs_roll_spec *spec)
-{
-    const R_xlen_t w = spec->width;
-    const int want_sum = spec->stat == LAGRS_ROLL_SUM;
-    sum_state *st0 = &L0->st, *st1 = &L1->st;
-    R_xlen_t steps = L0->steady_to - L0->i;
-    if (L1->steady_to - L1->i < steps)
-        steps = L1->steady_to - L1->i;
-    const R_xlen_t lo0 = L0->i - 1 - spec->before, lo1 = L1->i - 1 - spec->before;
-    const double *b0 = L0->x + lo0, *b1 = L1->x + lo1;
-    const double *a0 = b0 + w, *a1 = b1 + w;
-    double *o0 = L0->out + L0->i, *o1 = L1->out + L1->i;
-
-    const lagrs_v2d m = {(double) w, (double) w};
-    const lagrs_v2d one = {1.0, 1.0};
-    const lagrs_v2d big = {1e300, 1e300};
-    const lagrs_v2d ratio = {LAGRS_RESTART_RATIO, LAGRS_RESTART_RATIO};
-    lagrs_v2d s = {st0->sum, st1->sum}, c = {st0->sum_c, st1->sum_c};
-    lagrs_v2d abs_sum = {st0->abs_sum, st1->abs_sum};
-    lagrs_v2d peak = {st0->abs_peak, st1->abs_peak};
-    lagrs_v2d floor_abs = {st0->abs_peak * LAGRS_RESTART_RATIO,
-                           st1->abs_peak * LAGRS_RESTART_RATIO};
-    lagrs_v2d prev = {st0->run_value, st1->run_value};
-    /* positions as doubles (exact below 2^53): lo, and the run's start */
-    lagrs_v2d pos = {(double) lo0, (double) lo1};
-    lagrs_v2d run_start = {(double) st0->run_start, (double) st1->run_start};
-    R_xlen_t j = 0;
-    for (; j < steps; j++) {
-        lagrs_v2d a = {a0[j], a1[j]}, b = {b0[j], b1[j]};
-        lagrs_v2d next_abs = abs_sum + (v2_abs(a) - v2_abs(b));
-        lagrs_v2l same = (lagrs_v2l) (a == prev);
-        lagrs_v2l ok = (lagrs_v2l) (next_abs < big) & (lagrs_v2l) (next_abs >= floor_abs) &
-            ~(same & (lagrs_v2l) (pos + one >= run_start));
-        /* a new peak (below 1e300), as sum_fast_run() takes it */
-        lagrs_v2l up = (lagrs_v2l) (next_abs > peak);
-        lagrs_v2l rare = ~ok | up;
-        if (rare[0] | rare[1]) {
-            if (!(ok[0] & ok[1]))
-                break;
-            peak = (lagrs_v2d) (((lagrs_v2l) next_abs & up) | ((lagrs_v2l) peak & ~up));
-            floor_abs = peak * ratio;
-        }
-        /* two_sum_replace(), both lanes */
-        lagrs_v2d d = a - b;
-        lagrs_v2d z = d - a;
-        lagrs_v2d neg_err = ((d - z) - a) + (b + z);
-        lagrs_v2d t = s + d;
-        lagrs_v2d y = t - s;
-        c -= neg_err + (((t - y) - s) + (y - d));
-        s = t;
-        abs_sum = next_abs;
-        /* a new value starts a run at lo + w; an equal one changes nothing */
-        run_start = (lagrs_v2d) (((lagrs_v2l) run_start & same) |
-                                 ((lagrs_v2l) (pos + m) & ~same));
-        prev = (lagrs_v2d) (((lagrs_v2l) prev & same) | ((lagrs_v2l) a & ~same));
-        pos += one;
-        lagrs_v2d total = s + c;
-        lagrs_v2d ans = want_sum ? total : total / m;
-        o0[j] = ans[0];
-        o1[j] = ans[1];
-    }
-    st0->sum = s[0];
-    st1->sum = s[1];
-    st0->sum_c = c[0];
-    st1->sum_c = c[1];
-    st0->abs_sum = abs_sum[0];
-    st1->abs_sum = abs_sum[1];
-    st0->abs_peak = peak[0];
-    st1->abs_peak = peak[1];
-    st0->run_value = prev[0];
-    st1->run_value = prev[1];
-    st0->run_start = (R_xlen_t) run_start[0];
-    st1->run_start = (R_xlen_t) run_start[1];
-    st0->last_present = lo0 + j + w - 1;
-    st1->last_present = lo1 + j + w - 1;
-    L0->i += j;
-    L1->i += j;
-}
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define LAGRS_ROLL_QUADS 1
-#include <immintrin.h>
-/* sum_fast_pair() on four lanes at once, in AVX's 4-wide vectors: compiled
- * for AVX whatever the compiler's flags, and used only when the processor
- * (and the system) has it -- the entry point asks lagrs_has_avx().  The
- * operations are those of sum_fast_pair(), lane for lane. */
-typedef double lagrs_v4d __attribute__((vector_size(32)));
-typedef long long lagrs_v4l __attribute__((vector_size(32)));
-
-/* Rows r0..r3 (four values of lane k in rk) become columns (value q of
- * the four lanes in rq), and back: the transpose is its own inverse. */
-__attribute__((target("avx")))
-static inline void transpose4(lagrs_v4d *r0, lagrs_v4d *r1, lagrs_v4d *r2, lagrs_v4d *r3)
-{
-    __m256d t0 = _mm256_unpacklo_pd((__m256d) *r0, (__m256d) *r1);
-    __m256d t1 = _mm256_unpackhi_pd((__m256d) *r0, (__m256d) *r1);
-    __m256d t2 = _mm256_unpacklo_pd((__m256d) *r2, (__m256d) *r3);
-    __m256d t3 = _mm256_unpackhi_pd((__m256d) *r2, (__m256d) *r3);
-    *r0 = (lagrs_v4d) _mm256_permute2f128_pd(t0, t2, 0x20);
-    *r1 = (lagrs_v4d) _mm256_permute2f128_pd(t1, t3, 0x20);
-    *r2 = (lagrs_v4d) _mm256_permute2f128_pd(t0, t2, 0x31);
-    *r3 = (lagrs_v4d) _mm256_permute2f128_pd(t1, t3, 0x31);
-}
-
-/* The lanes' state in sum_fast_quad(). */
-typedef struct {
-    lagrs_v4d s, c, abs_sum, peak, floor_abs, prev, pos, run_start;
-} quad_state;
-
-static const lagrs_v4l quad_abs_mask = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
-
-/* two_sum_replace() of four lanes, and the output. */
-__attribute__((target("avx")))
-static inline lagrs_v4d quad_sum(quad_state *q, lagrs_v4d a, lagrs_v4d b)
-{
-    lagrs_v4d d = a - b;
-    lagrs_v4d z = d - a;
-    lagrs_v4d neg_err = ((d - z) - a) + (b + z);
-    lagrs_v4d t = q->s + d;
-    lagrs_v4d y = t - q->s;
-    q->c -= neg_err + (((t - y) - q->s) + (y - d));
-    q->s = t;
-    return q->s + q->c;
-}
-
-/* One step of the four lanes, as sum_fast_pair() takes it: the entering
- * values a, the leaving b.  Returns 0, leaving `q` as it was, when a lane
- * must take the step on the scalar path; takes a new peak in the vector. */
-__attribute__((target("avx")))
-static inline int quad_step(quad_state *q, lagrs_v4d a, lagrs_v4d b, lagrs_v4d m,
-                            int want_sum, lagrs_v4d *ans)
-{
-    const lagrs_v4d one = {1.0, 1.0, 1.0, 1.0};
-    const lagrs_v4d big = {1e300, 1e300, 1e300, 1e300};
-    const lagrs_v4d ratio = {LAGRS_RESTART_RATIO, LAGRS_RESTART_RATIO, LAGRS_RESTART_RATIO,
-                             LAGRS_RESTART_RATIO};
-    lagrs_v4d next_abs = q->abs_sum + ((lagrs_v4d) ((lagrs_v4l) a & quad_abs_mask) -
-                                       (lagrs_v4d) ((lagrs_v4l) b & quad_abs_mask));
-    lagrs_v4l same = (lagrs_v4l) (a == q->prev);
-    lagrs_v4l ok = (lagrs_v4l) (next_abs < big) & (lagrs_v4l) (next_abs >= q->floor_abs) &
-        ~(same & (lagrs_v4l) (q->pos + one >= q->run_start));
-    if (_mm256_movemask_pd((__m256d) ok) != 0xF)
-        return 0;
-    /* a new peak (below 1e300), as sum_fast_run() takes it */
-    lagrs_v4l up = (lagrs_v4l) (next_abs > q->peak);
-    if (_mm256_movemask_pd((__m256d) up)) {
-        q->peak = (lagrs_v4d) _mm256_blendv_pd((__m256d) q->peak, (__m256d) next_abs,
-                                               (__m256d) up);
-        q->floor_abs = q->peak * ratio;
-    }
-    lagrs_v4d total = quad_sum(q, a, b);
-    q->abs_sum = next_abs;
-    /* a new value starts a run at lo + w; an equal one changes nothing */
-    q->run_start = (lagrs_v4d) _mm256_blendv_pd((__m256d) (q->pos + m),
-                                                (__m256d) q->run_start, (__m256d) same);
-    q->prev = (lagrs_v4d) _mm256_blendv_pd((__m256d) a, (__m256d) q->prev, (__m256d) same);
-    q->pos += one;
-    *ans = want_sum ? total : total / m;
-    return 1;
-}
-
-/* Four steps of the four lanes at once, when no step of any lane is rare
- * (no new peak either): the steps quad_step() would take, with the values
- * loaded and the outputs stored one vector per lane (transposed in
- * registers).  Returns 0, leaving everything as it was, otherwise. */
-__attribute__((target("avx")))
-static inline int quad_block(quad_state *q, const double *const *a, const double *const *b,
-                             double *const *o, R_xlen_t j, lagrs_v4d m, int want_sum)
-{
-    lagrs_v4d a0 = (lagrs_v4d) _mm256_loadu_pd(a[0] + j);
-    lagrs_v4d a1 = (lagrs_v4d) _mm256_loadu_pd(a[1] + j);
-    lagrs_v4d a2 = (lagrs_v4d) _mm256_loadu_pd(a[2] + j);
-    lagrs_v4d a3 = (lagrs_v4d) _mm256_loadu_pd(a[3] + j);
-    transpose4(&a0, &a1, &a2, &a3);
-    lagrs_v4d b0 = (lagrs_v4d) _mm256_loadu_pd(b[0] + j);
-    lagrs_v4d b1 = (lagrs_v4d) _mm256_loadu_pd(b[1] + j);
-    lagrs_v4d b2 = (lagrs_v4d) _mm256_loadu_pd(b[2] + j);
-    lagrs_v4d b3 = (lagrs_v4d) _mm256_loadu_pd(b[3] + j);
-    transpose4(&b0, &b1, &b2, &b3);
-#define LAGRS_ABS(v) ((lagrs_v4d) ((lagrs_v4l) (v) & quad_abs_mask))
-    lagrs_v4d n0 = q->abs_sum + (LAGRS_ABS(a0) - LAGRS_ABS(b0));
-    lagrs_v4d n1 = n0 + (LAGRS_ABS(a1) - LAGRS_ABS(b1));
-    lagrs_v4d n2 = n1 + (LAGRS_ABS(a2) - LAGRS_ABS(b2));
-    lagrs_v4d n3 = n2 + (LAGRS_ABS(a3) - LAGRS_ABS(b3));
-#undef LAGRS_ABS
-    const lagrs_v4d lo = q->floor_abs, hi = q->peak;
-    lagrs_v4l ok = (lagrs_v4l) (n0 >= lo) & (lagrs_v4l) (n0 <= hi) &
-        (lagrs_v4l) (n1 >= lo) & (lagrs_v4l) (n1 <= hi) & (lagrs_v4l) (n2 >= lo) &
-        (lagrs_v4l) (n2 <= hi) & (lagrs_v4l) (n3 >= lo) & (lagrs_v4l) (n3 <= hi);
-    /* runs: step r compares with the value before it; a window inside a
-     * run (pos_r + 1 >= run start) is rare */
-    const lagrs_v4d p0 = q->pos, p1 = p0 + 1.0, p2 = p0 + 2.0, p3 = p0 + 3.0;
-    lagrs_v4l same0 = (lagrs_v4l) (a0 == q->prev), same1 = (lagrs_v4l) (a1 == a0);
-    lagrs_v4l same2 = (lagrs_v4l) (a2 == a1), same3 = (lagrs_v4l) (a3 == a2);
-    lagrs_v4d rs, prev;
-    if (!_mm256_movemask_pd((__m256d) (same0 | same1 | same2 | same3))) {
-        /* no equal neighbours (the usual case): the last value starts a run */
-        if (_mm256_movemask_pd((__m256d) ok) != 0xF)
-            return 0;
-        rs = p3 + m;
-        prev = a3;
-    } else {
-        rs = q->run_start;
-        lagrs_v4l hit = same0 & (lagrs_v4l) (p1 >= rs);
-        rs = (lagrs_v4d) _mm256_blendv_pd((__m256d) (p0 + m), (__m256d) rs, (__m256d) same0);
-        hit |= same1 & (lagrs_v4l) (p2 >= rs);
-        rs = (lagrs_v4d) _mm256_blendv_pd((__m256d) (p1 + m), (__m256d) rs, (__m256d) same1);
-        hit |= same2 & (lagrs_v4l) (p3 >= rs);
-        rs = (lagrs_v4d) _mm256_blendv_pd((__m256d) (p2 + m), (__m256d) rs, (__m256d) same2);
-        hit |= same3 & (lagrs_v4l) (p3 + 1.0 >= rs);
-        rs = (lagrs_v4d) _mm256_blendv_pd((__m256d) (p3 + m), (__m256d) rs, (__m256d) same3);
-        if (_mm256_movemask_pd((__m256d) (ok & ~hit)) != 0xF)
-            return 0;
-        prev = q->prev;
-        prev = (lagrs_v4d) _mm256_blendv_pd((__m256d) a0, (__m256d) prev, (__m256d) same0);
-        prev = (lagrs_v4d) _mm256_blendv_pd((__m256d) a1, (__m256d) prev, (__m256d) same1);
-        prev = (lagrs_v4d) _mm256_blendv_pd((__m256d) a2, (__m256d) prev, (__m256d) same2);
-        prev = (lagrs_v4d) _mm256_blendv_pd((__m256d) a3, (__m256d) prev, (__m256d) same3);
-    }
-    lagrs_v4d r0 = quad_sum(q, a0, b0);
-    lagrs_v4d r1 = quad_sum(q, a1, b1);
-    lagrs_v4d r2 = quad_sum(q, a2, b2);
-    lagrs_v4d r3 = quad_sum(q, a3, b3);
-    if (!want_sum) {
-        r0 /= m;
-        r1 /= m;
-        r2 /= m;
-        r3 /= m;
-    }
-    transpose4(&r0, &r1, &r2, &r3);
-    _mm256_storeu_pd(o[0] + j, (__m256d) r0);
-    _mm256_storeu_pd(o[1] + j, (__m256d) r1);
-    _mm256_storeu_pd(o[2] + j, (__m256d) r2);
-    _mm256_storeu_pd(o[3] + j, (__m256d) r3);
-    q->prev = prev;
-    q->run_start = rs;
-    q->abs_sum = n3;
-    q->pos = p3 + 1.0;
-    return 1;
-}
-
-/* Steps of four lanes in the steady state, four at a time (quad_block())
- * while no step is rare, else one at a time (quad_step()) until a lane
- * must take its step on the scalar path. */
-__attribute__((target("avx")))
-static void sum_fast_quad(sum_lane **L, const lagrs_roll_spec *spec)
-{
-    const R_xlen_t w = spec->width;
-    const int want_sum = spec->stat == LAGRS_ROLL_SUM;
-    R_xlen_t steps = L[0]->steady_to - L[0]->i;
-    const double *b[4], *a[4];
-    double *o[4];
-    R_xlen_t lo[4];
-    for (int k = 0; k < 4; k++) {
-        if (L[k]->steady_to - L[k]->i < steps)
-            steps = L[k]->steady_to - L[k]->i;
-        lo[k] = L[k]->i - 1 - spec->before;
-        b[k] = L[k]->x + lo[k];
-        a[k] = b[k] + w;
-        o[k] = L[k]->out + L[k]->i;
-    }
-    const double dw = (double) w;
-    const lagrs_v4d m = {dw, dw, dw, dw};
-    quad_state q;
-    for (int k = 0; k < 4; k++) {
-        const sum_state *st = &L[k]->st;
-        q.s[k] = st->sum;
-        q.c[k] = st->sum_c;
-        q.abs_sum[k] = st->abs_sum;
-        q.peak[k] = st->abs_peak;
-        q.floor_abs[k] = st->abs_peak * LAGRS_RESTART_RATIO;
-        q.prev[k] = st->run_value;
-        q.pos[k] = (double) lo[k];   /* exact below 2^53 */
-        q.run_start[k] = (double) st->run_start;
-    }
-    R_xlen_t j = 0;
-    while (j < steps) {
-        if (j + 4 <= steps && quad_block(&q, a, b, o, j, m, want_sum)) {
-            j += 4;
-            continue;
-        }
-        const R_xlen_t stop = j + 4 < steps ? j + 4 : steps;
-        for (; j < stop; j++) {
-            lagrs_v4d av = {a[0][j], a[1][j], a[2][j], a[3][j]};
-            lagrs_v4d bv = {b[0][j], b[1][j], b[2][j], b[3][j]};
-            lagrs_v4d ans;
-            if (!quad_step(&q, av, bv, m, want_sum, &ans))
-                break;
-            o[0][j] = ans[0];
-            o[1][j] = ans[1];
-            o[2][j] = ans[2];
-            o[3][j] = ans[3];
-        }
-        if (j < stop)
-            break;
-    }
-    for (int k = 0; k < 4; k++) {
-        sum_state *st = &L[k]->st;
-        st->sum = q.s[k];
-        st->sum_c = q.c[k];
-        st->abs_sum = q.abs_sum[k];
-        st->abs_peak = q.peak[k];
-        st->run_value = q.prev[k];
-        st->run_start = (R_xlen_t) q.run_start[k];
-        st->last_present = lo[k] + j + w - 1;
-        L[k]->i += j;
-    }
-}
-
-/* start_halves_pair() on four windows. */
-__attribute__((target("avx")))
-static void start_halves_quad(const double *const *x, R_xlen_t len, double *const *h)
-{
-    const R_xlen_t half = len / 2;
-    const lagrs_v4l abs_mask = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
-    const double *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3];
-    const double *m0 = x0 + half, *m1 = x1 + half, *m2 = x2 + half, *m3 = x3 + half;
-    lagrs_v4d s = {0, 0, 0, 0}, c = s, a = s, s_hi = s, c_hi = s, a_hi = s;
-    for (R_xlen_t j = 0; j < half; j++) {
-        lagrs_v4d u = {x0[j], x1[j], x2[j], x3[j]}, v = {m0[j], m1[j], m2[j], m3[j]};
-        lagrs_v4d t = s + u, z = t - s;
-        c -= ((t - z) - s) + (z - u);
-        s = t;
-        t = s_hi + v;
-        z = t - s_hi;
-        c_hi -= ((t - z) - s_hi) + (z - v);
-        s_hi = t;
-        a += (lagrs_v4d) ((lagrs_v4l) u & abs_mask);
-        a_hi += (lagrs_v4d) ((lagrs_v4l) v & abs_mask);
-    }
-    lagrs_v4d r[6] = {s, c, a, s_hi, c_hi, a_hi};
-    for (int q = 0; q < 6; q++)
-        for (int k = 0; k < 4; k++)
-            h[k][q] = r[q][k];
-}
-
-static int lagrs_has_avx(void)
-{
-    static int has = -1;
-    if (has < 0)
-        has = __builtin_cpu_supports("avx") ? 1 : 0;
-    return has;
-}
-#endif
-
-/* sum_family_kernel() on two to four chunks (of the same series or not):
- * x[k], n[k], first[k], last[k], out[k] for k < n_lanes. */
-static void sum_lanes_kernel(int n_lanes, const double **x, const R_xlen_t *n,
-                             const R_xlen_t *first, const R_xlen_t *last, double **out,
-                             const lagrs_roll_spec *spec)
-{
-    sum_lane L[4];
-    sum_lane *fast[4];
-    /* The sums of the lanes' first windows, side by side where two or more
-     * windows are of the same length (the lanes of one series but its
-     * first chunk), before each lane's start uses its own. */
-    double h[5][6];
-    const double *halves[4] = {NULL, NULL, NULL, NULL};
-    R_xlen_t wlo[4], wlen[4];
-    for (int k = 0; k < n_lanes; k++) {
-        wlo[k] = window_lo(first[k], spec);
-        wlen[k] = window_hi(first[k], n[k], spec) - wlo[k];
-    }
-    for (int k = 0; k < n_lanes; k++) {
-        if (halves[k] || wlen[k] < 32)
-            continue;
-        int g[4], n_g = 0;
-        for (int j = k; j < n_lanes; j++)
-            if (!halves[j] && wlen[j] == wlen[k])
-                g[n_g++] = j;
-        if (n_g < 2)
-            continue;
-#ifdef LAGRS_ROLL_QUADS
-        if (n_g >= 3 && lagrs_has_avx()) {
-            /* a group of three runs a fourth lane whose sums go unused */
-            const double *gx[4];
-            double *gh[4];
-            for (int q = 0; q < 4; q++) {
-                int j = q < n_g ? g[q] : g[0];
-                gx[q] = x[j] + wlo[j];
-                gh[q] = q < n_g ? h[j] : h[4];
-            }
-            start_halves_quad(gx, wlen[k], gh);
-            for (int q = 0; q < n_g; q++)
-                halves[g[q]] = h[g[q]];
-            continue;
-        }
-#endif
-        start_halves_pair(x[g[0]] + wlo[g[0]], x[g[1]] + wlo[g[1]], wlen[k], h[g[0]],
-                          h[g[1]]);
-        halves[g[0]] = h[g[0]];
-        halves[g[1]] = h[g[1]];
-    }
-    for (int k = 0; k < n_lanes; k++)
-        lane_start(&L[k], x[k], n[k], first[k], last[k], spec, out[k], halves[k]);
-    for (;;) {
-        int n_fast = 0;
-        for (int k = 0; k < n_lanes; k++) {
-            if (!L[k].fast)
-                lane_general(&L[k], spec);
-            if (L[k].fast)
-                fast[n_fast++] = &L[k];
-        }
-        if (n_fast == 0)
-            break;
-        if (n_fast == 1) {
-            lane_fast_scalar(fast[0], fast[0]->steady_to, spec);
-            continue;
-        }
-#ifdef LAGRS_ROLL_QUADS
-        if (n_fast == 4)
-            sum_fast_quad(fast, spec);
-        else
-#endif
-        {
-            n_fast = 2;
-            sum_fast_pair(fast[0], fast[1], spec);
-        }
-        /* one step of each on its own: the rare case that stopped the
-         * lanes, or the end of its steady state */
-        for (int k = 0; k < n_fast; k++)
-            lane_fast_scalar(fast[k], fast[k]->i < fast[k]->steady_to ? fast[k]->i + 1
-                                                                       : fast[k]->i,
-                             spec);
-    }
-}
-#endif
-
-/* ------------------------------------------------------------------------ */
-/* Minimum and maximum: van Herk / Gil-Werman, O(1) a step whatever the data */
-
-/* The observations a chunk touches, [lo of its first window, hi of its
- * last), are cut into blocks of `width` starting at the first.  A window is
- * at most `width` long, so it lies in one block or across two neighbours:
- * its maximum is that of a block suffix (kept in `suffix`, filled by one
- * backward pass) and a block prefix (kept while walking forwards).  Three
- * comparisons per observation, no branch on the data, so monotone input
- * costs what random input costs.  The minimum is minus the maximum of -x,
- * which is exact.  NA and NaN are counted apart and stand as -Inf, which
- * can never be an answer unless the window holds nothing else, and such a
- * window answers NA or fill instead. */
-static void minmax_kernel(const double *x, R_xlen_t n, R_xlen_t first,
-                          R_xlen_t last, const lagrs_roll_spec *spec,
-                          double *suffix, int want_max, double *out)
-{
-    const R_xlen_t w = spec->width;
-    const double sign = want_max ? 1.0 : -1.0;
-    const R_xlen_t start = window_lo(first, spec);
-    const R_xlen_t end = window_hi(last - 1, n, spec);
-
-    for (R_xlen_t block = start + (end - 1 - start) / w * w; block >= start; block -= w) {
-        R_xlen_t block_end = block + w < end ? block + w : end;
-        double acc = -INFINITY;
-        for (R_xlen_t j = block_end - 1; j >= block; j--) {
-            double v = isnan(x[j]) ? -INFINITY : sign * x[j];
-            acc = v > acc ? v : acc;
-            suffix[j - start] = acc;
-        }
-    }
-
-    /* lo_block and hi_block: the starts of the blocks holding lo and hi - 1 */
-    R_xlen_t lo = start, hi = start, n_nan = 0;
-    R_xlen_t lo_block = start, hi_block = start - w;
-    double prefix = -INFINITY;
-    for (R_xlen_t i = first; i < last; i++) {
-        R_xlen_t new_hi = window_hi(i, n, spec), new_lo = window_lo(i, spec);
-        for (; hi < new_hi; hi++) {
-            if (hi == hi_block + w) {
-                hi_block = hi;
-                prefix = -INFINITY;
-            }
-            double v = x[hi];
-            n_nan += isnan(v);
-            v = isnan(v) ? -INFINITY : sign * v;
-            prefix = v > prefix ? v : prefix;
-        }
-        for (; lo < new_lo; lo++)
-            n_nan -= isnan(x[lo]);
-        if (lo >= lo_block + w)
-            lo_block += w;
-        R_xlen_t counted = spec->na_rm ? (hi - lo) - n_nan : hi - lo;
-        double ans;
-        if (counted < spec->min_obs)
-            ans = spec->fill;
-        else if (n_nan > 0 && !spec->na_rm)
-            ans = spec->na_value;
-        else if (lo_block != hi_block) {
-            double tail = suffix[lo - start];
-            ans = sign * (tail > prefix ? tail : prefix);
-        } else if (lo == lo_block) {
-            ans = sign * prefix;
-        } else {
-            ans = sign * suffix[lo - start];
-        }
-        out[i] = ans;
-    }
-}
-
-/* ------------------------------------------------------------------------ */
-/* Median and quantile: two indexed heaps, O(log width) a step               */
-
-/* `low` is a max-heap of the smallest values of the window, `high` a
- * min-heap of the rest, every value in low <= every value in high.  The
- * order statistics a quantile needs are then the two tops.  Each value sits
- * in the slot (index mod width), and where[slot] records its heap position
- * (+pos+1 in low, -(pos+1) in high, 0 when absent), so the value leaving the
- * window is removed in O(log width) without a search.  Two heaps suffice
- * for any fixed probability: the size of low follows the window's count. */
-typedef struct {
-    heap_node *low, *high;
-    int *where;
-    int n_low, n_high;
-} two_heaps;
-
-static inline void low_put(two_heaps *h, int pos, heap_node node)
-{
-    h->low[pos] = node;
-    h->where[node.slot] = pos + 1;
-}
-
-static inline void high_put(two_heaps *h, int pos, heap_node node)
-{
-    h->high[pos] = node;
-    h->where[node.slot] = -(pos + 1);
-}
-
-static void low_sift_up(two_heaps *h, int pos)
-{
-    heap_node node = h->low[pos];
-    while (pos > 0) {
-        int parent = (pos - 1) / 2;
-        if (h->low[parent].value >= node.value)
-            break;
-        low_put(h, pos, h->low[parent]);
-        pos = parent;
-    }
-    low_put(h, pos, node);
-}
-
-static void high_sift_up(two_heaps *h, int pos)
-{
-    heap_node node = h->high[pos];
-    while (pos > 0) {
-        int parent = (pos - 1) / 2;
-        if (h->high[parent].value <= node.value)
-            break;
-        high_put(h, pos, h->high[parent]);
-        pos = parent;
-    }
-    high_put(h, pos, node);
-}
-
-static void low_sift_down(two_heaps *h, int pos)
-{
-    heap_node node = h->low[pos];
-    int size = h->n_low;
-    for (;;) {
-        int child = 2 * pos + 1;
-        if (child >= size)
-            break;
-        if (child + 1 < size && h->low[child + 1].value > h->low[child].value)
-            child++;
-        if (h->low[child].value <= node.value)
-            break;
-        low_put(h, pos, h->low[child]);
-        pos = child;
-    }
-    low_put(h, pos, node);
-}
-
-static void high_sift_down(two_heaps *h, int pos)
-{
-    heap_node node = h->high[pos];
-    int size = h->n_high;
-    for (;;) {
-        int child = 2 * pos + 1;
-        if (child >= size)
-            break;
-        if (child + 1 < size && h->high[child + 1].value < h->high[child].value)
-            child++;
-        if (h->high[child].value >= node.value)
-            break;
-        high_put(h, pos, h->high[child]);
-        pos = child;
-    }
-    high_put(h, pos, node);
-}
-
-static void low_push(two_heaps *h, heap_node node)
-{
-    h->low[h->n_low] = node;
-    h->n_low++;
-    low_sift_up(h, h->n_low - 1);
-}
-
-static void high_push(two_heaps *h, heap_node node)
-{
-    h->high[h->n_high] = node;
-    h->n_high++;
-    high_sift_up(h, h->n_high - 1);
-}
-
-/* Removes the node at `pos`; the last node takes its place and moves up or
- * down as its value requires. */
-static void low_erase(two_heaps *h, int pos)
-{
-    h->where[h->low[pos].slot] = 0;
-    h->n_low--;
-    if (pos < h->n_low) {
-        h->low[pos] = h->low[h->n_low];
-        low_sift_down(h, pos);
-        low_sift_up(h, pos);
-    }
-}
-
-static void high_erase(two_heaps *h, int pos)
-{
-    h->where[h->high[pos].slot] = 0;
-    h->n_high--;
-    if (pos < h->n_high) {
-        h->high[pos] = h->high[h->n_high];
-        high_sift_down(h, pos);
-        high_sift_up(h, pos);
-    }
-}
-
-static void heaps_insert(two_heaps *h, double value, int slot)
-{
-    heap_node node = {value, slot};
-    if (h->n_low > 0 && value <= h->low[0].value)
-        low_push(h, node);
-    else
-        high_push(h, node);
-}
-
-static void heaps_remove(two_heaps *h, int slot)
-{
-    int w = h->where[slot];
-    if (w > 0)
-        low_erase(h, w - 1);
-    else if (w < 0)
-        high_erase(h, -w - 1);
-}
-
-static void heaps_balance(two_heaps *h, int target_low)
-{
-    while (h->n_low > target_low) {
-        heap_node top = h->low[0];
-        low_erase(h, 0);
-        high_push(h, top);
-    }
-    while (h->n_low < target_low && h->n_high > 0) {
-        heap_node top = h->high[0];
-        high_erase(h, 0);
-        low_push(h, top);
-    }
-}
-
-/* mean(c(a, b)) exactly as R computes it: a long double sum divided by the
- * count, then one correcting pass. */
-static double r_mean2(double a, double b)
-{
-    long double s = 0.0;
-    s += a;
-    s += b;
-    s /= 2;
-    if (isfinite((double) s)) {
-        long double t = 0.0;
-        t += (a - s);
-        t += (b - s);
-        s += t / 2;
-    }
-    return (double) s;
-}
-
-static void order_kernel(const double *x, R_xlen_t n, R_xlen_t first,
-                         R_xlen_t last, const lagrs_roll_spec *spec,
-                         void *workspace, double *out)
-{
-    /* slots: index mod cap, distinct within any window */
-    const R_xlen_t n_slots = window_cap(spec, n);
-    two_heaps h;
-    h.low = (heap_node *) workspace;
-    h.high = h.low + n_slots;
-    h.where = (int *) (h.high + n_slots);
-    h.n_low = h.n_high = 0;
-    memset(h.where, 0, (size_t) n_slots * sizeof(int));
-
-    const int is_median = spec->stat == LAGRS_ROLL_MEDIAN;
-    R_xlen_t n_nan = 0;
-    R_xlen_t lo = window_lo(first, spec), hi = lo;
-
-    for (R_xlen_t i = first; i < last; i++) {
-        R_xlen_t new_hi = window_hi(i, n, spec), new_lo = window_lo(i, spec);
-        /* leave before entering: the slots of the leaving and the entering
-         * value coincide when the window is full */
-        for (; lo < new_lo; lo++) {
-            if (isnan(x[lo]))
-                n_nan--;
-            else
-                heaps_remove(&h, (int) (lo % n_slots));
-        }
-        for (; hi < new_hi; hi++) {
-            if (isnan(x[hi]))
-                n_nan++;
-            else
-                heaps_insert(&h, x[hi], (int) (hi % n_slots));
-        }
-        R_xlen_t present = (hi - lo) - n_nan;
-        R_xlen_t counted = spec->na_rm ? present : hi - lo;
-        double ans;
-        if (counted < spec->min_obs)
-            ans = spec->fill;
-        else if (n_nan > 0 && !spec->na_rm)
-            ans = spec->na_value;
-        else if (is_median) {
-            heaps_balance(&h, (int) ((present + 1) / 2));
-            if (present % 2 == 1)
-                ans = h.low[0].value;
-            else
-                ans = r_mean2(h.low[0].value, h.high[0].value);
-        } else {
-            /* stats::quantile(type = 7): index = 1 + (n - 1) * p, lo =
-             * floor(index); interpolate only when the two order statistics
-             * differ, with the same expression. */
-            double index = 1.0 + (double) (present - 1) * spec->prob;
-            double lo_index = floor(index);
-            heaps_balance(&h, (int) lo_index);
-            double qs = h.low[0].value;
-            if (index > lo_index) {
-                double next = h.high[0].value;
-                if (next != qs) {
-                    double frac = index - lo_index;
-                    qs = (1 - frac) * qs + frac * next;
-                }
-            }
-            ans = qs;
-        }
-        out[i] = ans;
-    }
-}
-
-/* ------------------------------------------------------------------------ */
+/* One chunk                                                                 */
 
 void lagrs_roll_kernel(const double *x, R_xlen_t n, R_xlen_t first,
                        R_xlen_t last, const lagrs_roll_spec *spec,
@@ -1527,28 +112,7 @@ void lagrs_roll_kernel(const double *x, R_xlen_t n, R_xlen_t first,
 }
 
 /* ------------------------------------------------------------------------ */
-/* Entry point                                                               */
-
-/* An output vector is written once, in full, right after allocation.  On
- * Linux, ask for transparent huge pages for it, so that touching it first
- * costs one page fault per 2 MB instead of one per 4 KB (with THP in
- * "madvise" mode, a common default, large outputs otherwise spend more time
- * in page faults than in arithmetic).  A hint only: failure is harmless. */
-static void prefer_huge_pages(void *p, size_t bytes)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    const uintptr_t huge = (uintptr_t) 1 << 21;
-    if (bytes < 2 * huge)
-        return;
-    uintptr_t start = ((uintptr_t) p + huge - 1) & ~(huge - 1);
-    uintptr_t end = ((uintptr_t) p + bytes) & ~(huge - 1);
-    if (end > start)
-        (void) madvise((void *) start, end - start, MADV_HUGEPAGE);
-#else
-    (void) p;
-    (void) bytes;
-#endif
-}
+/* Many series: tasks and threads                                            */
 
 /* The series holding task `t`: the last s with task_start[s] <= t. */
 static R_xlen_t series_of_task(const R_xlen_t *task_start, R_xlen_t n_series, R_xlen_t t)
@@ -1564,230 +128,128 @@ static R_xlen_t series_of_task(const R_xlen_t *task_start, R_xlen_t n_series, R_
     return a;
 }
 
-void lagrs_roll_answerable(const lagrs_roll_spec *spec, R_xlen_t n, R_xlen_t *from,
-                           R_xlen_t *to)
-{
-    /* The window length hi - lo first grows (lo clipped at 0), then stays,
-     * then shrinks (hi clipped at n), so the outputs with min_obs or more
-     * are one stretch: from the first whose window reaches min_obs
-     * observations to the last. */
-    if (n < spec->min_obs) {
-        *from = *to = 0;
-        return;
-    }
-    R_xlen_t a = spec->min_obs - spec->after - 1;
-    R_xlen_t b = n - spec->min_obs + spec->before + 1;
-    *from = a > 0 ? a : 0;
-    *to = b < n ? b : n;
-}
-
 /* Task t: chunk [*first, *last) of series *s.  The chunks of a series cut
  * its answerable outputs [from, to); the task of its first chunk also
  * writes the fill before `from`, that of its last the fill from `to` on
  * (a series with no answerable output has one empty chunk, which writes
  * its whole fill). */
-static void task_chunk(const R_xlen_t *task_start, const R_xlen_t *chunk_len,
-                       const R_xlen_t *from, const R_xlen_t *to,
-                       const R_xlen_t *series_len, double *const *series_out,
-                       R_xlen_t n_series, R_xlen_t t, const lagrs_roll_spec *spec,
-                       R_xlen_t *s, R_xlen_t *first, R_xlen_t *last)
+static void task_chunk(const lagrs_roll_job *job, R_xlen_t t, R_xlen_t *s, R_xlen_t *first,
+                       R_xlen_t *last)
 {
-    R_xlen_t k = series_of_task(task_start, n_series, t);
-    R_xlen_t lo = from[k] + (t - task_start[k]) * chunk_len[k];
-    R_xlen_t hi = lo + chunk_len[k] < to[k] ? lo + chunk_len[k] : to[k];
-    double *out = series_out[k];
-    if (lo == from[k])
+    R_xlen_t k = series_of_task(job->task_start, job->n_series, t);
+    R_xlen_t from = job->from[k], to = job->to[k], chunk_len = job->chunk_len[k];
+    R_xlen_t lo = from + (t - job->task_start[k]) * chunk_len;
+    R_xlen_t hi = lo + chunk_len < to ? lo + chunk_len : to;
+    double *out = job->out[k];
+    if (lo == from)
         for (R_xlen_t i = 0; i < lo; i++)
-            out[i] = spec->fill;
-    if (hi == to[k])
-        for (R_xlen_t i = hi; i < series_len[k]; i++)
-            out[i] = spec->fill;
+            out[i] = job->spec->fill;
+    if (hi == to)
+        for (R_xlen_t i = hi; i < job->len[k]; i++)
+            out[i] = job->spec->fill;
     *s = k;
     *first = lo;
     *last = hi;
 }
 
-/* x: a double or integer vector holding n_cols series of n_rows each (a
- * vector or a matrix), or a list of such vectors (a list or data frame).
- * The R wrapper has checked every argument; the result keeps the
- * attributes of x and of each element. */
-SEXP lagrs_rolling_call(SEXP x, SEXP n_rows, SEXP n_cols, SEXP stat, SEXP width,
-                  SEXP before, SEXP min_obs, SEXP na_rm, SEXP fill, SEXP prob)
+/* Tasks: (series, chunk) pairs, numbered series by series.  Outputs whose
+ * windows cannot hold min_obs observations are `fill` whatever the data;
+ * the chunks cut the rest. */
+R_xlen_t lagrs_roll_plan(lagrs_roll_job *job)
 {
-    lagrs_roll_spec spec;
-    spec.stat = Rf_asInteger(stat);
-    spec.width = (R_xlen_t) Rf_asReal(width);
-    spec.before = (R_xlen_t) Rf_asReal(before);
-    spec.after = spec.width - 1 - spec.before;
-    spec.min_obs = (R_xlen_t) Rf_asReal(min_obs);
-    spec.na_rm = Rf_asLogical(na_rm);
-    spec.fill = Rf_asReal(fill);
-    spec.na_value = NA_REAL;
-    spec.prob = Rf_asReal(prob);
-    if (spec.stat < LAGRS_ROLL_SUM || spec.stat > LAGRS_ROLL_QUANTILE)
-        Rf_error("unknown rolling statistic %d", spec.stat);
-    if (spec.width < 1 || spec.width > INT_MAX || spec.before < 0 || spec.after < 0 ||
-        spec.min_obs < 1 || spec.min_obs > spec.width || spec.na_rm == NA_LOGICAL)
-        Rf_error("invalid window specification");
-
-    int n_protect = 0;
-    R_xlen_t n_series;
-    const double **series_x;
-    double **series_out;
-    R_xlen_t *series_len;
-    SEXP ans;
-
-    if (TYPEOF(x) == VECSXP) {
-        n_series = XLENGTH(x);
-        series_x = (const double **) R_alloc(n_series + 1, sizeof(double *));
-        series_out = (double **) R_alloc(n_series + 1, sizeof(double *));
-        series_len = (R_xlen_t *) R_alloc(n_series + 1, sizeof(R_xlen_t));
-        ans = PROTECT(Rf_allocVector(VECSXP, n_series));
-        n_protect++;
-        SEXP converted = PROTECT(Rf_allocVector(VECSXP, n_series));
-        n_protect++;
-        for (R_xlen_t s = 0; s < n_series; s++) {
-            SEXP el = VECTOR_ELT(x, s);
-            if (TYPEOF(el) == INTSXP) {
-                SET_VECTOR_ELT(converted, s, Rf_coerceVector(el, REALSXP));
-                el = VECTOR_ELT(converted, s);
-            } else if (TYPEOF(el) != REALSXP) {
-                Rf_error("element %lld of `x` is not numeric", (long long) s + 1);
-            }
-            SEXP out = Rf_allocVector(REALSXP, XLENGTH(el));
-            SET_VECTOR_ELT(ans, s, out);
-            prefer_huge_pages(REAL(out), (size_t) XLENGTH(el) * sizeof(double));
-            SHALLOW_DUPLICATE_ATTRIB(out, VECTOR_ELT(x, s));
-            series_x[s] = REAL_RO(el);
-            series_out[s] = REAL(out);
-            series_len[s] = XLENGTH(el);
-        }
-    } else {
-        if (TYPEOF(x) != REALSXP && TYPEOF(x) != INTSXP)
-            Rf_error("`x` is not numeric");
-        R_xlen_t rows = (R_xlen_t) Rf_asReal(n_rows);
-        n_series = (R_xlen_t) Rf_asReal(n_cols);
-        if (rows < 0 || n_series < 0 || rows * n_series != XLENGTH(x))
-            Rf_error("`x` does not have n_rows * n_cols elements");
-        SEXP values = x;
-        if (TYPEOF(x) == INTSXP) {
-            values = PROTECT(Rf_coerceVector(x, REALSXP));
-            n_protect++;
-        }
-        ans = PROTECT(Rf_allocVector(REALSXP, XLENGTH(x)));
-        n_protect++;
-        series_x = (const double **) R_alloc(n_series + 1, sizeof(double *));
-        series_out = (double **) R_alloc(n_series + 1, sizeof(double *));
-        series_len = (R_xlen_t *) R_alloc(n_series + 1, sizeof(R_xlen_t));
-        const double *base = REAL_RO(values);
-        double *out_base = REAL(ans);
-        prefer_huge_pages(out_base, (size_t) XLENGTH(ans) * sizeof(double));
-        for (R_xlen_t s = 0; s < n_series; s++) {
-            series_x[s] = base + s * rows;
-            series_out[s] = out_base + s * rows;
-            series_len[s] = rows;
-        }
-    }
-    SHALLOW_DUPLICATE_ATTRIB(ans, x);
-
-    /* Tasks: (series, chunk) pairs, numbered series by series.  Outputs
-     * whose windows cannot hold min_obs observations are `fill` whatever
-     * the data; the chunks cut the rest. */
-    R_xlen_t *task_start = (R_xlen_t *) R_alloc(n_series + 1, sizeof(R_xlen_t));
-    R_xlen_t *chunk_len = (R_xlen_t *) R_alloc(n_series + 1, sizeof(R_xlen_t));
-    R_xlen_t *from = (R_xlen_t *) R_alloc(n_series + 1, sizeof(R_xlen_t));
-    R_xlen_t *to = (R_xlen_t *) R_alloc(n_series + 1, sizeof(R_xlen_t));
+    const lagrs_roll_spec *spec = job->spec;
     double total_obs = 0;
-    task_start[0] = 0;
-    for (R_xlen_t s = 0; s < n_series; s++) {
-        lagrs_roll_answerable(&spec, series_len[s], &from[s], &to[s]);
-        R_xlen_t m = to[s] - from[s];
-        chunk_len[s] = lagrs_roll_chunk_length(&spec, m);
-        R_xlen_t n_chunks = (m + chunk_len[s] - 1) / chunk_len[s];
-        if (n_chunks == 0 && series_len[s] > 0)
-            n_chunks = 1;
-        task_start[s + 1] = task_start[s] + n_chunks;
-        total_obs += (double) series_len[s];
-    }
-    const R_xlen_t n_tasks = task_start[n_series];
-    if (n_tasks == 0) {
-        UNPROTECT(n_protect);
-        return ans;
-    }
-
-    /* Per-thread workspace, sized for the most threads any batch may use. */
-    const int max_threads = lagrs_nthreads(INFINITY);
     R_xlen_t longest = 0;
-    for (R_xlen_t s = 0; s < n_series; s++)
-        if (series_len[s] > longest)
-            longest = series_len[s];
-    size_t ws_bytes = lagrs_roll_workspace_bytes(&spec, longest);
-    ws_bytes = (ws_bytes + 63) / 64 * 64;   /* keep threads off each other's cache lines */
-    char *workspace = ws_bytes > 0 ? R_alloc((size_t) max_threads, ws_bytes) : NULL;
+    job->task_start[0] = 0;
+    for (R_xlen_t s = 0; s < job->n_series; s++) {
+        R_xlen_t n = job->len[s];
+        lagrs_roll_answerable(spec, n, &job->from[s], &job->to[s]);
+        R_xlen_t m = job->to[s] - job->from[s];
+        job->chunk_len[s] = lagrs_roll_chunk_length(spec, m);
+        R_xlen_t n_chunks = (m + job->chunk_len[s] - 1) / job->chunk_len[s];
+        if (n_chunks == 0 && n > 0)
+            n_chunks = 1;
+        job->task_start[s + 1] = job->task_start[s] + n_chunks;
+        total_obs += (double) n;
+        if (n > longest)
+            longest = n;
+    }
+    const R_xlen_t n_tasks = job->task_start[job->n_series];
+    job->n_tasks = n_tasks;
+    if (n_tasks == 0)
+        return 0;
+
+    /* Per-thread workspace, sized for the most threads any batch may use,
+     * and kept off each other's cache lines. */
+    job->max_threads = lagrs_nthreads(INFINITY);
+    size_t ws_bytes = lagrs_roll_workspace_bytes(spec, longest);
+    job->ws_bytes = (ws_bytes + 63) / 64 * 64;
 
     double cost = 1.0;
-    if (spec.stat == LAGRS_ROLL_MEDIAN || spec.stat == LAGRS_ROLL_QUANTILE)
-        cost = 4.0 + log2((double) spec.width);
-    const double work_per_task = total_obs / (double) n_tasks * cost;
+    if (spec->stat == LAGRS_ROLL_MEDIAN || spec->stat == LAGRS_ROLL_QUANTILE)
+        cost = 4.0 + log2((double) spec->width);
+    job->work_per_task = total_obs / (double) n_tasks * cost;
 
     /* Sums and means run tasks two or four at a time in lock step (the
      * results are the same either way), when that leaves every thread two
      * or more such groups. */
-    R_xlen_t per_unit = 1;
+    job->per_unit = 1;
 #ifdef LAGRS_ROLL_PAIRS
-    if (spec.stat == LAGRS_ROLL_SUM || spec.stat == LAGRS_ROLL_MEAN) {
+    if (spec->stat == LAGRS_ROLL_SUM || spec->stat == LAGRS_ROLL_MEAN) {
 #ifdef LAGRS_ROLL_QUADS
-        if (lagrs_has_avx() && n_tasks >= 8 * (R_xlen_t) max_threads)
-            per_unit = 4;
+        if (lagrs_has_avx() && n_tasks >= 8 * (R_xlen_t) job->max_threads)
+            job->per_unit = 4;
         else
 #endif
-        if (n_tasks >= 2 * (R_xlen_t) max_threads)
-            per_unit = 2;
+        if (n_tasks >= 2 * (R_xlen_t) job->max_threads)
+            job->per_unit = 2;
     }
 #endif
+    return n_tasks;
+}
 
-    /* Batches let the main thread check for an interrupt between them. */
-    const R_xlen_t batch = 1024;
-    for (R_xlen_t t0 = 0; t0 < n_tasks; t0 += batch) {
-        const R_xlen_t t1 = t0 + batch < n_tasks ? t0 + batch : n_tasks;
-        const R_xlen_t n_units = (t1 - t0 + per_unit - 1) / per_unit;
-        int n_threads = lagrs_nthreads(work_per_task * (double) (t1 - t0));
-        if (n_threads > max_threads)
-            n_threads = max_threads;
-        #pragma omp parallel for num_threads(n_threads) schedule(dynamic, 1)
-        for (R_xlen_t u = 0; u < n_units; u++) {
-            const R_xlen_t t = t0 + u * per_unit;
-            const int n_tasks_here = (int) (t1 - t < per_unit ? t1 - t : per_unit);
-            const double *lx[4];
-            double *lout[4];
-            R_xlen_t ln[4], lfirst[4], llast[4];
-            int n_lanes = 0;
-            for (int k = 0; k < n_tasks_here; k++) {
-                R_xlen_t s;
-                task_chunk(task_start, chunk_len, from, to, series_len, series_out,
-                           n_series, t + k, &spec, &s, &lfirst[n_lanes], &llast[n_lanes]);
-                if (lfirst[n_lanes] == llast[n_lanes])
-                    continue;
-                lx[n_lanes] = series_x[s];
-                ln[n_lanes] = series_len[s];
-                lout[n_lanes] = series_out[s];
-                n_lanes++;
-            }
+/* Tasks t .. t + n_tasks_here - 1, in lock step where there are two or
+ * more non-empty chunks; `workspace` is this thread's. */
+static void run_unit(const lagrs_roll_job *job, R_xlen_t t, int n_tasks_here,
+                     void *workspace)
+{
+    const double *lx[4];
+    double *lout[4];
+    R_xlen_t ln[4], lfirst[4], llast[4];
+    int n_lanes = 0;
+    for (int k = 0; k < n_tasks_here; k++) {
+        R_xlen_t s;
+        task_chunk(job, t + k, &s, &lfirst[n_lanes], &llast[n_lanes]);
+        if (lfirst[n_lanes] == llast[n_lanes])
+            continue;
+        lx[n_lanes] = job->x[s];
+        ln[n_lanes] = job->len[s];
+        lout[n_lanes] = job->out[s];
+        n_lanes++;
+    }
 #ifdef LAGRS_ROLL_PAIRS
-            if (n_lanes >= 2) {
-                sum_lanes_kernel(n_lanes, lx, ln, lfirst, llast, lout, &spec);
-                continue;
-            }
-#endif
-            if (n_lanes == 1) {
-                void *ws =
-                    workspace ? workspace + (size_t) omp_get_thread_num() * ws_bytes : NULL;
-                lagrs_roll_kernel(lx[0], ln[0], lfirst[0], llast[0], &spec, ws, lout[0]);
-            }
-        }
-        R_CheckUserInterrupt();
+    if (n_lanes >= 2) {
+        sum_lanes_kernel(n_lanes, lx, ln, lfirst, llast, lout, job->spec);
+        return;
     }
+#endif
+    if (n_lanes == 1)
+        lagrs_roll_kernel(lx[0], ln[0], lfirst[0], llast[0], job->spec, workspace, lout[0]);
+}
 
-    UNPROTECT(n_protect);
-    return ans;
+void lagrs_roll_run(const lagrs_roll_job *job, R_xlen_t t0, R_xlen_t t1)
+{
+    const R_xlen_t per_unit = job->per_unit;
+    const R_xlen_t n_units = (t1 - t0 + per_unit - 1) / per_unit;
+    char *workspace = job->ws_bytes > 0 ? (char *) job->workspace : NULL;
+    int n_threads = lagrs_nthreads(job->work_per_task * (double) (t1 - t0));
+    if (n_threads > job->max_threads)
+        n_threads = job->max_threads;
+    #pragma omp parallel for num_threads(n_threads) schedule(dynamic, 1)
+    for (R_xlen_t u = 0; u < n_units; u++) {
+        const R_xlen_t t = t0 + u * per_unit;
+        const int n_tasks_here = (int) (t1 - t < per_unit ? t1 - t : per_unit);
+        void *ws = workspace ? workspace + (size_t) omp_get_thread_num() * job->ws_bytes : NULL;
+        run_unit(job, t, n_tasks_here, ws);
+    }
 }

@@ -19,9 +19,11 @@
 #ifndef LAGRS_ROLLING_H
 #define LAGRS_ROLLING_H
 
-#include "lagrs.h"
+#include "lagrs_c.h"
 #include <stddef.h>
 
+/* The statistics.  R reads these codes (and the alignments below) through
+ * lagrs_codes("rolling_stat") and lagrs_codes("rolling_align"). */
 enum {
     LAGRS_ROLL_SUM = 1,
     LAGRS_ROLL_MEAN,
@@ -32,6 +34,18 @@ enum {
     LAGRS_ROLL_MEDIAN,
     LAGRS_ROLL_QUANTILE
 };
+#define LAGRS_ROLL_STAT_NAMES \
+    {"sum", "mean", "var", "sd", "min", "max", "median", "quantile"}
+#define LAGRS_ROLL_N_STATS 8
+
+/* Where the window sits against its output (see above). */
+enum {
+    LAGRS_ROLL_RIGHT = 1,
+    LAGRS_ROLL_CENTER,
+    LAGRS_ROLL_LEFT
+};
+#define LAGRS_ROLL_ALIGN_NAMES {"right", "center", "left"}
+#define LAGRS_ROLL_N_ALIGNS 3
 
 typedef struct {
     int stat;           /* one of the LAGRS_ROLL_* codes */
@@ -64,8 +78,37 @@ void lagrs_roll_kernel(const double *x, R_xlen_t n, R_xlen_t first,
                        R_xlen_t last, const lagrs_roll_spec *spec,
                        void *workspace, double *out);
 
-/* Entry point (R/rolling.R). */
-SEXP lagrs_rolling_call(SEXP x, SEXP n_rows, SEXP n_cols, SEXP stat, SEXP width,
-                  SEXP before, SEXP min_obs, SEXP na_rm, SEXP fill, SEXP prob);
+/* Sets width, before and after from the width and a LAGRS_ROLL_RIGHT,
+ * _CENTER or _LEFT alignment; 0 on success, -1 for an unknown alignment or
+ * a width below 1. */
+int lagrs_roll_set_window(lagrs_roll_spec *spec, R_xlen_t width, int align);
+
+/* Many series at once, in parallel: the caller describes the series and
+ * gives the arrays (n_series + 1 elements each, task_start included); the
+ * plan cuts them into tasks (series, chunk), and lagrs_roll_run() computes
+ * tasks [t0, t1), so that the caller may check for an interrupt between
+ * calls.  Results do not depend on the thread count. */
+typedef struct {
+    const lagrs_roll_spec *spec;
+    R_xlen_t n_series;
+    const double *const *x;     /* series s: x[s][0..len[s]) */
+    double *const *out;         /* its outputs, every one written */
+    const R_xlen_t *len;
+    /* the plan's arrays, the caller's memory */
+    R_xlen_t *task_start, *chunk_len, *from, *to;
+    /* filled by lagrs_roll_plan() */
+    R_xlen_t n_tasks;
+    int max_threads;            /* lagrs_nthreads(INFINITY) */
+    R_xlen_t per_unit;          /* tasks run in lock step */
+    double work_per_task;
+    size_t ws_bytes;            /* workspace per thread, a multiple of 64 */
+    void *workspace;            /* the caller's, max_threads * ws_bytes bytes */
+} lagrs_roll_job;
+
+/* Fills the plan; returns the number of tasks. */
+R_xlen_t lagrs_roll_plan(lagrs_roll_job *job);
+
+/* Runs tasks [t0, t1) on up to job->max_threads threads. */
+void lagrs_roll_run(const lagrs_roll_job *job, R_xlen_t t0, R_xlen_t t1);
 
 #endif

@@ -1,4 +1,4 @@
-#include "lagrs.h"
+#include "threads.h"
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
@@ -9,7 +9,9 @@
 /* Thread control, after data.table's openmp-utils.c: the count is decided on
  * the main thread from the user's setting, LAGRS_NUM_THREADS, the number of
  * processors and the OpenMP limits; nothing here calls omp_set_num_threads(),
- * so other packages' OpenMP settings are left alone. */
+ * so other packages' OpenMP settings are left alone.  Plain C: the kernels
+ * and this file build without R (fuzz/run.sh); lagrs_threads() is
+ * threadsR.c. */
 
 static int user_threads = 0;      /* set by lagrs_threads(n); 0 = not set */
 static int in_forked_child = 0;   /* a fork() child runs single-threaded */
@@ -87,41 +89,29 @@ void lagrs_threads_init(void)
 #endif
 }
 
-SEXP lagrs_threads_get(SEXP verbose)
-{
-    if (!Rf_asLogical(verbose))
-        return Rf_ScalarInteger(current_threads());
+int lagrs_threads_current(void) { return current_threads(); }
 
-    const char *names[] = {"threads", "openmp", "user_setting",
-                           "LAGRS_NUM_THREADS", "OMP_THREAD_LIMIT",
-                           "omp_get_thread_limit", "omp_get_max_threads",
-                           "omp_get_num_procs", "forked_child", ""};
-    SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));
+void lagrs_threads_describe(lagrs_threads_info *info)
+{
+    info->threads = current_threads();
 #ifdef _OPENMP
-    int has_openmp = 1, omp_limit = omp_get_thread_limit();
+    info->openmp = 1;
+    info->omp_thread_limit = omp_get_thread_limit();
 #else
-    int has_openmp = 0, omp_limit = 1;
+    info->openmp = 0;
+    info->omp_thread_limit = 1;
 #endif
-    SET_VECTOR_ELT(ans, 0, Rf_ScalarInteger(current_threads()));
-    SET_VECTOR_ELT(ans, 1, Rf_ScalarLogical(has_openmp));
-    SET_VECTOR_ELT(ans, 2, Rf_ScalarInteger(user_threads > 0 ? user_threads : NA_INTEGER));
-    int env_threads = env_positive_int("LAGRS_NUM_THREADS");
-    SET_VECTOR_ELT(ans, 3, Rf_ScalarInteger(env_threads > 0 ? env_threads : NA_INTEGER));
-    int env_limit = env_positive_int("OMP_THREAD_LIMIT");
-    SET_VECTOR_ELT(ans, 4, Rf_ScalarInteger(env_limit > 0 ? env_limit : NA_INTEGER));
-    SET_VECTOR_ELT(ans, 5, Rf_ScalarInteger(omp_limit));
-    SET_VECTOR_ELT(ans, 6, Rf_ScalarInteger(omp_get_max_threads()));
-    SET_VECTOR_ELT(ans, 7, Rf_ScalarInteger(omp_get_num_procs()));
-    SET_VECTOR_ELT(ans, 8, Rf_ScalarLogical(in_forked_child));
-    UNPROTECT(1);
-    return ans;
+    info->user_setting = user_threads;
+    info->env_threads = env_positive_int("LAGRS_NUM_THREADS");
+    info->env_limit = env_positive_int("OMP_THREAD_LIMIT");
+    info->omp_max_threads = omp_get_max_threads();
+    info->omp_num_procs = omp_get_num_procs();
+    info->forked_child = in_forked_child;
 }
 
-/* n >= 1 sets the count; n == 0 returns to the default.  The R wrapper has
- * already checked n. */
-SEXP lagrs_threads_set(SEXP n)
+int lagrs_threads_set_user(int n)
 {
     int old = current_threads();
-    user_threads = Rf_asInteger(n);
-    return Rf_ScalarInteger(old);
+    user_threads = n;
+    return old;
 }

@@ -1,4 +1,4 @@
-# gctorture entries for src/rolling.c: every statistic, vector/matrix/list
+# gctorture entries for src/rollingR.c: every statistic, vector/matrix/list
 # input, integer input (converted in C), NA and partial windows.
 local({
   x <- c(3, 1, NA, 4, 1, 5, 9, 2)
