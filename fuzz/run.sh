@@ -25,7 +25,7 @@ status=0
 for t in $targets; do
   case $t in
     rolling) srcs="fuzz/fuzz_rolling.c src/rolling.c src/threads.c" ;;
-    arima) srcs="fuzz/fuzz_arima.c src/arima.c src/arima_optim.c" ;;
+    arima) srcs="fuzz/fuzz_arima.c src/arima_spec.c src/arima_params.c src/arima_kalman.c src/arima_arma_filter.c src/arima_css.c src/arima_likelihood.c src/arima_fit.c src/arima_forecast.c src/arima_optim.c src/linalg.c" ;;
     *) echo "unknown target $t"; exit 1 ;;
   esac
   bin="$build/fuzz_$t"

@@ -146,7 +146,8 @@ typedef struct {
     double *state_P;
     double sigma2;
     double loglik;        /* stats::arima's loglik (CSS: from the CSS objective) */
-    double aic, aicc, bic; /* NaN for method CSS, as stats::arima's aic */
+    double aic, aicc, bic; /* NaN for method CSS, as stats::arima's aic;
+                            * aicc Inf when n - d - s D <= n_free + 2 */
     R_xlen_t n_used;      /* non-missing observations minus d + s D */
     int n_coef, n_free, state_dim;
     int n_cond;           /* conditioning used by CSS (0 for ML) */
