@@ -6,8 +6,6 @@
  * r = 2 filters run interleaved for the points of a gradient's stencil.
  * Plain C. */
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
 #include "arima_internal.h"
 
 /* The converged part of an r = 2 filter, set aside so that several can run

@@ -4,7 +4,6 @@
  * orders (p, q <= 2) run with their terms in registers, and four parameter
  * sets at a time for a gradient's points.  Plain C. */
 #include <math.h>
-#include <string.h>
 #include "arima_internal.h"
 
 /* non-zero AR or MA terms the CSS recursion keeps in a list */
@@ -26,7 +25,6 @@
     case 7: BODY(2, 1); break;                                          \
     default: BODY(2, 2); break;                                         \
     }
-
 
 /* The ARMA recursion of the CSS objective on the differenced series w
  * (n entries) from n_cond on, residuals into resid (n).  Returns
@@ -220,7 +218,6 @@ static void css_recursion_short_batch(const double *w, R_xlen_t n, int p,
     }
 }
 
-
 double objective_css(int n_free, const double *free_par, void *vctx)
 {
     (void) n_free;
@@ -239,7 +236,6 @@ double objective_css(int n_free, const double *free_par, void *vctx)
     }
     return 0.5 * log(s2);
 }
-
 
 /* objective_css() at k points; the short orders without regressors go
  * through css_recursion_short_batch(), the rest one point at a time. */

@@ -4,7 +4,6 @@
  * covariance from the numerical Hessian, the final filter pass (residuals,
  * sigma2, the forecasting state), undoing the regressors' rotation, and the
  * information criteria.  Plain C: no R API, safe inside OpenMP threads. */
-#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

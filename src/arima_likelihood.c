@@ -48,7 +48,6 @@ double objective_ml(int n_free, const double *free_par, void *vctx)
     return 0.5 * (log(s2) + sumlog / (double) nu);
 }
 
-
 /* objective_ml() at k points.  Without missing values or regressors and
  * with a two-dimensional ARMA state, the filters of four points run
  * interleaved (arma_filter_r2_lanes); otherwise one point at a time.  The
