@@ -1,4 +1,4 @@
-# ARIMA fitting and forecasting. The numerical work runs in C (src/arima.c);
+# ARIMA fitting and forecasting. The numerical work runs in C (src/arima_*.c);
 # this file checks arguments, builds the objects and provides the methods.
 
 #' @importFrom generics forecast
@@ -131,21 +131,25 @@ arima_fit <- function(y, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
   } else {
     seasonal <- check_order(seasonal, "seasonal")
   }
-  if (!period_given && !any(seasonal > 0L)) {
-    # the default frequency(y) only matters for seasonal models; a yearly
-    # or decennial ts has frequency 1 or 0.1
-    period <- 1L
-  }
-  period <- check_count(period, "period")
-  if (any(seasonal > 0L) && period < 2L) {
-    stop("`period` must be at least 2 for a seasonal model, not ", period,
-         ".", call. = FALSE)
-  }
-  if (!any(seasonal > 0L)) period <- max(period, 1L)
-  if (any(seasonal > 0L) && period >= n) {
-    stop("`period` (", period, ") does not fit a series of length ", n,
-         ": a seasonal model needs more than one period of data.",
-         call. = FALSE)
+  if (any(seasonal > 0L)) {
+    period <- check_count(period, "period")
+    if (period < 2L) {
+      stop("`period` must be at least 2 for a seasonal model, not ", period,
+           ".", call. = FALSE)
+    }
+    if (period >= n) {
+      stop("`period` (", period, ") does not fit a series of length ", n,
+           ": a seasonal model needs more than one period of data.",
+           call. = FALSE)
+    }
+  } else {
+    # a period only matters for a seasonal part, so it is not checked
+    # otherwise (the default frequency(y) of a decennial ts is 0.1); a whole
+    # one given is kept for the fit's `arma`, as stats::arima keeps it
+    whole <- period_given && is.numeric(period) && length(period) == 1L &&
+      !is.na(period) && is.finite(period) && period == trunc(period) &&
+      period >= 1 && period <= .Machine$integer.max
+    period <- if (whole) as.integer(period) else 1L
   }
   check_flag(include_mean, "include_mean")
   check_flag(include_drift, "include_drift")
@@ -191,25 +195,15 @@ arima_fit <- function(y, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
                      dimnames = list(NULL, colnames(xreg)))
     }
   }
-  n_seasonal <- if (any(seasonal > 0L)) period else 0L
   n_ok <- sum(!is.na(y_num))
-  needed <- order[2L] + seasonal[2L] * n_seasonal + order[1L] +
-    seasonal[1L] * n_seasonal
+  needed <- .Call(C_arima_min_obs_call, order, seasonal, period)
   if (n_ok <= needed) {
     stop("`y` is too short for ", arima_label(order, seasonal, period), ": ",
          "it has ", n_ok, " non-missing values and the model needs more than ",
          needed, ".", call. = FALSE)
   }
-  has_mean <- include_mean && n_diff == 0L
-  coef_names <- c(
-    if (order[1L] > 0L) paste0("ar", seq_len(order[1L])),
-    if (order[3L] > 0L) paste0("ma", seq_len(order[3L])),
-    if (seasonal[1L] > 0L) paste0("sar", seq_len(seasonal[1L])),
-    if (seasonal[3L] > 0L) paste0("sma", seq_len(seasonal[3L])),
-    if (has_mean) "intercept",
-    if (include_drift) "drift",
-    colnames(xreg)
-  )
+  coef_names <- c(.Call(C_arima_coef_names_call, order, seasonal, period,
+                         include_mean, include_drift), colnames(xreg))
   if (!is.null(fixed)) {
     if (!(is.numeric(fixed) || is.logical(fixed)) ||
         length(fixed) != length(coef_names)) {
@@ -219,12 +213,11 @@ arima_fit <- function(y, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
     }
     fixed <- as.double(fixed)
   }
-  seasonal_used <- if (n_seasonal > 0L) seasonal else c(0L, 0L, 0L)
   if (!is.null(y_tsp)) {
     attr(y_num, "tsp") <- y_tsp
     class(y_num) <- "ts"
   }
-  fit <- .Call(C_arima_fit_object_call, y_num, order, seasonal_used, period,
+  fit <- .Call(C_arima_fit_object_call, y_num, order, seasonal, period,
                include_mean, include_drift, xreg, method, fixed,
                transform_pars, call, y_expr)
   if (is.null(fit)) stop("internal error: arima_fit() arguments not normalised")
@@ -586,7 +579,7 @@ print.lagrs_forecast <- function(x, ...) {
 #' @export
 plot.lagrs_forecast <- function(x, include = NULL,
                                 main = paste("Forecasts from", x$method),
-                                xlab = "Time", ylab = x$series, legend = TRUE, ...) {
+                                xlab = "Time", ylab = "", legend = TRUE, ...) {
   check_flag(legend, "legend")
   time_of <- function(v) if (stats::is.ts(v)) as.numeric(stats::time(v)) else NULL
   hist_y <- as.numeric(x$x)

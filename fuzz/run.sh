@@ -23,19 +23,13 @@ mkdir -p "$build"
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -Wno-unknown-pragmas"
 status=0
 for t in $targets; do
-  extra=""
   case $t in
     rolling) srcs="fuzz/fuzz_rolling.c src/rolling.c src/rolling_sum.c src/rolling_order.c src/threads.c" ;;
-    # TODO(merge): arima.c is being split into arima_*.c; the glob takes the
-    # kernels' files whatever the split, without the *R.c entry points.  R's
-    # include flags stay only until arima.h includes lagrs_c.h instead of
-    # lagrs.h; then drop `extra`.
-    arima) srcs="fuzz/fuzz_arima.c $(ls src/arima*.c | grep -v 'R\.c$' | tr '\n' ' ')"
-           extra="$(R CMD config --cppflags)" ;;
+    arima) srcs="fuzz/fuzz_arima.c src/arima_spec.c src/arima_params.c src/arima_kalman.c src/arima_arma_filter.c src/arima_css.c src/arima_likelihood.c src/arima_fit.c src/arima_forecast.c src/arima_optim.c src/linalg.c" ;;
     *) echo "unknown target $t"; exit 1 ;;
   esac
   bin="$build/fuzz_$t"
-  if ! clang-14 $cflags $extra $srcs -o "$bin" -lm; then
+  if ! clang-14 $cflags $srcs -o "$bin" -lm; then
     echo "fuzz: build of $t failed"; exit 1
   fi
   corpus="$build/corpus-$t"

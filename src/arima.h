@@ -1,4 +1,5 @@
-/* lagrs ARIMA engine: the plain-C interface.
+/* lagrs ARIMA engine: the plain-C interface (no R header; the R entry
+ * points are declared in arimaR.h).
  *
  * Everything declared here is free of the R API apart from the R_xlen_t
  * length type, so the kernels may run inside OpenMP threads (the batch
@@ -71,7 +72,7 @@
 #ifndef LAGRS_ARIMA_H
 #define LAGRS_ARIMA_H
 
-#include "lagrs.h"
+#include "lagrs_c.h"
 
 #define LAGRS_ARIMA_MSG_LEN 256
 
@@ -145,7 +146,8 @@ typedef struct {
     double *state_P;
     double sigma2;
     double loglik;        /* stats::arima's loglik (CSS: from the CSS objective) */
-    double aic, aicc, bic; /* NaN for method CSS, as stats::arima's aic */
+    double aic, aicc, bic; /* NaN for method CSS, as stats::arima's aic;
+                            * aicc Inf when n - d - s D <= n_free + 2 */
     R_xlen_t n_used;      /* non-missing observations minus d + s D */
     int n_coef, n_free, state_dim;
     int n_cond;           /* conditioning used by CSS (0 for ML) */
@@ -186,22 +188,5 @@ int lagrs_arima_ar_stationary(const double *ar, int p);
 /* 1 when the MA polynomial 1 + m_1 z + ... + m_q z^q has no root inside
  * the unit circle (invertible), 0 otherwise. */
 int lagrs_arima_ma_invertible(const double *ma, int q);
-
-/* R entry points (arima.c). */
-SEXP arima_fit_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
-                    SEXP include_mean, SEXP include_drift, SEXP xreg,
-                    SEXP method, SEXP fixed, SEXP transform_pars);
-SEXP arima_forecast_call(SEXP fit_parts, SEXP h, SEXP xreg_future);
-/* The whole lagrs_arima / lagrs_forecast objects in one call (arimaR.c);
- * NULL when an argument is not in its plain form (R then checks it). */
-SEXP arima_fit_object_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
-                           SEXP include_mean, SEXP include_drift, SEXP xreg,
-                           SEXP method, SEXP fixed, SEXP transform_pars,
-                           SEXP call, SEXP y_expr);
-SEXP arima_forecast_object_call(SEXP object, SEXP h, SEXP level,
-                                SEXP xreg_future);
-/* lagrs_arima_ic_kernel() from R (for tests). */
-SEXP arima_light_fit_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
-                          SEXP include_mean, SEXP include_drift, SEXP method);
 
 #endif

@@ -1,9 +1,11 @@
-/* R entry points of the ARIMA engine: argument coercion, allocation and
- * status reporting.  The numerical work is in arima.c. */
-#include "arima.h"
+/* R entry points of the ARIMA engine: argument coercion, allocation, the
+ * R objects, and status reporting.  The numerical work is in the kernels
+ * (arima.h; arima_fit.c, arima_forecast.c and their helpers). */
+#include "arimaR.h"
 #include <Rmath.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static int int_elt(SEXP x, int i, const char *what)
@@ -35,77 +37,6 @@ static void raise_status(int status, const char *message)
         warning("%s", message);
     else if (status > LAGRS_ARIMA_WARNING)
         error("%s", message);
-}
-
-SEXP arima_fit_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
-                    SEXP include_mean, SEXP include_drift, SEXP xreg,
-                    SEXP method, SEXP fixed, SEXP transform_pars)
-{
-    if (!isReal(y))
-        error("internal error: `y` must be a double vector");
-    lagrs_arima_spec spec;
-    fill_spec(&spec, order, seasonal, period, include_mean, include_drift,
-              method, transform_pars);
-    R_xlen_t n = XLENGTH(y);
-    int n_xreg = 0;
-    const double *xr = NULL;
-    if (!isNull(xreg)) {
-        if (!isReal(xreg) || !isMatrix(xreg) || nrows(xreg) != n)
-            error("internal error: `xreg` must be a double matrix with n rows");
-        n_xreg = ncols(xreg);
-        xr = REAL(xreg);
-    }
-    int n_coef = lagrs_arima_n_coef(&spec, n_xreg);
-    if (!isNull(fixed)) {
-        if (!isReal(fixed) || XLENGTH(fixed) != n_coef)
-            error("internal error: `fixed` must be a double vector of length %d", n_coef);
-        spec.fixed = REAL(fixed);
-    }
-    int rd = lagrs_arima_state_dim(&spec);
-
-    const char *names[] = {"coef", "sigma2", "var_coef", "loglik", "aic", "aicc",
-                           "bic", "residuals", "n_used", "convergence",
-                           "state_a", "state_P", "n_cond", "status", "message", ""};
-    SEXP ans = PROTECT(mkNamed(VECSXP, names));
-    SEXP coef = PROTECT(allocVector(REALSXP, n_coef));
-    SEXP var_full = PROTECT(allocVector(REALSXP, (R_xlen_t) n_coef * n_coef));
-    SEXP resid = PROTECT(allocVector(REALSXP, n));
-    SEXP state_a = PROTECT(allocVector(REALSXP, rd));
-    SEXP state_P = PROTECT(allocMatrix(REALSXP, rd, rd));
-
-    lagrs_arima_result res;
-    memset(&res, 0, sizeof res);
-    res.coef = REAL(coef);
-    res.var_coef = REAL(var_full);
-    res.residuals = REAL(resid);
-    res.state_a = REAL(state_a);
-    res.state_P = REAL(state_P);
-    lagrs_arima_fit_kernel(REAL(y), n, xr, n_xreg, &spec, &res);
-    if (res.status > LAGRS_ARIMA_WARNING)
-        error("%s", res.message);
-
-    int nf = res.n_free;
-    SEXP var = PROTECT(allocMatrix(REALSXP, nf, nf));
-    if (nf > 0)
-        memcpy(REAL(var), REAL(var_full), sizeof(double) * (size_t) nf * nf);
-
-    SET_VECTOR_ELT(ans, 0, coef);
-    SET_VECTOR_ELT(ans, 1, ScalarReal(res.sigma2));
-    SET_VECTOR_ELT(ans, 2, var);
-    SET_VECTOR_ELT(ans, 3, ScalarReal(res.loglik));
-    SET_VECTOR_ELT(ans, 4, ScalarReal(res.aic));
-    SET_VECTOR_ELT(ans, 5, ScalarReal(res.aicc));
-    SET_VECTOR_ELT(ans, 6, ScalarReal(res.bic));
-    SET_VECTOR_ELT(ans, 7, resid);
-    SET_VECTOR_ELT(ans, 8, ScalarReal((double) res.n_used));
-    SET_VECTOR_ELT(ans, 9, ScalarInteger(res.convergence));
-    SET_VECTOR_ELT(ans, 10, state_a);
-    SET_VECTOR_ELT(ans, 11, state_P);
-    SET_VECTOR_ELT(ans, 12, ScalarInteger(res.n_cond));
-    SET_VECTOR_ELT(ans, 13, ScalarInteger(res.status));
-    SET_VECTOR_ELT(ans, 14, mkString(res.message));
-    UNPROTECT(7);
-    return ans;
 }
 
 /* model: list(order = int 3, seasonal = int 3, period = int,
@@ -236,21 +167,15 @@ static SEXP as_ts_like(SEXP x, SEXP tsp)
     return x;
 }
 
-static SEXP coef_names(const lagrs_arima_spec *spec, int intercept, SEXP xreg,
-                       int n_coef)
+/* The names of the model's own coefficients (lagrs_arima_coef_name())
+ * followed by the user's xreg column names (xreg may be R_NilValue). */
+static SEXP coef_names(const lagrs_arima_spec *spec, SEXP xreg, int n_coef)
 {
     SEXP nms = PROTECT(allocVector(STRSXP, n_coef));
     char buf[32];
     int k = 0;
-    const char *stem[4] = {"ar", "ma", "sar", "sma"};
-    int count[4] = {spec->p, spec->q, spec->P, spec->Q};
-    for (int b = 0; b < 4; b++)
-        for (int i = 1; i <= count[b]; i++) {
-            snprintf(buf, sizeof buf, "%s%d", stem[b], i);
-            SET_STRING_ELT(nms, k++, mkChar(buf));
-        }
-    if (intercept) SET_STRING_ELT(nms, k++, mkChar("intercept"));
-    if (spec->include_drift) SET_STRING_ELT(nms, k++, mkChar("drift"));
+    while (k < n_coef && lagrs_arima_coef_name(spec, k, buf, sizeof buf))
+        SET_STRING_ELT(nms, k++, mkChar(buf));
     if (!isNull(xreg)) {
         SEXP cn = VECTOR_ELT(getAttrib(xreg, R_DimNamesSymbol), 1);
         for (int j = 0; k < n_coef; j++)
@@ -356,204 +281,287 @@ static SEXP series_name(SEXP expr)
 
 static const char *method_names[] = {"CSS-ML", "ML", "CSS"};
 
+/* arima_fit()'s arguments in their plain forms. */
+typedef struct {
+    int order[3], seasonal[3], period, include_mean, include_drift;
+    int transform_pars, method, seasonal_model, n_xreg;
+    SEXP tsp;                 /* the series' tsp, or R_NilValue */
+} plain_args;
+
+/* The period: only a seasonal model needs one (the default frequency(y),
+ * or a whole number >= 2 that leaves more than one period of data).  A
+ * model without a seasonal part keeps a given whole period >= 1 for its
+ * `arma` and ignores anything else, as stats::arima does.  Returns 0 when R
+ * must explain the argument. */
+static int plain_period(SEXP period, R_xlen_t n, plain_args *a)
+{
+    int per = 1;
+    if (!a->seasonal_model) {
+        if (!isNull(period) && XLENGTH(period) == 1 && !OBJECT(period) &&
+            whole_elt(period, 0, 1.0, (double) INT_MAX, &per))
+            a->period = per;
+        return 1;
+    }
+    if (isNull(period)) {
+        if (a->tsp == R_NilValue || !whole_elt(a->tsp, 2, 2.0, (double) INT_MAX, &per))
+            return 0;
+    } else if (XLENGTH(period) != 1 || OBJECT(period) ||
+               !whole_elt(period, 0, 2.0, (double) INT_MAX, &per)) {
+        return 0;
+    }
+    a->period = per;
+    return per < n;
+}
+
+/* xreg: NULL, or a finite double matrix with n rows and column names. */
+static int plain_xreg(SEXP xreg, R_xlen_t n, int *n_xreg)
+{
+    *n_xreg = 0;
+    if (isNull(xreg))
+        return 1;
+    SEXP dn = getAttrib(xreg, R_DimNamesSymbol);
+    if (!isReal(xreg) || !isMatrix(xreg) || nrows(xreg) != n ||
+        ncols(xreg) < 1 || isNull(dn) || !isString(VECTOR_ELT(dn, 1)))
+        return 0;
+    *n_xreg = ncols(xreg);
+    const double *xr = REAL(xreg);
+    for (R_xlen_t i = 0; i < n * *n_xreg; i++)
+        if (isinf(xr[i])) return 0;
+    return 1;
+}
+
+/* Reads the arguments into a; 0 when one is not in its plain, valid form. */
+static int read_plain_args(SEXP y, SEXP order, SEXP seasonal, SEXP period,
+                           SEXP include_mean, SEXP include_drift, SEXP xreg,
+                           SEXP method, SEXP transform_pars, plain_args *a)
+{
+    if ((TYPEOF(y) != REALSXP && TYPEOF(y) != INTSXP) || XLENGTH(y) < 1)
+        return 0;
+    if (!plain_series_attrib(y, &a->tsp)) return 0;
+    R_xlen_t n = XLENGTH(y);
+    if (n > INT_MAX) return 0;
+    a->period = 1;
+    if (!plain_order(order, a->order) || !plain_order(seasonal, a->seasonal) ||
+        !plain_flag(include_mean, &a->include_mean) ||
+        !plain_flag(include_drift, &a->include_drift) ||
+        !plain_flag(transform_pars, &a->transform_pars))
+        return 0;
+    a->seasonal_model = a->seasonal[0] > 0 || a->seasonal[1] > 0 || a->seasonal[2] > 0;
+    if (!plain_period(period, n, a)) return 0;
+    if (TYPEOF(method) != STRSXP || XLENGTH(method) < 1 ||
+        STRING_ELT(method, 0) == NA_STRING)
+        return 0;
+    a->method = -1;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(CHAR(STRING_ELT(method, 0)), method_names[i]) == 0)
+            a->method = i;
+    if (a->method < 0) return 0;
+    /* drift with d + D > 1 is dropped with a warning in R */
+    if (a->include_drift && a->order[1] + a->seasonal[1] > 1) return 0;
+    return plain_xreg(xreg, n, &a->n_xreg);
+}
+
+static void plain_spec(const plain_args *a, lagrs_arima_spec *spec)
+{
+    lagrs_arima_spec_init(spec, a->order[0], a->order[1], a->order[2],
+                          a->seasonal[0], a->seasonal[1], a->seasonal[2],
+                          a->seasonal_model ? a->period : 1);
+    spec->include_mean = a->include_mean;
+    spec->include_drift = a->include_drift;
+    spec->method = a->method;
+    spec->transform_pars = a->transform_pars;
+}
+
+/* 1 when the finite series y has more non-missing values than the model
+ * needs (lagrs_arima_min_obs()); 0 for R to explain. */
+static int plain_series_fits(const double *y, R_xlen_t n,
+                             const lagrs_arima_spec *spec)
+{
+    R_xlen_t n_ok = 0;
+    for (R_xlen_t i = 0; i < n; i++) {
+        if (isinf(y[i])) return 0;
+        n_ok += !isnan(y[i]);
+    }
+    return n_ok > lagrs_arima_min_obs(spec);
+}
+
+/* The kernel's output vectors, held in one list while the object is made. */
+enum { PART_COEF, PART_VAR, PART_RESID, PART_STATE_A, PART_STATE_P, N_PARTS };
+
+/* Runs the fit kernel into the vectors of parts (a VECSXP of N_PARTS) and
+ * raises its error or warning. */
+static void run_fit(SEXP x, SEXP xreg, const lagrs_arima_spec *spec,
+                    int n_xreg, SEXP parts, lagrs_arima_result *res)
+{
+    R_xlen_t n = XLENGTH(x);
+    int n_coef = lagrs_arima_n_coef(spec, n_xreg);
+    int rd = lagrs_arima_state_dim(spec);
+    SET_VECTOR_ELT(parts, PART_COEF, allocVector(REALSXP, n_coef));
+    SET_VECTOR_ELT(parts, PART_VAR, allocVector(REALSXP, (R_xlen_t) n_coef * n_coef));
+    SET_VECTOR_ELT(parts, PART_RESID, allocVector(REALSXP, n));
+    SET_VECTOR_ELT(parts, PART_STATE_A, allocVector(REALSXP, rd));
+    SET_VECTOR_ELT(parts, PART_STATE_P, allocMatrix(REALSXP, rd, rd));
+    memset(res, 0, sizeof *res);
+    res->coef = REAL(VECTOR_ELT(parts, PART_COEF));
+    res->var_coef = REAL(VECTOR_ELT(parts, PART_VAR));
+    res->residuals = REAL(VECTOR_ELT(parts, PART_RESID));
+    res->state_a = REAL(VECTOR_ELT(parts, PART_STATE_A));
+    res->state_P = REAL(VECTOR_ELT(parts, PART_STATE_P));
+    lagrs_arima_fit_kernel(REAL(x), n, isNull(xreg) ? NULL : REAL(xreg), n_xreg,
+                           spec, res);
+    if (res->status > LAGRS_ARIMA_WARNING)
+        error("%s", res->message);
+    if (res->status == LAGRS_ARIMA_WARNING && res->message[0] != '\0')
+        warningcall(R_NilValue, "%s", res->message);
+}
+
+/* The free coefficients' covariance (nf x nf, with their names) from the
+ * kernel's n_coef x n_coef buffer. */
+static SEXP free_var(SEXP var_full, SEXP mask, SEXP names, int nf)
+{
+    int n_coef = (int) XLENGTH(mask);
+    SEXP var = PROTECT(allocMatrix(REALSXP, nf, nf));
+    if (nf > 0)
+        memcpy(REAL(var), REAL(var_full), sizeof(double) * (size_t) nf * nf);
+    SEXP free_names = PROTECT(allocVector(STRSXP, nf));
+    for (int i = 0, k = 0; i < n_coef; i++)
+        if (LOGICAL(mask)[i]) SET_STRING_ELT(free_names, k++, STRING_ELT(names, i));
+    SEXP dn = PROTECT(allocVector(VECSXP, 2));
+    if (nf > 0) {
+        SET_VECTOR_ELT(dn, 0, free_names);
+        SET_VECTOR_ELT(dn, 1, free_names);
+    }
+    setAttrib(var, R_DimNamesSymbol, dn);
+    UNPROTECT(3);
+    return var;
+}
+
+/* What forecasting needs (arima_forecast_call()'s `model`). */
+static SEXP model_list(const plain_args *a, SEXP parts, double sigma2,
+                       R_xlen_t n)
+{
+    const char *names[] = {"order", "seasonal", "period", "include_mean",
+                           "include_drift", "coef", "sigma2", "state_a",
+                           "state_P", "n", "n_xreg", ""};
+    SEXP model = PROTECT(mkNamed(VECSXP, names));
+    SET_VECTOR_ELT(model, 0, int_vector(3, a->order));
+    SET_VECTOR_ELT(model, 1, int_vector(3, a->seasonal));
+    SET_VECTOR_ELT(model, 2, ScalarInteger(a->period));
+    SET_VECTOR_ELT(model, 3, ScalarLogical(a->include_mean &&
+                                           a->order[1] + a->seasonal[1] == 0));
+    SET_VECTOR_ELT(model, 4, ScalarLogical(a->include_drift));
+    SET_VECTOR_ELT(model, 5, VECTOR_ELT(parts, PART_COEF));
+    SET_VECTOR_ELT(model, 6, ScalarReal(sigma2));
+    SET_VECTOR_ELT(model, 7, VECTOR_ELT(parts, PART_STATE_A));
+    SET_VECTOR_ELT(model, 8, VECTOR_ELT(parts, PART_STATE_P));
+    SET_VECTOR_ELT(model, 9, ScalarReal((double) n));
+    SET_VECTOR_ELT(model, 10, ScalarInteger(a->n_xreg));
+    UNPROTECT(1);
+    return model;
+}
+
+/* fitted = y - residuals; both ts like y. */
+static SEXP fitted_values(SEXP x, SEXP resid, SEXP tsp)
+{
+    R_xlen_t n = XLENGTH(x);
+    SEXP fitted = PROTECT(allocVector(REALSXP, n));
+    double *fv = REAL(fitted);
+    const double *yv = REAL(x), *rv = REAL(resid);
+    for (R_xlen_t i = 0; i < n; i++) fv[i] = yv[i] - rv[i];
+    as_ts_like(resid, tsp);
+    as_ts_like(fitted, tsp);
+    UNPROTECT(1);
+    return fitted;
+}
+
+/* The lagrs_arima object: the estimates as stats::arima names them, the
+ * forecast package's extras (aicc, bic, series), and the model. */
+static SEXP fit_object(const plain_args *a, const lagrs_arima_spec *spec,
+                       SEXP x, SEXP xreg, SEXP parts,
+                       const lagrs_arima_result *res, SEXP call, SEXP y_expr)
+{
+    int n_coef = (int) XLENGTH(VECTOR_ELT(parts, PART_COEF));
+    SEXP names = PROTECT(coef_names(spec, xreg, n_coef));
+    SEXP coef = PROTECT(duplicate(VECTOR_ELT(parts, PART_COEF)));
+    setAttrib(coef, R_NamesSymbol, names);
+    SEXP mask = PROTECT(allocVector(LGLSXP, n_coef));
+    int nf = 0;
+    for (int i = 0; i < n_coef; i++) {
+        LOGICAL(mask)[i] = spec->fixed == NULL || isnan(spec->fixed[i]);
+        nf += LOGICAL(mask)[i];
+    }
+    SEXP var = PROTECT(free_var(VECTOR_ELT(parts, PART_VAR), mask, names, nf));
+    SEXP resid = VECTOR_ELT(parts, PART_RESID);
+    SEXP fitted = PROTECT(fitted_values(x, resid, a->tsp));
+    int arma[7] = {a->order[0], a->order[2], a->seasonal[0], a->seasonal[2],
+                   a->period, a->order[1], a->seasonal[1]};
+    char label[128];
+    label_into(label, sizeof label, a->order, a->seasonal, a->period);
+    const char *out_names[] = {"coef", "sigma2", "var.coef", "mask", "loglik",
+                               "aic", "aicc", "bic", "arma", "residuals",
+                               "fitted", "nobs", "code", "n.cond", "x", "xreg",
+                               "method", "label", "call", "series", "model", ""};
+    SEXP out = PROTECT(mkNamed(VECSXP, out_names));
+    SET_VECTOR_ELT(out, 0, coef);
+    SET_VECTOR_ELT(out, 1, ScalarReal(res->sigma2));
+    SET_VECTOR_ELT(out, 2, var);
+    SET_VECTOR_ELT(out, 3, mask);
+    SET_VECTOR_ELT(out, 4, ScalarReal(res->loglik));
+    SET_VECTOR_ELT(out, 5, ScalarReal(res->aic));
+    SET_VECTOR_ELT(out, 6, ScalarReal(res->aicc));
+    SET_VECTOR_ELT(out, 7, ScalarReal(res->bic));
+    SET_VECTOR_ELT(out, 8, int_vector(7, arma));
+    SET_VECTOR_ELT(out, 9, resid);
+    SET_VECTOR_ELT(out, 10, fitted);
+    SET_VECTOR_ELT(out, 11, ScalarReal((double) res->n_used));
+    SET_VECTOR_ELT(out, 12, ScalarInteger(res->convergence));
+    SET_VECTOR_ELT(out, 13, ScalarInteger(res->n_cond));
+    SET_VECTOR_ELT(out, 14, x);
+    SET_VECTOR_ELT(out, 15, xreg);
+    SET_VECTOR_ELT(out, 16, mkString(method_names[a->method]));
+    SET_VECTOR_ELT(out, 17, mkString(label));
+    SET_VECTOR_ELT(out, 18, call);
+    SET_VECTOR_ELT(out, 19, series_name(y_expr));
+    SET_VECTOR_ELT(out, 20, model_list(a, parts, res->sigma2, XLENGTH(x)));
+    setAttrib(out, R_ClassSymbol, mkString("lagrs_arima"));
+    UNPROTECT(6);
+    return out;
+}
+
 SEXP arima_fit_object_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
                            SEXP include_mean, SEXP include_drift, SEXP xreg,
                            SEXP method, SEXP fixed, SEXP transform_pars,
                            SEXP call, SEXP y_expr)
 {
-    /* ---- the plain forms; anything else goes back to R ---- */
-    if ((TYPEOF(y) != REALSXP && TYPEOF(y) != INTSXP) || XLENGTH(y) < 1)
+    plain_args a;
+    if (!read_plain_args(y, order, seasonal, period, include_mean,
+                         include_drift, xreg, method, transform_pars, &a))
         return R_NilValue;
-    SEXP y_tsp;
-    if (!plain_series_attrib(y, &y_tsp)) return R_NilValue;
-    R_xlen_t n = XLENGTH(y);
-    if (n > INT_MAX) return R_NilValue;
-    int ord[3], seas[3], per = 1, mean_flag, drift_flag, trans_flag;
-    if (!plain_order(order, ord) || !plain_order(seasonal, seas) ||
-        !plain_flag(include_mean, &mean_flag) ||
-        !plain_flag(include_drift, &drift_flag) ||
-        !plain_flag(transform_pars, &trans_flag))
-        return R_NilValue;
-    int seasonal_model = seas[0] > 0 || seas[1] > 0 || seas[2] > 0;
-    if (isNull(period)) {
-        /* the default frequency(y), which only matters for seasonal models */
-        if (seasonal_model) {
-            if (y_tsp == R_NilValue ||
-                !whole_elt(y_tsp, 2, 2.0, (double) INT_MAX, &per))
-                return R_NilValue;
-        }
-    } else {
-        if (XLENGTH(period) != 1 || OBJECT(period) ||
-            !whole_elt(period, 0, 1.0, (double) INT_MAX, &per))
-            return R_NilValue;
-        if (seasonal_model && per < 2) return R_NilValue;
-    }
-    if (seasonal_model && per >= n) return R_NilValue;
-    if (TYPEOF(method) != STRSXP || XLENGTH(method) < 1 ||
-        STRING_ELT(method, 0) == NA_STRING)
-        return R_NilValue;
-    int method_code = -1;
-    for (int i = 0; i < 3; i++)
-        if (strcmp(CHAR(STRING_ELT(method, 0)), method_names[i]) == 0)
-            method_code = i;
-    if (method_code < 0) return R_NilValue;
-    if (drift_flag && ord[1] + seas[1] > 1) return R_NilValue;  /* warns in R */
-    int n_xreg = 0;
-    if (!isNull(xreg)) {
-        SEXP dn = getAttrib(xreg, R_DimNamesSymbol);
-        if (!isReal(xreg) || !isMatrix(xreg) || nrows(xreg) != n ||
-            ncols(xreg) < 1 || isNull(dn) || !isString(VECTOR_ELT(dn, 1)))
-            return R_NilValue;
-        n_xreg = ncols(xreg);
-        const double *xr = REAL(xreg);
-        for (R_xlen_t i = 0; i < n * n_xreg; i++)
-            if (isinf(xr[i])) return R_NilValue;
-    }
-
     lagrs_arima_spec spec;
-    lagrs_arima_spec_init(&spec, ord[0], ord[1], ord[2], seas[0], seas[1],
-                          seas[2], seasonal_model ? per : 1);
-    if (!seasonal_model) spec.period = 1;
-    spec.include_mean = mean_flag;
-    spec.include_drift = drift_flag;
-    spec.method = method_code;
-    spec.transform_pars = trans_flag;
-    int intercept = mean_flag && ord[1] + seas[1] == 0;
-    int n_coef = lagrs_arima_n_coef(&spec, n_xreg);
+    plain_spec(&a, &spec);
+    int n_coef = lagrs_arima_n_coef(&spec, a.n_xreg);
     if (!isNull(fixed)) {
         if (!isReal(fixed) || XLENGTH(fixed) != n_coef) return R_NilValue;
         spec.fixed = REAL(fixed);
     }
-
     /* the series as double; a plain double series is used in place */
     int nprot = 0;
     SEXP x = y;
     if (TYPEOF(y) == INTSXP) {
         x = PROTECT(coerceVector(y, REALSXP)); nprot++;
-        x = as_ts_like(x, y_tsp);
+        x = as_ts_like(x, a.tsp);
     }
-    const double *yv = REAL(x);
-    R_xlen_t n_ok = 0;
-    for (R_xlen_t i = 0; i < n; i++) {
-        if (isinf(yv[i])) { UNPROTECT(nprot); return R_NilValue; }
-        n_ok += !isnan(yv[i]);
-    }
-    int s_used = seasonal_model ? per : 0;
-    if (n_ok <= (R_xlen_t) ord[1] + (R_xlen_t) seas[1] * s_used + ord[0] +
-        (R_xlen_t) seas[0] * s_used) {
+    if (!plain_series_fits(REAL(x), XLENGTH(x), &spec)) {
         UNPROTECT(nprot);
-        return R_NilValue;  /* too short: R explains */
+        return R_NilValue;  /* too short or infinite: R explains */
     }
-
-    /* ---- the fit ---- */
-    int rd = lagrs_arima_state_dim(&spec);
-    SEXP model_coef = PROTECT(allocVector(REALSXP, n_coef)); nprot++;
-    SEXP var_full = PROTECT(allocVector(REALSXP, (R_xlen_t) n_coef * n_coef)); nprot++;
-    SEXP resid = PROTECT(allocVector(REALSXP, n)); nprot++;
-    SEXP state_a = PROTECT(allocVector(REALSXP, rd)); nprot++;
-    SEXP state_P = PROTECT(allocMatrix(REALSXP, rd, rd)); nprot++;
+    SEXP parts = PROTECT(allocVector(VECSXP, N_PARTS)); nprot++;
     lagrs_arima_result res;
-    memset(&res, 0, sizeof res);
-    res.coef = REAL(model_coef);
-    res.var_coef = REAL(var_full);
-    res.residuals = REAL(resid);
-    res.state_a = REAL(state_a);
-    res.state_P = REAL(state_P);
-    lagrs_arima_fit_kernel(yv, n, isNull(xreg) ? NULL : REAL(xreg), n_xreg,
-                           &spec, &res);
-    if (res.status > LAGRS_ARIMA_WARNING)
-        error("%s", res.message);
-    if (res.status == LAGRS_ARIMA_WARNING && res.message[0] != '\0')
-        warningcall(R_NilValue, "%s", res.message);
-
-    /* ---- the object ---- */
-    SEXP names = PROTECT(coef_names(&spec, intercept, xreg, n_coef)); nprot++;
-    SEXP coef = PROTECT(duplicate(model_coef)); nprot++;
-    setAttrib(coef, R_NamesSymbol, names);
-    SEXP mask = PROTECT(allocVector(LGLSXP, n_coef)); nprot++;
-    int nf = 0;
-    for (int i = 0; i < n_coef; i++) {
-        LOGICAL(mask)[i] = spec.fixed == NULL || isnan(spec.fixed[i]);
-        nf += LOGICAL(mask)[i];
-    }
-    SEXP var = PROTECT(allocMatrix(REALSXP, nf, nf)); nprot++;
-    if (nf > 0)
-        memcpy(REAL(var), REAL(var_full), sizeof(double) * (size_t) nf * nf);
-    {
-        SEXP free_names = PROTECT(allocVector(STRSXP, nf));
-        for (int i = 0, k = 0; i < n_coef; i++)
-            if (LOGICAL(mask)[i]) SET_STRING_ELT(free_names, k++, STRING_ELT(names, i));
-        SEXP dn = PROTECT(allocVector(VECSXP, 2));
-        if (nf > 0) {
-            SET_VECTOR_ELT(dn, 0, free_names);
-            SET_VECTOR_ELT(dn, 1, free_names);
-        }
-        setAttrib(var, R_DimNamesSymbol, dn);
-        UNPROTECT(2);
-    }
-    SEXP fitted = PROTECT(allocVector(REALSXP, n)); nprot++;
-    {
-        double *fv = REAL(fitted);
-        const double *rv = REAL(resid);
-        for (R_xlen_t i = 0; i < n; i++) fv[i] = yv[i] - rv[i];
-    }
-    as_ts_like(resid, y_tsp);
-    as_ts_like(fitted, y_tsp);
-    int seas_used[3] = {seasonal_model ? seas[0] : 0, seasonal_model ? seas[1] : 0,
-                        seasonal_model ? seas[2] : 0};
-    int arma[7] = {ord[0], ord[2], seas_used[0], seas_used[2], per, ord[1],
-                   seas_used[1]};
-    char label[128];
-    label_into(label, sizeof label, ord, seas_used, per);
-
-    const char *model_names[] = {"order", "seasonal", "period", "include_mean",
-                                 "include_drift", "coef", "sigma2", "state_a",
-                                 "state_P", "n", "n_xreg", ""};
-    SEXP model = PROTECT(mkNamed(VECSXP, model_names)); nprot++;
-    SET_VECTOR_ELT(model, 0, int_vector(3, ord));
-    SET_VECTOR_ELT(model, 1, int_vector(3, seas_used));
-    SET_VECTOR_ELT(model, 2, ScalarInteger(per));
-    SET_VECTOR_ELT(model, 3, ScalarLogical(intercept));
-    SET_VECTOR_ELT(model, 4, ScalarLogical(drift_flag));
-    SET_VECTOR_ELT(model, 5, model_coef);
-    SET_VECTOR_ELT(model, 6, ScalarReal(res.sigma2));
-    SET_VECTOR_ELT(model, 7, state_a);
-    SET_VECTOR_ELT(model, 8, state_P);
-    SET_VECTOR_ELT(model, 9, ScalarReal((double) n));
-    SET_VECTOR_ELT(model, 10, ScalarInteger(n_xreg));
-
-    const char *out_names[] = {"coef", "sigma2", "var.coef", "mask", "loglik",
-                               "aic", "aicc", "bic", "arma", "residuals",
-                               "fitted", "nobs", "code", "n.cond", "x", "xreg",
-                               "method", "label", "call", "series", "model", ""};
-    SEXP out = PROTECT(mkNamed(VECSXP, out_names)); nprot++;
-    SET_VECTOR_ELT(out, 0, coef);
-    SET_VECTOR_ELT(out, 1, ScalarReal(res.sigma2));
-    SET_VECTOR_ELT(out, 2, var);
-    SET_VECTOR_ELT(out, 3, mask);
-    SET_VECTOR_ELT(out, 4, ScalarReal(res.loglik));
-    SET_VECTOR_ELT(out, 5, ScalarReal(res.aic));
-    SET_VECTOR_ELT(out, 6, ScalarReal(res.aicc));
-    SET_VECTOR_ELT(out, 7, ScalarReal(res.bic));
-    SET_VECTOR_ELT(out, 8, int_vector(7, arma));
-    SET_VECTOR_ELT(out, 9, resid);
-    SET_VECTOR_ELT(out, 10, fitted);
-    SET_VECTOR_ELT(out, 11, ScalarReal((double) res.n_used));
-    SET_VECTOR_ELT(out, 12, ScalarInteger(res.convergence));
-    SET_VECTOR_ELT(out, 13, ScalarInteger(res.n_cond));
-    SET_VECTOR_ELT(out, 14, x);
-    SET_VECTOR_ELT(out, 15, xreg);
-    SET_VECTOR_ELT(out, 16, mkString(method_names[method_code]));
-    SET_VECTOR_ELT(out, 17, mkString(label));
-    SET_VECTOR_ELT(out, 18, call);
-    SET_VECTOR_ELT(out, 19, series_name(y_expr));
-    SET_VECTOR_ELT(out, 20, model);
-    setAttrib(out, R_ClassSymbol, mkString("lagrs_arima"));
+    run_fit(x, xreg, &spec, a.n_xreg, parts, &res);
+    SEXP out = fit_object(&a, &spec, x, xreg, parts, &res, call, y_expr);
     UNPROTECT(nprot);
     return out;
 }
-
-/* The element `name` of a named list, or NULL. */
 
 /* forecast() on a fit: h and level in their plain forms (level in percent
  * or as fractions), xreg_future NULL or the h x k double matrix checked by
@@ -692,4 +700,42 @@ SEXP arima_light_fit_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
     SET_VECTOR_ELT(ans, 6, ScalarInteger(status));
     UNPROTECT(3);
     return ans;
+}
+
+/* A whole number in an integer or double vector (R's order, seasonal and
+ * period after its checks). */
+static int count_elt(SEXP x, int i, const char *what)
+{
+    int v;
+    if (XLENGTH(x) <= i || !whole_elt(x, i, 0.0, (double) INT_MAX, &v))
+        error("internal error: `%s` must hold whole numbers", what);
+    return v;
+}
+
+static void order_spec(lagrs_arima_spec *spec, SEXP order, SEXP seasonal,
+                       SEXP period)
+{
+    lagrs_arima_spec_init(spec, count_elt(order, 0, "order"),
+                          count_elt(order, 1, "order"), count_elt(order, 2, "order"),
+                          count_elt(seasonal, 0, "seasonal"),
+                          count_elt(seasonal, 1, "seasonal"),
+                          count_elt(seasonal, 2, "seasonal"),
+                          count_elt(period, 0, "period"));
+}
+
+SEXP arima_coef_names_call(SEXP order, SEXP seasonal, SEXP period,
+                           SEXP include_mean, SEXP include_drift)
+{
+    lagrs_arima_spec spec;
+    order_spec(&spec, order, seasonal, period);
+    spec.include_mean = asLogical(include_mean) == TRUE;
+    spec.include_drift = asLogical(include_drift) == TRUE;
+    return coef_names(&spec, R_NilValue, lagrs_arima_n_coef(&spec, 0));
+}
+
+SEXP arima_min_obs_call(SEXP order, SEXP seasonal, SEXP period)
+{
+    lagrs_arima_spec spec;
+    order_spec(&spec, order, seasonal, period);
+    return ScalarReal((double) lagrs_arima_min_obs(&spec));
 }

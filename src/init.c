@@ -1,7 +1,7 @@
 #include "lagrs.h"
 #include "rollingR.h"
 #include "select.h"
-#include "arima.h"
+#include "arimaR.h"
 #include "batch.h"
 #include "auto_arima.h"
 #include <R_ext/Rdynload.h>
@@ -21,7 +21,6 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_autoarima_prepare_call, 3),
     CALLDEF(lagrs_autoarima_prepare_batch_call, 3),
     CALLDEF(lagrs_rolling_call, 10),
-    CALLDEF(arima_fit_call, 10),
     CALLDEF(arima_forecast_call, 3),
     CALLDEF(fit_batch_call, 6),
     CALLDEF(forecast_batch_call, 7),
@@ -33,6 +32,8 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(arima_fit_object_call, 12),
     CALLDEF(arima_forecast_object_call, 4),
     CALLDEF(arima_light_fit_call, 7),
+    CALLDEF(arima_coef_names_call, 5),
+    CALLDEF(arima_min_obs_call, 3),
     {NULL, NULL, 0}
 };
 

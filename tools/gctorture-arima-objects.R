@@ -18,6 +18,11 @@ local({
       stopifnot(identical(names(coef(fit3)), c("ar1", "intercept", "a")))
       fit4 <- arima_fit(y[1:20], order = c(1, 0, 0))
       stopifnot(identical(fit4$series, "y[1:20]"))
+      # missing values and xreg (the full filter, the regression start)
+      y_na <- as.numeric(y)
+      y_na[5] <- NA
+      fit5 <- arima_fit(y_na, order = c(1, 1, 0), xreg = xr)
+      stopifnot(all(is.finite(coef(fit5))))
     },
     arima_forecast_object_call = function() {
       fit <- arima_fit(y, order = c(1, 0, 0))

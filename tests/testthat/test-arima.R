@@ -320,3 +320,58 @@ test_that("bad input gives clear errors naming the argument", {
   expect_error(forecast(fit, level = 120), "`level` must be numbers strictly between 0 and 100")
   expect_error(predict(fit, n.ahead = -1), "`n.ahead` must be")
 })
+
+test_that("a model without a seasonal part does not check the period", {
+  # uspop is decennial: frequency(uspop) is 0.1, which stats::arima accepts
+  # for a non-seasonal model
+  ref <- stats::arima(uspop, order = c(1, 2, 0))
+  fit <- arima_fit(uspop, order = c(1, 2, 0), period = frequency(uspop))
+  expect_equal(coef(fit), coef(ref), tolerance = 1e-4)
+  expect_equal(fit$loglik, ref$loglik, tolerance = 1e-8)
+  expect_equal(fit$sigma2, ref$sigma2, tolerance = 1e-5)
+  expect_equal(fit$aic, ref$aic, tolerance = 1e-8)
+  # the same through R's general path (fixed) and the list form of seasonal
+  fit_r <- arima_fit(uspop, order = c(1, 2, 0), period = 0.1, fixed = NA)
+  expect_identical(coef(fit_r), coef(fit))
+  expect_identical(fit_r$arma, fit$arma)
+  fit_l <- arima_fit(uspop, order = c(1, 2, 0),
+                     seasonal = list(order = c(0, 0, 0), period = 0.1))
+  expect_identical(coef(fit_l), coef(fit))
+  # a whole period is kept in `arma` (as stats::arima), on both paths
+  expect_identical(arima_fit(lh, order = c(1, 0, 0), period = 4)$arma[5], 4L)
+  expect_identical(arima_fit(lh, order = c(1, 0, 0), period = 4, fixed = c(NA, NA))$arma[5], 4L)
+  # a seasonal part still needs a whole period of at least 2
+  expect_error(arima_fit(uspop, order = c(1, 2, 0), seasonal = c(1, 0, 0),
+                         period = frequency(uspop)), "`period` must be")
+})
+
+test_that("AICc is Inf when there are no more observations than parameters + 1", {
+  # nstar = 1 differenced value, npar = 2 (ma1 and sigma2): forecast's
+  # correction 2 npar (nstar / (nstar - npar - 1) - 1) would make AICc
+  # smaller than AIC
+  fit <- suppressWarnings(arima_fit(c(1, 2), order = c(0, 1, 1)))
+  expect_true(is.finite(fit$aic))
+  expect_identical(fit$aicc, Inf)
+  expect_output(print(fit), "AICc=Inf")
+  light <- .Call(lagrs:::C_arima_light_fit_call, c(1, 2), c(0L, 1L, 1L), c(0L, 0L, 0L),
+                 1L, TRUE, FALSE, 0L)
+  expect_identical(light$aicc, Inf)
+  # one observation more: the correction is finite again (nstar - npar - 1 = 1)
+  fit5 <- arima_fit(c(1, 2, 4, 3, 5), order = c(0, 1, 1))
+  expect_equal(fit5$aicc, fit5$aic + 2 * 2 * (4 / 1 - 1))
+})
+
+test_that("plot() of a forecast has its title and no y label", {
+  fc <- forecast(arima_fit(lh, order = c(1, 0, 0)), h = 5)
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off(), add = TRUE)
+  grDevices::dev.control(displaylist = "enable")
+  plot(fc)
+  drawn <- grDevices::recordPlot()[[1]]
+  # the display list's title() call: main, sub, xlab, ylab
+  titles <- Filter(function(e) identical(e[[2]][[1]]$name, "C_title"), drawn)
+  expect_length(titles, 1L)
+  args <- as.list(titles[[1]][[2]])
+  expect_identical(args[[2]], "Forecasts from ARIMA(1,0,0)")
+  expect_identical(args[[5]], "")
+})
