@@ -231,6 +231,14 @@ arima_fit <- function(y, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
   fit
 }
 
+# The warning of a fit whose likelihood is unbounded (the series is constant
+# once differenced), raised from C (src/arimaR.c) with a class so that
+# auto_arima() can expect it without reading the message.
+arima_constant_warning <- function(message) {
+  warning(structure(class = c("lagrs_constant_warning", "warning", "condition"),
+                    list(message = message, call = NULL)))
+}
+
 # Future regressors as an h x k double matrix (or NULL), checked against the
 # fit; `arg` names the argument in errors.
 future_xreg <- function(object, xreg, arg) {

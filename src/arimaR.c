@@ -356,6 +356,22 @@ static SEXP series_name(SEXP expr)
 
 static const char *method_names[] = {"CSS-ML", "ML", "CSS"};
 
+/* The fit's warning.  An unbounded likelihood (the series is constant once
+ * differenced) is raised by R/arima.R's arima_constant_warning(), with a
+ * class that lets auto_arima() expect it without reading the message. */
+static void warn_fit(const lagrs_arima_result *res)
+{
+    if (!(isinf(res->loglik) && res->loglik > 0)) {
+        warningcall(R_NilValue, "%s", res->message);
+        return;
+    }
+    SEXP ns = PROTECT(R_FindNamespace(PROTECT(mkString("lagrs"))));
+    SEXP msg = PROTECT(mkString(res->message));
+    SEXP call = PROTECT(lang2(install("arima_constant_warning"), msg));
+    eval(call, ns);
+    UNPROTECT(4);
+}
+
 SEXP arima_fit_object_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
                            SEXP include_mean, SEXP include_drift, SEXP xreg,
                            SEXP method, SEXP fixed, SEXP transform_pars,
@@ -464,7 +480,7 @@ SEXP arima_fit_object_call(SEXP y, SEXP order, SEXP seasonal, SEXP period,
     if (res.status > LAGRS_ARIMA_WARNING)
         error("%s", res.message);
     if (res.status == LAGRS_ARIMA_WARNING && res.message[0] != '\0')
-        warningcall(R_NilValue, "%s", res.message);
+        warn_fit(&res);
 
     /* ---- the object ---- */
     SEXP names = PROTECT(coef_names(&spec, intercept, xreg, n_coef)); nprot++;

@@ -1,9 +1,10 @@
 #include "lagrs.h"
 #include "rolling.h"
-#include "select.h"
+#include "unitrootR.h"
+#include "stlR.h"
 #include "arima.h"
 #include "batch.h"
-#include "auto_arima.h"
+#include "auto_arimaR.h"
 #include <R_ext/Rdynload.h>
 
 #define CALLDEF(name, n) {#name, (DL_FUNC) &name, n}
@@ -18,13 +19,12 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_nsdiffs_seas_call, 3),
     CALLDEF(lagrs_seasonal_strength_call, 2),
     CALLDEF(lagrs_stl_call, 2),
-    CALLDEF(lagrs_autoarima_prepare_call, 3),
-    CALLDEF(lagrs_autoarima_prepare_batch_call, 3),
     CALLDEF(lagrs_rolling_call, 10),
     CALLDEF(arima_fit_call, 10),
     CALLDEF(arima_forecast_call, 3),
     CALLDEF(arima_batch_call, 8),
     CALLDEF(arima_batch_forecast_call, 3),
+    CALLDEF(auto_arima_plan_call, 3),
     CALLDEF(auto_arima_call, 3),
     CALLDEF(auto_arima_batch_call, 4),
     CALLDEF(auto_arima_batch_forecast_call, 4),
