@@ -224,6 +224,14 @@ arima_fit <- function(y, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
   fit
 }
 
+# The warning of a fit whose likelihood is unbounded (the series is constant
+# once differenced), raised from C (src/arimaR.c) with a class so that
+# auto_arima() can expect it without reading the message.
+arima_constant_warning <- function(message) {
+  warning(structure(class = c("lagrs_constant_warning", "warning", "condition"),
+                    list(message = message, call = NULL)))
+}
+
 # Future regressors as an h x k double matrix (or NULL), checked against the
 # fit; `arg` names the argument in errors.
 future_xreg <- function(object, xreg, arg) {
@@ -442,7 +450,7 @@ print.summary.lagrs_arima <- function(x, digits = max(3L, getOption("digits") - 
   }
   cat(sprintf("Training residuals: RMSE = %s, MAE = %s\n",
               format(x$rmse, digits = digits), format(x$mae, digits = digits)))
-  if (x$code != 0L) cat("The optimizer's convergence code was", x$code, "\n")
+  if (x$code != lagrs_codes("arima_convergence")[["converged"]]) cat("The optimizer's convergence code was", x$code, "\n")
   invisible(x)
 }
 

@@ -91,7 +91,7 @@ auto_arima <- function(y, max_p = 5, max_q = 5, max_P = 2, max_Q = 2,
                           allow_mean, seasonal)
   y_num <- as.double(y)
   search <- .Call(C_auto_arima_call, y_num, period, options)
-  if (search$status != 0L) {
+  if (search$status != lagrs_codes("auto_status")[["ok"]]) {
     stop(auto_error_message(search$status, search$message), call. = FALSE)
   }
   auto_warnings(search$notes)
@@ -184,26 +184,29 @@ auto_options <- function(max_p, max_q, max_P, max_Q, max_order, max_d, max_D,
 }
 
 auto_error_message <- function(status, message) {
-  switch(as.character(status),
-    "6" = "`y` has no non-missing values: all data are missing.",
-    "7" = "`y` is too short: not enough data to proceed once differenced.",
-    "8" = paste0("`y` follows a simple polynomial and is not suitable for ",
-                 "ARIMA modelling."),
-    "9" = "No suitable ARIMA model found for `y`.",
-    "11" = "Invalid options for auto_arima().",
+  codes <- lagrs_codes("auto_status")
+  name <- names(codes)[match(status, codes)]
+  switch(if (is.na(name)) "" else name,
+    all_missing = "`y` has no non-missing values: all data are missing.",
+    too_short = "`y` is too short: not enough data to proceed once differenced.",
+    polynomial = paste0("`y` follows a simple polynomial and is not suitable for ",
+                        "ARIMA modelling."),
+    no_model = "No suitable ARIMA model found for `y`.",
+    input = "Invalid options for auto_arima().",
     paste0("auto_arima() failed: ", message, ".")
   )
 }
 
 # The warnings forecast::auto.arima() gives before its search (bits of the
-# select plan, src/select.h).
+# plan, enum lagrs_auto_note in src/auto_arima.h).
 auto_warnings <- function(notes) {
-  if (bitwAnd(notes, 1L)) {
+  bits <- lagrs_codes("auto_notes")
+  if (bitwAnd(notes, bits[["two_seasonal"]])) {
     warning("Having more than one seasonal difference is not recommended.", call. = FALSE)
-  } else if (bitwAnd(notes, 2L)) {
+  } else if (bitwAnd(notes, bits[["three_diffs"]])) {
     warning("Having 3 or more differencing operations is not recommended.", call. = FALSE)
   }
-  if (bitwAnd(notes, 4L)) {
+  if (bitwAnd(notes, bits[["seas_test"]])) {
     warning("The seasonal strength of `y` could not be computed; no seasonal ",
             "difference is taken.", call. = FALSE)
   }
@@ -246,7 +249,7 @@ auto_refit <- function(y, orders, method_code, fixed, start) {
     warning = function(w) {
       # the deterministic models of constant series are expected to be
       # degenerate; keep every other warning
-      if (!is.null(fixed_arg) || grepl("constant after differencing", conditionMessage(w))) {
+      if (!is.null(fixed_arg) || inherits(w, "lagrs_constant_warning")) {
         invokeRestart("muffleWarning")
       }
     })

@@ -82,6 +82,12 @@ enum lagrs_arima_method {
     LAGRS_ARIMA_CSS = 2
 };
 
+/* The optimizer's convergence code, as optim()'s. */
+enum lagrs_arima_convergence {
+    LAGRS_ARIMA_CONVERGED = 0,
+    LAGRS_ARIMA_MAXIT = 1         /* the iteration limit was reached */
+};
+
 enum lagrs_arima_status {
     LAGRS_ARIMA_OK = 0,
     LAGRS_ARIMA_WARNING = 1,     /* usable fit, see message */
@@ -151,7 +157,7 @@ typedef struct {
     R_xlen_t n_used;      /* non-missing observations minus d + s D */
     int n_coef, n_free, state_dim;
     int n_cond;           /* conditioning used by CSS (0 for ML) */
-    int convergence;      /* optim-style code: 0 ok, 1 maxit reached */
+    int convergence;      /* enum lagrs_arima_convergence */
     int status;           /* enum lagrs_arima_status */
     char message[LAGRS_ARIMA_MSG_LEN];
 } lagrs_arima_result;

@@ -388,6 +388,22 @@ static int plain_series_fits(const double *y, R_xlen_t n,
 /* The kernel's output vectors, held in one list while the object is made. */
 enum { PART_COEF, PART_VAR, PART_RESID, PART_STATE_A, PART_STATE_P, N_PARTS };
 
+/* The fit's warning.  An unbounded likelihood (the series is constant once
+ * differenced) is raised by R/arima.R's arima_constant_warning(), with a
+ * class that lets auto_arima() expect it without reading the message. */
+static void warn_fit(const lagrs_arima_result *res)
+{
+    if (!(isinf(res->loglik) && res->loglik > 0)) {
+        warningcall(R_NilValue, "%s", res->message);
+        return;
+    }
+    SEXP ns = PROTECT(R_FindNamespace(PROTECT(mkString("lagrs"))));
+    SEXP msg = PROTECT(mkString(res->message));
+    SEXP call = PROTECT(lang2(install("arima_constant_warning"), msg));
+    eval(call, ns);
+    UNPROTECT(4);
+}
+
 /* Runs the fit kernel into the vectors of parts (a VECSXP of N_PARTS) and
  * raises its error or warning. */
 static void run_fit(SEXP x, SEXP xreg, const lagrs_arima_spec *spec,
@@ -412,7 +428,7 @@ static void run_fit(SEXP x, SEXP xreg, const lagrs_arima_spec *spec,
     if (res->status > LAGRS_ARIMA_WARNING)
         error("%s", res->message);
     if (res->status == LAGRS_ARIMA_WARNING && res->message[0] != '\0')
-        warningcall(R_NilValue, "%s", res->message);
+        warn_fit(res);
 }
 
 /* The free coefficients' covariance (nf x nf, with their names) from the

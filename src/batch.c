@@ -1,6 +1,5 @@
 #include "lagrs.h"
-#include "batch.h"
-#include "arima.h"
+#include "batchR.h"
 #include <string.h>
 #include <stdio.h>
 #include <math.h>
@@ -273,21 +272,4 @@ double lagrs_batch_series(SEXP series, double work_per_value, const double ***y,
     *y = values;
     *n = lengths;
     return work;
-}
-
-/* ---- batch forecast --------------------------------------------------- */
-
-SEXP lagrs_batch_forecast_output(R_xlen_t n_series, int h, double **mean, double **se,
-                                 int **status)
-{
-    const char *names[] = {"mean", "se", "status", ""};
-    SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));
-    SET_VECTOR_ELT(ans, 0, Rf_allocMatrix(REALSXP, h, (int) n_series));
-    SET_VECTOR_ELT(ans, 1, Rf_allocMatrix(REALSXP, h, (int) n_series));
-    SET_VECTOR_ELT(ans, 2, Rf_allocVector(INTSXP, n_series));
-    *mean = REAL(VECTOR_ELT(ans, 0));
-    *se = REAL(VECTOR_ELT(ans, 1));
-    *status = INTEGER(VECTOR_ELT(ans, 2));
-    UNPROTECT(1);
-    return ans;
 }

@@ -1,5 +1,5 @@
 #include "lagrs.h"
-#include "batch.h"
+#include "batchR.h"
 #include "model.h"
 #include <math.h>
 #include <stdlib.h>

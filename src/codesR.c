@@ -2,6 +2,8 @@
 #include "arima.h"
 #include "model.h"
 #include "rolling.h"
+#include "auto_arima.h"
+#include "unitroot.h"
 #include <string.h>
 
 /* The codes and rules that R and C share are defined once, in the C headers;
@@ -43,6 +45,9 @@ static void arima_sections(section_list *list)
                           LAGRS_ARIMA_ERR_TOO_SHORT, LAGRS_ARIMA_ERR_NUMERIC,
                           LAGRS_ARIMA_ERR_MEMORY};
     section(list, "arima_status", names, values, 6);
+    const char *conv_names[] = {"converged", "maxit"};
+    const int conv[] = {LAGRS_ARIMA_CONVERGED, LAGRS_ARIMA_MAXIT};
+    section(list, "arima_convergence", conv_names, conv, 2);
 }
 
 static void model_sections(section_list *list)
@@ -65,6 +70,34 @@ static void rolling_sections(section_list *list)
     section(list, "rolling_align", align_names, aligns, LAGRS_ROLL_N_ALIGNS);
 }
 
+static void auto_arima_sections(section_list *list)
+{
+    const char *status_names[] = {"ok", "all_missing", "too_short", "polynomial",
+                                  "no_model", "memory", "input"};
+    const int status[] = {LAGRS_AUTO_OK, LAGRS_AUTO_ALL_MISSING, LAGRS_AUTO_TOO_SHORT,
+                          LAGRS_AUTO_POLYNOMIAL, LAGRS_AUTO_NO_MODEL, LAGRS_AUTO_MEMORY,
+                          LAGRS_AUTO_INPUT};
+    section(list, "auto_status", status_names, status, 7);
+    const char *note_names[] = {"two_seasonal", "three_diffs", "seas_test", "alpha"};
+    const int notes[] = {LAGRS_AUTO_NOTE_TWO_SEASONAL, LAGRS_AUTO_NOTE_THREE_DIFFS,
+                         LAGRS_AUTO_NOTE_SEAS_TEST, LAGRS_AUTO_NOTE_ALPHA};
+    section(list, "auto_notes", note_names, notes, 4);
+    const char *outcome_names[] = {"search", "all_missing", "constant", "no_data",
+                                   "constant_diff", "polynomial"};
+    const int outcomes[] = {LAGRS_AUTO_PLAN_SEARCH, LAGRS_AUTO_PLAN_ALL_MISSING,
+                            LAGRS_AUTO_PLAN_CONSTANT, LAGRS_AUTO_PLAN_NO_DATA,
+                            LAGRS_AUTO_PLAN_CONSTANT_DIFF, LAGRS_AUTO_PLAN_POLYNOMIAL};
+    section(list, "auto_outcome", outcome_names, outcomes, 6);
+}
+
+static void unitroot_sections(section_list *list)
+{
+    const char *names[] = {"alpha_clamped", "test_failed", "non_seasonal"};
+    const int values[] = {LAGRS_UR_NOTE_ALPHA_CLAMPED, LAGRS_UR_NOTE_TEST_FAILED,
+                          LAGRS_UR_NOTE_NON_SEASONAL};
+    section(list, "unitroot_notes", names, values, 3);
+}
+
 SEXP lagrs_codes_call(void)
 {
     section_list list;
@@ -72,6 +105,8 @@ SEXP lagrs_codes_call(void)
     arima_sections(&list);
     model_sections(&list);
     rolling_sections(&list);
+    auto_arima_sections(&list);
+    unitroot_sections(&list);
     SEXP ans = PROTECT(Rf_allocVector(VECSXP, list.n));
     SEXP names = PROTECT(Rf_allocVector(STRSXP, list.n));
     for (int k = 0; k < list.n; k++) {

@@ -1,9 +1,10 @@
 #include "lagrs.h"
 #include "rollingR.h"
-#include "select.h"
+#include "unitrootR.h"
+#include "stlR.h"
 #include "arimaR.h"
-#include "batch.h"
-#include "auto_arima.h"
+#include "batchR.h"
+#include "auto_arimaR.h"
 #include <R_ext/Rdynload.h>
 
 #define CALLDEF(name, n) {#name, (DL_FUNC) &name, n}
@@ -18,17 +19,14 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(lagrs_nsdiffs_seas_call, 3),
     CALLDEF(lagrs_seasonal_strength_call, 2),
     CALLDEF(lagrs_stl_call, 2),
-    CALLDEF(lagrs_autoarima_prepare_call, 3),
-    CALLDEF(lagrs_autoarima_prepare_batch_call, 3),
     CALLDEF(lagrs_rolling_call, 10),
     CALLDEF(arima_forecast_call, 3),
     CALLDEF(fit_batch_call, 6),
     CALLDEF(forecast_batch_call, 7),
     CALLDEF(model_families_call, 0),
     CALLDEF(model_coef_names_call, 2),
+    CALLDEF(auto_arima_plan_call, 3),
     CALLDEF(auto_arima_call, 3),
-    CALLDEF(auto_arima_batch_call, 4),
-    CALLDEF(auto_arima_batch_forecast_call, 4),
     CALLDEF(arima_fit_object_call, 12),
     CALLDEF(arima_forecast_object_call, 4),
     CALLDEF(arima_light_fit_call, 7),

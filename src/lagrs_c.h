@@ -23,4 +23,9 @@ typedef ptrdiff_t R_xlen_t;
  * from here: `num_threads(lagrs_nthreads(work))`. */
 int lagrs_nthreads(double work);
 
+/* 1 when Ctrl-C has asked the running batch to stop (batch.c): long kernels
+ * ask it between their steps and return early with any result (the runner
+ * discards it).  Safe in any thread; 0 outside a batch. */
+int lagrs_batch_stop_requested(void);
+
 #endif

@@ -97,11 +97,6 @@ typedef struct lagrs_family {
 extern const lagrs_family lagrs_family_arima;
 extern const lagrs_family lagrs_family_auto_arima;
 
-/* 1 when Ctrl-C has asked the running batch to stop (batch.c): families
- * hand it to long kernels, which then return early with any result (the
- * runner discards it).  Safe in any thread; 0 outside a batch. */
-int lagrs_batch_stop_requested(void);
-
 /* The family of that name, or NULL. */
 const lagrs_family *lagrs_family_find(const char *name);
 /* The i-th family of the table (NULL past the end). */

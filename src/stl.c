@@ -7,7 +7,7 @@
  * the local-linear fit's weighted mean of the abscissae enters the result,
  * and using the same numbers as stl.f keeps the rounding the same.  Arrays
  * are 0-based; position p lives in element p - 1. */
-#include "select.h"
+#include "stl.h"
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -416,19 +416,19 @@ int lagrs_stl(const double *y, ptrdiff_t n_obs, const lagrs_stl_opts *o,
         o->inner < 1 || o->outer < 0 || o->s_window < 1 ||
         o->t_window < 1 || o->l_window < 1 ||
         n_obs > INT_MAX / 4 - 4 * (ptrdiff_t) o->period)
-        return LAGRS_SEL_BAD_ARG;
+        return LAGRS_STL_BAD_ARG;
     if (n_obs <= 2 * (ptrdiff_t) o->period)
-        return LAGRS_SEL_TOO_SHORT;
+        return LAGRS_STL_TOO_SHORT;
     int n = (int) n_obs;
     for (int i = 0; i < n; i++)
         if (!isfinite(y[i]))
-            return LAGRS_SEL_MISSING;
+            return LAGRS_STL_MISSING;
 
     double *own = NULL;
     if (work == NULL) {
         own = malloc(lagrs_stl_work_size(n, o->period) * sizeof(double));
         if (own == NULL)
-            return LAGRS_SEL_NOMEM;
+            return LAGRS_STL_NOMEM;
         work = own;
     }
     double *rw = work + 5 * ((size_t) n + 2 * (size_t) o->period);
@@ -455,5 +455,5 @@ int lagrs_stl(const double *y, ptrdiff_t n_obs, const lagrs_stl_opts *o,
         for (int i = 0; i < n; i++)
             weights[i] = o->outer > 0 ? rw[i] : 1.0;
     free(own);
-    return LAGRS_SEL_OK;
+    return LAGRS_STL_OK;
 }

@@ -13,6 +13,6 @@ R_LIBS="$lib" R -d "valgrind --leak-check=full --errors-for-leak-kinds=definite 
 test_status=$?
 tail -n 3 "$out"
 errors=$(grep -E "ERROR SUMMARY: [0-9]+ errors" "$out" | tail -n 1 | sed -E 's/.*ERROR SUMMARY: ([0-9]+) errors.*/\1/')
-definite=$(awk '/definitely lost in/ {block=1} block && /\.c:[0-9]+/ && /(rolling|arima|threads|batch|select|stl|optim|kalman|init|codes)[A-Za-z_]*\.c/ {n++; block=0} /^==[0-9]+== $/ {block=0} END {print n+0}' "$out")
+definite=$(awk '/definitely lost in/ {block=1} block && /\.c:[0-9]+/ && /(rolling|arima|threads|batch|model|unitroot|stl|auto_arima_plan|optim|kalman|linalg|init|codes)[A-Za-z_]*\.c/ {n++; block=0} /^==[0-9]+== $/ {block=0} END {print n+0}' "$out")
 echo "valgrind: ${errors:-?} errors, $definite definite leaks in lagrs code (log: $out)"
 [ "${errors:-1}" = "0" ] && [ "$definite" = "0" ] && [ "$test_status" -eq 0 ]

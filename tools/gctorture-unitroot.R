@@ -1,5 +1,6 @@
-# gctorture entries for src/select.c and src/stl.c (the order-selection
-# building blocks), on tiny series.
+# gctorture entries for the differencing tests (src/unitrootR.c), the STL
+# (src/stlR.c) and the plan of the automatic search (auto_arima_plan_call in
+# src/auto_arimaR.c), on tiny series.
 local({
   ns <- asNamespace("lagrs")
   y <- c(112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118,
@@ -16,9 +17,6 @@ local({
       ref <- stats::stl(ys, "periodic")$time.series
       stopifnot(isTRUE(all.equal(unname(fit[, "seasonal"]), as.numeric(ref[, "seasonal"]))))
     },
-    lagrs_autoarima_prepare_call = function() stopifnot(is.list(ns$autoarima_plan(ys))),
-    lagrs_autoarima_prepare_batch_call = function() {
-      stopifnot(is.list(ns$autoarima_plan_batch(list(ys, ys * 2))))
-    }
+    auto_arima_plan_call = function() stopifnot(is.list(ns$autoarima_plan(ys)))
   )
 })

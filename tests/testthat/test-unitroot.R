@@ -1,6 +1,7 @@
-# Order-selection building blocks against their references: urca::ur.kpss
-# and a direct R transcription of the KPSS formula, stats::stl, and
-# forecast::ndiffs / nsdiffs / seas.heuristic / auto.arima (forecast 8.20).
+# The differencing tests against their references: urca::ur.kpss and a
+# direct R transcription of the KPSS formula, and forecast::ndiffs / nsdiffs
+# / seas.heuristic (forecast 8.20).  stl_decompose is in test-stl.R, the
+# plan of auto_arima() in test-auto-arima-plan.R.
 
 sel <- function(name) get(name, envir = asNamespace("lagrs"))
 ndiffs_kpss <- sel("ndiffs_kpss")
@@ -83,43 +84,6 @@ test_that("is_constant is forecast's all.equal rule", {
                 c(0, 1e-7, 0), c(1, NA, 1), c(NA, 1, 1), numeric(0), c(Inf, Inf),
                 c(Inf, 1), c(1, Inf), 1:3, c(1e300, 1e300 * (1 + 1e-9)))
   for (x in cases) expect_identical(is_constant(x), ref(x), info = deparse(x))
-})
-
-test_that("stl_decompose reproduces stats::stl", {
-  settings <- list(list(s.window = 11), list(s.window = 7, robust = TRUE),
-                   list(s.window = "periodic"),
-                   list(s.window = 13, t.window = 21, s.jump = 1, t.jump = 1, l.jump = 1),
-                   list(s.window = 5, s.degree = 1, t.degree = 0, l.window = 7),
-                   list(s.window = 9, inner = 3, outer = 2))
-  worst <- 0
-  for (x in list(co2, nottem, ldeaths, UKgas, log(AirPassengers),
-                 ts(sin(1:40) + (1:40) / 10, frequency = 7))) {
-    for (args in settings) {
-      ref <- do.call(stats::stl, c(list(x), args))
-      ours <- args
-      names(ours) <- gsub(".", "_", names(ours), fixed = TRUE)
-      got <- do.call(stl_decompose, c(list(x), ours))
-      comp <- ref$time.series
-      worst <- max(worst, max(abs(got[, c("seasonal", "trend", "remainder")] -
-                                    comp[, c("seasonal", "trend", "remainder")])) /
-                     max(abs(x)))
-      expect_equal(attr(got, "weights"), ref$weights, tolerance = 1e-8)
-    }
-  }
-  expect_lt(worst, 1e-8)
-})
-
-test_that("stl_decompose checks its arguments", {
-  expect_error(stl_decompose(ts(1:8, frequency = 4), s_window = 7),
-               "more than two full periods")
-  expect_error(stl_decompose(co2, s_window = 7, s_degree = 2), "`s_degree` must be 0 or 1")
-  expect_error(stl_decompose(co2, s_window = "nope"), "`s_window`")
-  expect_error(stl_decompose(co2), "`s_window` must be given")
-  expect_error(stl_decompose(co2, period = 1, s_window = 7), "`period` must be a single number >= 2")
-  x <- co2
-  x[5] <- NA
-  expect_error(stl_decompose(x, s_window = 7), "missing or infinite")
-  expect_error(stl_decompose("a", period = 2, s_window = 7), "`x` must be a numeric vector")
 })
 
 test_that("ndiffs_kpss chooses d as forecast::ndiffs on R's and forecast's data", {
@@ -235,80 +199,6 @@ test_that("nsdiffs_seas edge cases follow forecast::nsdiffs", {
                suppressWarnings(forecast:::seas.heuristic(y)), tolerance = 1e-10)
   y[c(1, 5, 9)] <- NA  # 8 = 2 periods present: linear interpolation
   expect_equal(seasonal_strength(y), forecast:::seas.heuristic(y), tolerance = 1e-10)
-})
-
-test_that("autoarima_plan applies auto.arima's pre-fit rules", {
-  # hand-derived from auto.arima's code
-  plan <- autoarima_plan(ts(c(NA, NA, 3, 5, 4, NA, 6, 5, NA), frequency = 1))
-  expect_identical(plan$first, 3)
-  expect_identical(plan$n_used, 7)
-  expect_identical(plan$series_length, 5)   # 3 5 4 NA 6 5: five present
-  expect_identical(c(plan$max_p, plan$max_q, plan$max_P, plan$max_Q), c(1L, 1L, 0L, 0L))
-  expect_identical(c(plan$start_p, plan$start_q, plan$start_P, plan$start_Q), c(1L, 1L, 0L, 0L))
-  expect_identical(autoarima_plan(c(NA_real_, NA))$outcome, "all_missing")
-  const <- autoarima_plan(ts(rep(4, 20), frequency = 4))
-  expect_identical(const$outcome, "constant")
-  expect_identical(const$fixed_constant, 4)
-  expect_true(autoarima_plan(1:3 + 0)$ic_aic)
-  line <- autoarima_plan(as.numeric(1:30))   # differences constant: drift fixed at 1
-  expect_identical(line$outcome, "constant_diff")
-  expect_identical(line$d, 1L)
-  expect_identical(line$fixed_constant, 1)
-  quad <- autoarima_plan((1:30)^2 + 0)   # d = 2: no constant
-  expect_identical(quad[c("outcome", "d", "fixed_constant")],
-                   list(outcome = "constant_diff", d = 2L, fixed_constant = NA_real_))
-  expect_identical(autoarima_plan((1:30)^3 + 0)$outcome, "search")  # max_d = 2
-  expect_identical(autoarima_plan((1:30)^3 + 0, max_d = 3)$outcome, "polynomial")
-  air <- autoarima_plan(AirPassengers)
-  expect_identical(c(air$m, air$D), c(12L, 1L))
-  expect_identical(c(air$max_p, air$max_q, air$max_P, air$max_Q), c(5L, 5L, 2L, 2L))
-  expect_false(air$approximation)
-  expect_true(autoarima_plan(ts(rnorm(30), frequency = 24))$approximation)
-  short <- autoarima_plan(ts(sin(1:40) + rnorm(40), frequency = 4))
-  expect_identical(short$max_p, 3L)     # min(5, 40 %/% 3, m - 1)
-  expect_identical(short$max_P, 2L)     # min(2, floor(40 / 3 / 4))
-  expect_identical(autoarima_plan(AirPassengers, seasonal = FALSE)$D, 0L)
-  expect_identical(autoarima_plan(AirPassengers, stationary = TRUE)[c("d", "D")],
-                   list(d = 0L, D = 0L))
-  expect_error(autoarima_plan(Nile, max_p = -1), "`max_p`")
-  skip_if_not_installed("forecast")
-  for (x in list(WWWusage, USAccDeaths)) {
-    fit <- forecast::auto.arima(x)
-    plan <- autoarima_plan(x)
-    order <- forecast::arimaorder(fit)
-    expect_identical(plan$d, as.integer(order[["d"]]))
-    expect_identical(plan$D, if (length(order) > 3) as.integer(order[["D"]]) else 0L)
-  }
-})
-
-test_that("autoarima_plan_batch equals the single-series plans at 1 and 2 threads", {
-  autoarima_plan_batch <- sel("autoarima_plan_batch")
-  set.seed(42)
-  series <- lapply(1:120, function(i) {
-    n <- sample(8:90, 1)
-    m <- sample(c(1, 4, 12), 1)
-    x <- ts(cumsum(rnorm(n)) + 3 * sin(2 * pi * seq_len(n) / m), frequency = m)
-    if (i %% 5 == 0) x[sample(n, 3)] <- NA
-    if (i %% 17 == 0) x[] <- 2
-    if (i %% 23 == 0) x[] <- NA
-    x
-  })
-  names(series) <- paste0("id", seq_along(series))
-  results <- at_thread_counts(autoarima_plan_batch(series))
-  expect_identical(results[[1]], results[[2]])
-  batch <- results[[1]]
-  expect_identical(rownames(batch), names(series))
-  singles <- lapply(series, autoarima_plan)
-  for (field in c("outcome", "m", "d", "D", "max_p", "max_q", "max_P", "max_Q",
-                  "start_p", "start_q", "start_P", "start_Q", "ic_aic",
-                  "approximation", "allow_drift", "allow_mean", "constant",
-                  "fixed_constant", "first", "series_length")) {
-    one <- unname(vapply(singles, function(p) p[[field]], batch[[field]][1]))
-    expect_identical(batch[[field]], one, info = field)
-  }
-  expect_setequal(unique(batch$outcome), c("search", "constant", "all_missing"))
-  expect_error(autoarima_plan_batch(list(1:10, "a")), "`series\\[\\[2\\]\\]` must be a numeric vector")
-  expect_error(autoarima_plan_batch(series, frequency = c(1, 2)), "`frequency`")
 })
 
 test_that("a non-whole frequency (weekly data) is handled as stl and forecast handle it", {

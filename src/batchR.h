@@ -1,5 +1,9 @@
-#ifndef LAGRS_BATCH_H
-#define LAGRS_BATCH_H
+/* The batch runner (batch.c) and the batch entry points (batchR.c).  The
+ * runner is the one place that schedules series on threads; it calls the R
+ * API on the main thread only (between blocks), so this header is R-side.
+ * Its tasks are plain C and run in the threads. */
+#ifndef LAGRS_BATCHR_H
+#define LAGRS_BATCHR_H
 
 #include "lagrs.h"
 
@@ -21,24 +25,12 @@ typedef void (*lagrs_series_task)(R_xlen_t i, void *ctx);
 void lagrs_run_batch(R_xlen_t n_series, lagrs_series_task task, void *ctx,
                      double work, int progress, const char *label);
 
-/* 1 when Ctrl-C has asked the running batch to stop.  Tasks that take long
- * (an automatic order search) call it between their steps and return early,
- * with any result, when it is set: the runner discards that result.  Plain C,
- * safe in any thread; 0 outside a batch. */
-int lagrs_batch_stop_requested(void);
-
 /* Reads a list of double vectors (the R wrappers have coerced them) in
  * place: R_alloc'ed arrays of data pointers and lengths into *y and *n.
  * Returns the batch's work estimate, work_per_value times the number of
  * values, for lagrs_run_batch(). */
 double lagrs_batch_series(SEXP series, double work_per_value, const double ***y,
                           const R_xlen_t **n);
-
-/* The result of a batch forecast: list(mean = h x n_series, se = h x
- * n_series, status = integer(n_series)), with pointers to its three parts.
- * Unprotected on return. */
-SEXP lagrs_batch_forecast_output(R_xlen_t n_series, int h, double **mean, double **se,
-                                 int **status);
 
 /* Entry points (batchR.c): any model family's batch fit and forecast, and
  * the families' declarations for R. */
