@@ -1,0 +1,305 @@
+# A collection of series: what every batch verb reads its `series` into,
+# whatever shape they came in (list, matrix, long data frame, one series).
+#
+# A collection is list(values = unnamed list of double vectors, ids =
+# character, tsp = list of tsp triples or NULL, inferred = list(time,
+# period, irregular)). Double vectors are kept as they are (the C code reads
+# them in place). `inferred` says what a long data frame's dates told:
+# `time`, the time column taken because none was named; `period`, the
+# frequency read from the spacing of the dates (every series' tsp carries
+# it; it applies when the caller gives no `period`); `irregular`, the ids of
+# series whose dates depart from that spacing (gaps, or days of the month
+# that change), whose ts times are then approximate. Each is NULL when there
+# was nothing to infer.
+
+series_collection <- function(series, id = "id", value = "value", time = NULL) {
+  if (is.data.frame(series)) {
+    return(long_collection(series, id, value, time))
+  }
+  if (is.matrix(series)) {
+    if ((!is.numeric(series) || is.factor(series)) && !is_missing_series(series)) {
+      stop("`series` must be numeric, not a ", typeof(series), " matrix.", call. = FALSE)
+    }
+    ids <- colnames(series)
+    if (is.null(ids)) ids <- as.character(seq_len(ncol(series)))
+    tsp <- if (stats::is.ts(series)) stats::tsp(series) else NULL
+    values <- lapply(seq_len(ncol(series)), function(j) as.double(series[, j]))
+    return(new_collection(values, ids, rep(list(tsp), ncol(series))))
+  }
+  if (is_numeric_series(series) && !is.list(series)) {
+    tsp <- if (stats::is.ts(series)) stats::tsp(series) else NULL
+    return(new_collection(list(as_double_series(series)), "1", list(tsp)))
+  }
+  if (!is.list(series)) {
+    stop("`series` must be a list, matrix or data frame of numeric series, not ",
+         describe_value(series), ".", call. = FALSE)
+  }
+  ids <- names(series)
+  if (is.null(ids)) ids <- as.character(seq_along(series))
+  ids[is.na(ids) | !nzchar(ids)] <- as.character(which(is.na(ids) | !nzchar(ids)))
+  for (k in seq_along(series)) {
+    element <- series[[k]]
+    if (!is_numeric_series(element) || is.list(element)) {
+      stop("`series` element ", k, " (\"", ids[k], "\") must be a numeric vector, not ",
+           describe_value(element), ".", call. = FALSE)
+    }
+  }
+  tsp <- lapply(series, function(s) if (stats::is.ts(s)) stats::tsp(s) else NULL)
+  new_collection(lapply(series, as_double_series), ids, tsp)
+}
+
+# A numeric vector, or one that holds only NA: R makes c(NA, NA) logical, and
+# such a series is read as all missing (and fails on its own in the batch).
+is_numeric_series <- function(x) {
+  (is.numeric(x) && !is.factor(x)) || is_missing_series(x)
+}
+
+is_missing_series <- function(x) is.logical(x) && all(is.na(x))
+
+as_double_series <- function(x) {
+  if (is.double(x) && is.null(dim(x))) return(x)
+  as.double(x)
+}
+
+new_collection <- function(values, ids, tsp, inferred = NULL) {
+  if (anyDuplicated(ids)) {
+    dup <- ids[anyDuplicated(ids)]
+    stop("`series` has the id \"", dup, "\" more than once; ids must be unique.",
+         call. = FALSE)
+  }
+  names(values) <- NULL
+  if (is.null(inferred)) inferred <- list(time = NULL, period = NULL, irregular = NULL)
+  list(values = values, ids = ids, tsp = tsp, inferred = inferred)
+}
+
+# One frequency per series: `period` (a single positive number) for all of
+# them when given, else each series' own (1 for a series without ts
+# attributes), as forecast::auto.arima() takes each series' frequency.
+collection_frequency <- function(collection, period = NULL) {
+  if (!is.null(period)) {
+    ok <- is.numeric(period) && !is.factor(period) && length(period) == 1L &&
+      !is.na(period) && is.finite(period) && period > 0
+    if (!ok) {
+      stop("`period` must be a single positive number, not ", describe_value(period), ".",
+           call. = FALSE)
+    }
+    return(rep(as.double(period), length(collection$values)))
+  }
+  vapply(collection$tsp, function(t) if (is.null(t)) 1 else as.double(t[[3L]]), 1,
+         USE.NAMES = FALSE)
+}
+
+batch_period <- function(period, collection) {
+  if (!is.null(period)) return(check_count(period, "period"))
+  freqs <- unique(vapply(collection$tsp, function(t) if (is.null(t)) 1 else t[3L], 1))
+  if (length(freqs) > 1L) {
+    stop("`period` must be given when the series have different frequencies (",
+         paste(freqs, collapse = ", "), ").", call. = FALSE)
+  }
+  if (length(freqs) == 0L) return(1L)
+  if (freqs != round(freqs)) {
+    stop("`period` must be given: the series' frequency ", freqs,
+         " is not a whole number.", call. = FALSE)
+  }
+  as.integer(freqs)
+}
+
+# ---- long data frames -----------------------------------------------------
+
+# Reads a long data frame in a few vectorised passes: one radix order of
+# (id code, time), duplicates found between sorted neighbours, one split of
+# the values on the id codes, and the ts attributes of all series at once.
+long_collection <- function(data, id, value, time) {
+  check_column_name(id, "id", data)
+  check_column_name(value, "value", data)
+  inferred_time <- NULL
+  if (is.null(time)) {
+    time <- inferred_time <- infer_time_column(data, id, value)
+  } else {
+    check_column_name(time, "time", data)
+  }
+  values <- data[[value]]
+  if (!is_numeric_series(values)) {
+    stop("`value` column \"", value, "\" must be numeric, not ", describe_value(values), ".",
+         call. = FALSE)
+  }
+  ids <- data[[id]]
+  if (anyNA(ids)) {
+    stop("`id` column \"", id, "\" must not contain NA.", call. = FALSE)
+  }
+  key <- id_codes(ids)
+  values <- as.double(values)
+  code <- key$code
+  times <- NULL
+  if (!is.null(time)) {
+    times <- data[[time]]
+    if (anyNA(times)) {
+      stop("`time` column \"", time, "\" must not contain NA.", call. = FALSE)
+    }
+    if (inherits(times, "POSIXlt")) times <- as.POSIXct(times)
+    rows <- order(code, times, method = "radix")
+    code <- code[rows]
+    values <- values[rows]
+    times <- times[rows]
+    check_unique_times(code, times, key$names, time)
+  }
+  # split() on a factor keeps each series' rows in their (now sorted) order
+  # and names the pieces by the levels: the ids, in first-appearance order
+  pieces <- split(values, structure(code, levels = key$names, class = "factor"))
+  tsp <- rep(list(NULL), length(pieces))
+  inferred <- list(time = inferred_time, period = NULL, irregular = NULL)
+  if (is_date_time(times)) {
+    dated <- dated_tsp(times, tabulate(code, length(key$names)))
+    if (!is.null(dated)) {
+      tsp <- dated$tsp
+      inferred$period <- dated$frequency
+      if (length(dated$irregular)) inferred$irregular <- key$names[dated$irregular]
+    }
+  }
+  new_collection(unname(pieces), key$names, tsp, inferred)
+}
+
+# The time column a long data frame leaves unnamed: its one Date or
+# date-time column besides the id and value columns, if it has exactly one.
+infer_time_column <- function(data, id, value) {
+  dated <- vapply(data, is_date_time, TRUE, USE.NAMES = FALSE) &
+    !names(data) %in% c(id, value)
+  if (sum(dated) == 1L) names(data)[dated] else NULL
+}
+
+is_date_time <- function(x) inherits(x, c("Date", "POSIXt"))
+
+# Integer codes of the ids in first-appearance order, and the ids as strings.
+# Ids that differ but print the same (two doubles equal to 15 digits) are one
+# series, as when every id was turned into a string first.
+id_codes <- function(ids) {
+  first <- unique(ids)
+  code <- match(ids, first)
+  labels <- as.character(first)
+  if (anyDuplicated(labels)) {
+    merged <- unique(labels)
+    code <- match(labels, merged)[code]
+    labels <- merged
+  }
+  list(code = code, names = labels)
+}
+
+# Rows sorted by (id code, time): a time seen twice for an id sits next to
+# itself.
+check_unique_times <- function(code, times, labels, time) {
+  n <- length(code)
+  if (n < 2L) return(invisible())
+  comparable <- if (is.object(times) && !is.character(times)) xtfrm(times) else times
+  dup <- code[-1L] == code[-n] & comparable[-1L] == comparable[-n]
+  if (any(dup)) {
+    bad <- which(dup)[1L] + 1L
+    stop("`time` column \"", time, "\" has the time ", format(times[bad]),
+         " more than once for id \"", labels[code[bad]], "\".", call. = FALSE)
+  }
+}
+
+# ---- ts attributes from dates ---------------------------------------------
+
+# The ts attributes of one series observed at regularly spaced dates
+# (consecutive months, quarters, years, weeks, days or hours; for calendar
+# steps, the same day of each month): as `dated_tsp()` gives it within a
+# collection, and NULL for any other spacing.
+calendar_tsp <- function(times) {
+  dated <- dated_tsp(times, length(times))
+  if (is.null(dated) || length(dated$irregular)) return(NULL)
+  dated$tsp[[1L]]
+}
+
+# The ts attributes of dated series: `times` sorted by series then time, with
+# `counts` rows per series. The spacing is read from all series at once (the
+# most common step between consecutive times of a series) and every series
+# gets its frequency. Monthly, quarterly and yearly series start at calendar
+# times (2020 + 2 / 12 for March 2020, as ts() does); weekly, daily and
+# hourly ones at an index, 1 for the earliest series, so that series observed
+# at the same times share time values. NULL when no spacing is recognised;
+# else list(tsp, frequency, irregular = which series depart from the step).
+dated_tsp <- function(times, counts) {
+  n <- length(times)
+  last <- cumsum(counts)
+  first <- last - counts + 1L
+  within <- rep(TRUE, max(n - 1L, 0L))
+  within[last[last < n]] <- FALSE
+  seconds <- as.double(unclass(times)) * if (inherits(times, "Date")) 86400 else 1
+  spacing <- date_spacing(times, seconds, within)
+  if (is.null(spacing)) return(NULL)
+  frequency <- spacing$frequency
+  if (!is.null(spacing$months)) {
+    step <- spacing$months
+    start <- spacing$month_index[first] %/% 12L +
+      (spacing$month_index[first] %% 12L) %/% step / frequency
+    off <- diff(spacing$month_index) != step | spacing$day[-1L] != spacing$day[-n]
+  } else {
+    step <- spacing$seconds
+    steps_in <- round((seconds[first] - min(seconds[first])) / step)
+    start <- 1 + steps_in / frequency
+    off <- abs(diff(seconds) - step) > spacing$tolerance
+  }
+  end <- start + (counts - 1L) / frequency
+  tsp <- lapply(seq_along(counts), function(k) c(start[k], end[k], frequency))
+  series_of_row <- rep.int(seq_along(counts), counts)
+  irregular <- unique(series_of_row[which(off & within) + 1L])
+  list(tsp = tsp, frequency = frequency, irregular = irregular)
+}
+
+# The spacing of dated series from the most common step between consecutive
+# times of a series. Steps of an hour, a day or a week are exact in seconds
+# (up to a daylight-saving hour for days and weeks); steps of about a month
+# or more are counted in calendar months, whose lengths in days differ.
+# Returns NULL (no inference) for any other step.
+date_spacing <- function(times, seconds, within) {
+  steps <- round(diff(seconds)[within])
+  if (length(steps) == 0L) return(NULL)
+  step <- most_common(steps)
+  hour <- 3600
+  day <- 86400
+  fixed <- c(hour = hour, day = day, week = 7 * day)
+  match_fixed <- match(step, fixed)
+  if (!is.na(match_fixed)) {
+    return(list(frequency = c(24, 7, 52)[match_fixed], seconds = step,
+                tolerance = if (step >= day) hour else 0))
+  }
+  if (step < 28 * day - hour) return(NULL)
+  lt <- as.POSIXlt(times)
+  month_index <- (lt$year + 1900L) * 12L + lt$mon
+  months <- most_common(diff(month_index)[within])
+  frequency <- c(12, 4, 1)[match(months, c(1L, 3L, 12L))]
+  # the step in days must agree: 35-day steps are not monthly
+  if (is.na(frequency) || step < months * 28 * day - hour || step > months * 31 * day + hour) {
+    return(NULL)
+  }
+  list(frequency = frequency, months = months, month_index = month_index,
+       day = day_of_month(lt))
+}
+
+# The day of the month, with every month's last day counted as the 31st, so
+# that series observed at month ends are regular.
+day_of_month <- function(lt) {
+  year <- lt$year + 1900L
+  leap <- (year %% 4L == 0L & year %% 100L != 0L) | year %% 400L == 0L
+  month_days <- c(31L, 28L, 31L, 30L, 31L, 30L, 31L, 31L, 30L, 31L, 30L, 31L)[lt$mon + 1L] +
+    (lt$mon == 1L & leap)
+  day <- lt$mday
+  day[day == month_days] <- 31L
+  day
+}
+
+most_common <- function(x) {
+  distinct <- unique(x)
+  distinct[which.max(tabulate(match(x, distinct), length(distinct)))]
+}
+
+check_column_name <- function(x, arg, data) {
+  if (!is.character(x) || length(x) != 1L || is.na(x)) {
+    stop("`", arg, "` must be a single column name, not ", describe_value(x), ".",
+         call. = FALSE)
+  }
+  if (!x %in% names(data)) {
+    stop("`", arg, "` column \"", x, "\" is not in `series`; its columns are ",
+         paste0("\"", names(data), "\"", collapse = ", "), ".", call. = FALSE)
+  }
+}
