@@ -190,7 +190,9 @@ check_unique_times <- function(code, times, labels, time) {
   n <- length(code)
   if (n < 2L) return(invisible())
   comparable <- if (is.object(times) && !is.character(times)) xtfrm(times) else times
-  dup <- code[-1L] == code[-n] & comparable[-1L] == comparable[-n]
+  later <- 2:n
+  earlier <- seq_len(n - 1L)
+  dup <- code[later] == code[earlier] & comparable[later] == comparable[earlier]
   if (any(dup)) {
     bad <- which(dup)[1L] + 1L
     stop("`time` column \"", time, "\" has the time ", format(times[bad]),
@@ -224,56 +226,79 @@ dated_tsp <- function(times, counts) {
   first <- last - counts + 1L
   within <- rep(TRUE, max(n - 1L, 0L))
   within[last[last < n]] <- FALSE
-  seconds <- as.double(unclass(times)) * if (inherits(times, "Date")) 86400 else 1
-  spacing <- date_spacing(times, seconds, within)
+  seconds <- if (inherits(times, "Date")) unclass(times) * 86400 else as.double(unclass(times))
+  steps <- lag_diff(seconds)
+  spacing <- date_spacing(times, seconds, steps, within)
   if (is.null(spacing)) return(NULL)
   frequency <- spacing$frequency
-  if (!is.null(spacing$months)) {
-    step <- spacing$months
-    start <- spacing$month_index[first] %/% 12L +
-      (spacing$month_index[first] %% 12L) %/% step / frequency
-    off <- diff(spacing$month_index) != step | spacing$day[-1L] != spacing$day[-n]
-  } else {
+  if (is.null(spacing$months)) {
     step <- spacing$seconds
     steps_in <- round((seconds[first] - min(seconds[first])) / step)
     start <- 1 + steps_in / frequency
-    off <- abs(diff(seconds) - step) > spacing$tolerance
+    off <- abs(steps - step) > spacing$tolerance
+  } else {
+    step <- spacing$months
+    month_index <- spacing$calendar$month_index
+    start <- month_index[first] %/% 12L + (month_index[first] %% 12L) %/% step / frequency
+    day <- spacing$calendar$day
+    off <- spacing$calendar$month_steps != step | lag_diff(day) != 0L
   }
   end <- start + (counts - 1L) / frequency
   tsp <- lapply(seq_along(counts), function(k) c(start[k], end[k], frequency))
-  series_of_row <- rep.int(seq_along(counts), counts)
-  irregular <- unique(series_of_row[which(off & within) + 1L])
+  irregular <- unique(findInterval(which(off & within) + 1L, first))
   list(tsp = tsp, frequency = frequency, irregular = irregular)
 }
 
 # The spacing of dated series from the most common step between consecutive
-# times of a series. Steps of an hour, a day or a week are exact in seconds
-# (up to a daylight-saving hour for days and weeks); steps of about a month
-# or more are counted in calendar months, whose lengths in days differ.
-# Returns NULL (no inference) for any other step.
-date_spacing <- function(times, seconds, within) {
-  steps <- round(diff(seconds)[within])
-  if (length(steps) == 0L) return(NULL)
-  step <- most_common(steps)
+# times of a series (`steps` in seconds, `within` marks the steps inside a
+# series). Steps of an hour, a day or a week are exact in seconds (up to a
+# daylight-saving hour for days and weeks); steps of about a month or more
+# are counted in calendar months, whose lengths in days differ. Returns NULL
+# (no inference) for any other step.
+date_spacing <- function(times, seconds, steps, within) {
+  if (!any(within)) return(NULL)
+  step <- most_common(round(steps[within]))
   hour <- 3600
   day <- 86400
-  fixed <- c(hour = hour, day = day, week = 7 * day)
-  match_fixed <- match(step, fixed)
-  if (!is.na(match_fixed)) {
-    return(list(frequency = c(24, 7, 52)[match_fixed], seconds = step,
+  fixed <- match(step, c(hour, day, 7 * day))
+  if (!is.na(fixed)) {
+    return(list(frequency = c(24, 7, 52)[fixed], seconds = step,
                 tolerance = if (step >= day) hour else 0))
   }
   if (step < 28 * day - hour) return(NULL)
-  lt <- as.POSIXlt(times)
-  month_index <- (lt$year + 1900L) * 12L + lt$mon
-  months <- most_common(diff(month_index)[within])
+  calendar <- calendar_fields(times, seconds)
+  months <- most_common(calendar$month_steps[within])
   frequency <- c(12, 4, 1)[match(months, c(1L, 3L, 12L))]
   # the step in days must agree: 35-day steps are not monthly
   if (is.na(frequency) || step < months * 28 * day - hour || step > months * 31 * day + hour) {
     return(NULL)
   }
-  list(frequency = frequency, months = months, month_index = month_index,
-       day = day_of_month(lt))
+  list(frequency = frequency, months = months, calendar = calendar)
+}
+
+# Month index (12 * year + month - 1), its steps between rows, and the day of
+# the month of each time, in the times' own time zone. Long frames repeat
+# the same few dates, so the calendar is worked out once per distinct day
+# (Dates) or time (date-times) and looked up.
+calendar_fields <- function(times, seconds) {
+  if (inherits(times, "Date")) {
+    coded <- whole_number_codes(floor(unclass(times)))
+    lt <- as.POSIXlt(.Date(coded$values))
+  } else {
+    coded <- whole_number_codes(seconds)
+    lt <- as.POSIXlt(.POSIXct(coded$values, tz = attr(times, "tzone")))
+  }
+  month_index <- ((lt$year + 1900L) * 12L + lt$mon)[coded$code]
+  list(month_index = month_index, month_steps = lag_diff(month_index),
+       day = day_of_month(lt)[coded$code])
+}
+
+# x[i + 1] - x[i]: diff() without its negative subscripts, each of which
+# costs a logical vector as long as x.
+lag_diff <- function(x) {
+  n <- length(x)
+  if (n < 2L) return(x[0L])
+  x[2:n] - x[seq_len(n - 1L)]
 }
 
 # The day of the month, with every month's last day counted as the 31st, so
@@ -288,9 +313,23 @@ day_of_month <- function(lt) {
   day
 }
 
+# The most common of whole numbers `x` (the smallest of equally common ones).
 most_common <- function(x) {
-  distinct <- unique(x)
-  distinct[which.max(tabulate(match(x, distinct), length(distinct)))]
+  coded <- whole_number_codes(x)
+  coded$values[which.max(tabulate(coded$code, length(coded$values)))]
+}
+
+# Whole numbers `x` as positions in a sorted table of values: x's range
+# itself when it is no longer than x (no hashing: the common case of steps and
+# days), else its distinct values.
+whole_number_codes <- function(x) {
+  low <- min(x)
+  span <- max(x) - low + 1
+  if (span <= length(x)) {
+    return(list(code = x - (low - 1), values = low - 1 + seq_len(span)))
+  }
+  values <- sort(unique(x))
+  list(code = match(x, values), values = values)
 }
 
 check_column_name <- function(x, arg, data) {
