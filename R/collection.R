@@ -204,8 +204,8 @@ check_unique_times <- function(code, times, labels, time) {
 
 # The ts attributes of one series observed at regularly spaced dates
 # (consecutive months, quarters, years, weeks, days or hours; for calendar
-# steps, the same day of each month): as `dated_tsp()` gives it within a
-# collection, and NULL for any other spacing.
+# steps, the same day of each month, or each month's last): as `dated_tsp()`
+# gives it within a collection, and NULL for any other spacing.
 calendar_tsp <- function(times) {
   dated <- dated_tsp(times, length(times))
   if (is.null(dated) || length(dated$irregular)) return(NULL)
@@ -263,7 +263,7 @@ date_spacing <- function(times, seconds, steps, within) {
   fixed <- match(step, c(hour, day, 7 * day))
   if (!is.na(fixed)) {
     return(list(frequency = c(24, 7, 52)[fixed], seconds = step,
-                tolerance = if (step >= day) hour else 0))
+                tolerance = if (step >= day) hour else 0.5))
   }
   if (step < 28 * day - hour) return(NULL)
   calendar <- calendar_fields(times, seconds)
