@@ -141,6 +141,15 @@ long_collection <- function(data, id, value, time) {
     code <- code[rows]
     values <- values[rows]
     times <- times[rows]
+  }
+  counts <- tabulate(code, length(key$names))
+  steps <- NULL
+  if (is_date_time(times)) {
+    # dated rows: a time seen twice for an id is a step of 0 within a series
+    steps <- time_steps(times, counts)
+    repeated <- which(steps == 0)
+    if (length(repeated)) stop_repeated_time(time, times, code, key$names, repeated[1L] + 1L)
+  } else if (!is.null(times)) {
     check_unique_times(code, times, key$names, time)
   }
   # split() on a factor keeps each series' rows in their (now sorted) order
@@ -148,13 +157,11 @@ long_collection <- function(data, id, value, time) {
   pieces <- split(values, structure(code, levels = key$names, class = "factor"))
   tsp <- rep(list(NULL), length(pieces))
   inferred <- list(time = inferred_time, period = NULL, irregular = NULL)
-  if (is_date_time(times)) {
-    dated <- dated_tsp(times, tabulate(code, length(key$names)))
-    if (!is.null(dated)) {
-      tsp <- dated$tsp
-      inferred$period <- dated$frequency
-      if (length(dated$irregular)) inferred$irregular <- key$names[dated$irregular]
-    }
+  dated <- if (is.null(steps)) NULL else dated_tsp(times, counts, steps)
+  if (!is.null(dated)) {
+    tsp <- dated$tsp
+    inferred$period <- dated$frequency
+    if (length(dated$irregular)) inferred$irregular <- key$names[dated$irregular]
   }
   new_collection(unname(pieces), key$names, tsp, inferred)
 }
@@ -193,11 +200,12 @@ check_unique_times <- function(code, times, labels, time) {
   later <- 2:n
   earlier <- seq_len(n - 1L)
   dup <- code[later] == code[earlier] & comparable[later] == comparable[earlier]
-  if (any(dup)) {
-    bad <- which(dup)[1L] + 1L
-    stop("`time` column \"", time, "\" has the time ", format(times[bad]),
-         " more than once for id \"", labels[code[bad]], "\".", call. = FALSE)
-  }
+  if (any(dup)) stop_repeated_time(time, times, code, labels, which(dup)[1L] + 1L)
+}
+
+stop_repeated_time <- function(time, times, code, labels, row) {
+  stop("`time` column \"", time, "\" has the time ", format(times[row]),
+       " more than once for id \"", labels[code[row]], "\".", call. = FALSE)
 }
 
 # ---- ts attributes from dates ---------------------------------------------
@@ -220,54 +228,58 @@ calendar_tsp <- function(times) {
 # hourly ones at an index, 1 for the earliest series, so that series observed
 # at the same times share time values. NULL when no spacing is recognised;
 # else list(tsp, frequency, irregular = which series depart from the step).
-dated_tsp <- function(times, counts) {
-  n <- length(times)
+dated_tsp <- function(times, counts, steps = time_steps(times, counts)) {
   last <- cumsum(counts)
   first <- last - counts + 1L
-  within <- rep(TRUE, max(n - 1L, 0L))
-  within[last[last < n]] <- FALSE
-  seconds <- if (inherits(times, "Date")) unclass(times) * 86400 else as.double(unclass(times))
-  steps <- lag_diff(seconds)
-  spacing <- date_spacing(times, seconds, steps, within)
+  spacing <- date_spacing(times, steps)
   if (is.null(spacing)) return(NULL)
   frequency <- spacing$frequency
   if (is.null(spacing$months)) {
-    step <- spacing$seconds
-    steps_in <- round((seconds[first] - min(seconds[first])) / step)
-    start <- 1 + steps_in / frequency
-    off <- abs(steps - step) > spacing$tolerance
+    start_times <- as.double(unclass(times[first]))
+    start <- 1 + round((start_times - min(start_times)) / spacing$step) / frequency
+    off <- abs(steps - spacing$step) > spacing$tolerance
   } else {
-    step <- spacing$months
+    months <- spacing$months
     month_index <- spacing$calendar$month_index
-    start <- month_index[first] %/% 12L + (month_index[first] %% 12L) %/% step / frequency
-    day <- spacing$calendar$day
-    off <- spacing$calendar$month_steps != step | lag_diff(day) != 0L
+    start <- month_index[first] %/% 12L + (month_index[first] %% 12L) %/% months / frequency
+    off <- spacing$calendar$month_steps != months | changes(spacing$calendar$day)
   }
+  off[last[last < length(times)]] <- FALSE  # between two series
   end <- start + (counts - 1L) / frequency
   tsp <- lapply(seq_along(counts), function(k) c(start[k], end[k], frequency))
-  irregular <- unique(findInterval(which(off & within) + 1L, first))
+  irregular <- unique(findInterval(which(off) + 1L, first))
   list(tsp = tsp, frequency = frequency, irregular = irregular)
 }
 
-# The spacing of dated series from the most common step between consecutive
-# times of a series (`steps` in seconds, `within` marks the steps inside a
-# series). Steps of an hour, a day or a week are exact in seconds (up to a
-# daylight-saving hour for days and weeks); steps of about a month or more
-# are counted in calendar months, whose lengths in days differ. Returns NULL
-# (no inference) for any other step.
-date_spacing <- function(times, seconds, steps, within) {
-  if (!any(within)) return(NULL)
-  step <- most_common(round(steps[within]))
+# Steps between consecutive times, in the times' own unit (days for Dates,
+# seconds for date-times), NA between the last time of a series and the
+# first of the next.
+time_steps <- function(times, counts) {
+  steps <- lag_diff(as.double(unclass(times)))
+  last <- cumsum(counts)
+  steps[last[last < length(times)]] <- NA
+  steps
+}
+
+# The spacing of dated series from the most common of their `steps`. Steps of
+# an hour, a day or a week are exact in seconds (up to a daylight-saving hour
+# for days and weeks); steps of about a month or more are counted in calendar
+# months, whose lengths in days differ. Returns NULL (no inference) for any
+# other step.
+date_spacing <- function(times, steps) {
+  if (all(is.na(steps))) return(NULL)
+  unit <- if (inherits(times, "Date")) 86400 else 1
+  step <- most_common(steps) * unit
   hour <- 3600
   day <- 86400
   fixed <- match(step, c(hour, day, 7 * day))
   if (!is.na(fixed)) {
-    return(list(frequency = c(24, 7, 52)[fixed], seconds = step,
-                tolerance = if (step >= day) hour else 0.5))
+    return(list(frequency = c(24, 7, 52)[fixed], step = step / unit,
+                tolerance = (if (step >= day) hour else 0.5) / unit))
   }
   if (step < 28 * day - hour) return(NULL)
-  calendar <- calendar_fields(times, seconds)
-  months <- most_common(calendar$month_steps[within])
+  calendar <- calendar_fields(times, steps)
+  months <- most_common(calendar$month_steps)
   frequency <- c(12, 4, 1)[match(months, c(1L, 3L, 12L))]
   # the step in days must agree: 35-day steps are not monthly
   if (is.na(frequency) || step < months * 28 * day - hour || step > months * 31 * day + hour) {
@@ -276,20 +288,23 @@ date_spacing <- function(times, seconds, steps, within) {
   list(frequency = frequency, months = months, calendar = calendar)
 }
 
-# Month index (12 * year + month - 1), its steps between rows, and the day of
-# the month of each time, in the times' own time zone. Long frames repeat
-# the same few dates, so the calendar is worked out once per distinct day
-# (Dates) or time (date-times) and looked up.
-calendar_fields <- function(times, seconds) {
+# Month index (12 * year + month - 1), its steps between rows (NA where
+# `steps` is: between series), and the day of the month of each time, in the
+# times' own time zone. Long frames repeat the same few dates, so the
+# calendar is worked out once per distinct day (Dates) or time (date-times)
+# and looked up.
+calendar_fields <- function(times, steps) {
   if (inherits(times, "Date")) {
     coded <- whole_number_codes(floor(unclass(times)))
     lt <- as.POSIXlt(.Date(coded$values))
   } else {
-    coded <- whole_number_codes(seconds)
+    coded <- whole_number_codes(as.double(unclass(times)))
     lt <- as.POSIXlt(.POSIXct(coded$values, tz = attr(times, "tzone")))
   }
   month_index <- ((lt$year + 1900L) * 12L + lt$mon)[coded$code]
-  list(month_index = month_index, month_steps = lag_diff(month_index),
+  month_steps <- lag_diff(month_index)
+  month_steps[is.na(steps)] <- NA
+  list(month_index = month_index, month_steps = month_steps,
        day = day_of_month(lt)[coded$code])
 }
 
@@ -299,6 +314,13 @@ lag_diff <- function(x) {
   n <- length(x)
   if (n < 2L) return(x[0L])
   x[2:n] - x[seq_len(n - 1L)]
+}
+
+# x[i + 1] != x[i]
+changes <- function(x) {
+  n <- length(x)
+  if (n < 2L) return(logical(0))
+  x[2:n] != x[seq_len(n - 1L)]
 }
 
 # The day of the month, with every month's last day counted as the 31st, so
@@ -313,18 +335,19 @@ day_of_month <- function(lt) {
   day
 }
 
-# The most common of whole numbers `x` (the smallest of equally common ones).
+# The most common of numbers `x` rounded to whole ones, NA left out (the
+# smallest of equally common ones).
 most_common <- function(x) {
-  coded <- whole_number_codes(x)
+  coded <- whole_number_codes(round(x))
   coded$values[which.max(tabulate(coded$code, length(coded$values)))]
 }
 
-# Whole numbers `x` as positions in a sorted table of values: x's range
-# itself when it is no longer than x (no hashing: the common case of steps and
-# days), else its distinct values.
+# Whole numbers `x` as positions in a sorted table of values (NA stays NA):
+# x's range itself when it is no longer than x (no hashing: the common case
+# of steps and days), else its distinct values.
 whole_number_codes <- function(x) {
-  low <- min(x)
-  span <- max(x) - low + 1
+  low <- min(x, na.rm = TRUE)
+  span <- max(x, na.rm = TRUE) - low + 1
   if (span <= length(x)) {
     return(list(code = x - (low - 1), values = low - 1 + seq_len(span)))
   }
