@@ -92,6 +92,10 @@ test_that("a time seen twice for an id is an error", {
                "`time` column \"when\" has the time 2021-06-02 more than once for id \"b\"")
   # the same time under two ids is fine
   expect_silent(series_collection(dated[-3, ]))
+  hour <- as.POSIXct("2023-11-05 00:00", tz = "UTC")
+  hourly <- data.frame(id = "h", when = hour + 3600 * c(0:5, 2), value = 1:7)
+  expect_error(series_collection(hourly),
+               "`time` column \"when\" has the time 2023-11-05 02:00:00 more than once for id \"h\"")
 })
 
 test_that("the spacing of Dates gives the frequency", {
