@@ -4,19 +4,32 @@
 #       parallel::mclapply of stats::arima on 2 cores, vs lagrs at 1 thread;
 #       peak memory against the size of inputs plus outputs; statsmodels'
 #       ARIMA where a python3 has it (`make bench-deps` installs it).
+#   (c) reading a long data frame: 10,000 SKUs x 60 months (600,000 rows,
+#       a Date column, rows in no particular order) against fitting
+#       ARIMA(0,1,1)(0,1,1)[12] to it at 2 threads. Target: reading costs at
+#       most 0.3x the fit.
 #   (b) 1,000 monthly series x 120 points, auto_arima_batch() vs a loop of
 #       forecast::auto.arima(): bench/batch_auto.R, run at the end.
 # Run with `Rscript bench/batch.R` after installing lagrs (`make install`).
-# LAGRS_BENCH_PARTS (default "a,b") chooses the parts.
+# LAGRS_BENCH_PARTS (default "a,c,b") chooses the parts.
 # Options (environment): LAGRS_BENCH_SERIES (default 10000),
 # LAGRS_BENCH_SAMPLE (series timed for the slow peers, default 300).
 source(file.path("bench", "common.R"))
 suppressPackageStartupMessages(library(lagrs))
-bench_parts <- strsplit(Sys.getenv("LAGRS_BENCH_PARTS", "a,b"), ",")[[1]]
+bench_parts <- strsplit(Sys.getenv("LAGRS_BENCH_PARTS", "a,c,b"), ",")[[1]]
 bench_dir <- local({
   file_arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)
   if (length(file_arg)) dirname(sub("^--file=", "", file_arg[1])) else "bench"
 })
+median_time <- function(expr, times = 3L) {
+  expr <- substitute(expr)
+  env <- parent.frame()
+  stats::median(vapply(seq_len(times), function(i) {
+    gc(FALSE)
+    system.time(eval(expr, env))[["elapsed"]]
+  }, 0))
+}
+
 if ("a" %in% bench_parts) {
 
 n_series <- as.integer(Sys.getenv("LAGRS_BENCH_SERIES", "10000"))
@@ -31,15 +44,6 @@ simulate_sku <- function() {
 }
 skus <- replicate(n_series, simulate_sku(), simplify = FALSE)
 names(skus) <- sprintf("SKU-%05d", seq_len(n_series))
-
-median_time <- function(expr, times = 3L) {
-  expr <- substitute(expr)
-  env <- parent.frame()
-  stats::median(vapply(seq_len(times), function(i) {
-    gc(FALSE)
-    system.time(eval(expr, env))[["elapsed"]]
-  }, 0))
-}
 
 lagrs_run <- function() forecast(arima_batch(skus, order = c(1, 1, 1), progress = FALSE), h = h)
 stats_one <- function(y) {
@@ -152,6 +156,38 @@ peak_kb <- function() {
 if (file.exists("/proc/self/status")) {
   cat(sprintf("process peak resident size at the end: %.1f MB\n", peak_kb() / 1024))
 }
+}
+
+if ("c" %in% bench_parts) {
+  n_skus <- as.integer(Sys.getenv("LAGRS_BENCH_SERIES", "10000"))
+  n_months <- 60L
+  set.seed(20261125)
+  months <- seq(as.Date("2020-01-01"), by = "month", length.out = n_months)
+  season <- 5 * sin(2 * pi * seq_len(n_months) / 12)
+  sales <- replicate(n_skus, 100 + season + cumsum(rnorm(n_months)), simplify = FALSE)
+  long <- data.frame(id = rep(sprintf("SKU-%05d", seq_len(n_skus)), each = n_months),
+                     month = rep(months, n_skus), value = unlist(sales))
+  long <- long[sample(nrow(long)), ]
+  names(sales) <- sprintf("SKU-%05d", seq_len(n_skus))
+  fit_airline <- function(series, ...) {
+    arima_batch(series, order = c(0, 1, 1), seasonal = c(0, 1, 1), period = 12,
+                progress = FALSE, ...)
+  }
+  old <- lagrs_threads(2)
+  t_read <- median_time(lagrs:::series_collection(long, time = "month"), times = 5L)
+  t_long <- median_time(fit_airline(long, time = "month"))
+  t_list <- median_time(fit_airline(sales))
+  lagrs_threads(old)
+  cat(sprintf("\nreading a long data frame: %d SKUs x %d months (%d rows, Date column, shuffled)\n",
+              n_skus, n_months, nrow(long)))
+  long_table <- data.frame(
+    step = c("read: series_collection(df, time = \"month\")",
+             "arima_batch(df, ARIMA(0,1,1)(0,1,1)[12]), 2 threads",
+             "arima_batch(same series as a list), 2 threads"),
+    seconds = c(t_read, t_long, t_list))
+  print(long_table, row.names = FALSE, digits = 3)
+  cat(sprintf("read / arima_batch(df) = %.2f (target <= 0.3); read / list fit = %.2f\n",
+              t_read / t_long, t_read / t_list))
 }
 
 if ("b" %in% bench_parts) {
