@@ -135,16 +135,6 @@ check_auto_period <- function(period) {
   as.double(period)
 }
 
-# The frequency shared by the series of a batch (1 for plain vectors).
-auto_batch_frequency <- function(collection) {
-  freqs <- unique(vapply(collection$tsp, function(t) if (is.null(t)) 1 else t[3L], 1))
-  if (length(freqs) > 1L) {
-    stop("`period` must be given when the series have different frequencies (",
-         paste(freqs, collapse = ", "), ").", call. = FALSE)
-  }
-  if (length(freqs) == 0L) 1 else freqs
-}
-
 check_optional_count <- function(x, arg, min = 0L) {
   if (is.null(x)) return(-1L)
   check_count(x, arg, min = min)

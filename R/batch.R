@@ -39,7 +39,11 @@
 #'   frame.
 #' @param time Optional name of a time column of a data frame: rows are put in
 #'   time order within each series, and a time that appears twice within a
-#'   series is an error. Without it, rows are taken in their order.
+#'   series is an error. When `time` is not given and exactly one column
+#'   (other than `id` and `value`) is a `Date` or `POSIXct`, that column is
+#'   used, and the series' frequency is inferred from its spacing (monthly
+#'   12, quarterly 4, yearly 1, weekly 52, daily 7, hourly 24; `print()` says
+#'   what was inferred). Without a time column, rows are taken in their order.
 #' @param progress Show a progress bar for batches that take more than a few
 #'   seconds. Defaults to the option `lagrs.progress`, or to
 #'   [interactive()].
@@ -142,7 +146,7 @@ print.lagrs_batch <- function(x, ...) {
 # What a long data frame's dates told (R/collection.R), in one line.
 print_inferred <- function(inferred) {
   said <- c(if (!is.null(inferred$time)) paste0("time column \"", inferred$time, "\""),
-            if (!is.null(inferred$period)) paste0("period ", inferred$period))
+            if (!is.null(inferred$period)) paste0("frequency ", inferred$period))
   if (length(said)) cat("  inferred from the dates: ", paste(said, collapse = ", "), "\n", sep = "")
 }
 

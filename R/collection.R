@@ -89,21 +89,6 @@ collection_frequency <- function(collection, period = NULL) {
          USE.NAMES = FALSE)
 }
 
-batch_period <- function(period, collection) {
-  if (!is.null(period)) return(check_count(period, "period"))
-  freqs <- unique(vapply(collection$tsp, function(t) if (is.null(t)) 1 else t[3L], 1))
-  if (length(freqs) > 1L) {
-    stop("`period` must be given when the series have different frequencies (",
-         paste(freqs, collapse = ", "), ").", call. = FALSE)
-  }
-  if (length(freqs) == 0L) return(1L)
-  if (freqs != round(freqs)) {
-    stop("`period` must be given: the series' frequency ", freqs,
-         " is not a whole number.", call. = FALSE)
-  }
-  as.integer(freqs)
-}
-
 # ---- long data frames -----------------------------------------------------
 
 # Reads a long data frame in a few vectorised passes: one radix order of

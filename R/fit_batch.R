@@ -58,13 +58,8 @@ fit_batch <- function(series, model, id = "id", value = "value", time = NULL,
             class = "lagrs_batches")
 }
 
-# Each series' frequency: its ts frequency, or 1.
-series_frequencies <- function(collection) {
-  vapply(collection$tsp, function(t) if (is.null(t)) 1 else t[3L], 1)
-}
-
 run_model_batch <- function(model, collection, progress, call) {
-  fits <- .Call(C_fit_batch_call, collection$values, series_frequencies(collection),
+  fits <- .Call(C_fit_batch_call, collection$values, collection_frequency(collection),
                 model$family, model$options, TRUE, progress)
   new_lagrs_batch(fits, collection, model, call)
 }

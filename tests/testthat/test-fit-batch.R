@@ -180,3 +180,24 @@ test_that("each series keeps its own frequency: M3-like mixed collections", {
   forced <- auto_arima_batch(mixed[2:3], period = 1, progress = FALSE)
   expect_identical(forced$orders["monthly", ], auto_arima(mixed$monthly, period = 1)$auto$orders)
 })
+
+test_that("a long frame with a Date column needs neither `time` nor `period`", {
+  skus <- monthly_skus(3, n_obs = 48, seed = 9)
+  months <- seq(as.Date("2019-01-01"), by = "month", length.out = 48)
+  long <- data.frame(id = rep(names(skus), each = 48), month = rep(months, 3),
+                     value = unlist(lapply(skus, as.numeric)))
+  long <- long[sample(nrow(long)), ]  # any row order
+  batch <- arima_batch(long, order = c(0, 1, 1), seasonal = c(0, 1, 1), progress = FALSE)
+  spelled <- arima_batch(long, order = c(0, 1, 1), seasonal = c(0, 1, 1), time = "month",
+                         period = 12, progress = FALSE)
+  expect_identical(batch$coef, spelled$coef)
+  expect_identical(batch$coef["SKU-02", ],
+                   coef(arima_fit(skus[[2]], order = c(0, 1, 1), seasonal = c(0, 1, 1))))
+  expect_output(print(batch), "inferred from the dates: time column \"month\", frequency 12")
+  fc <- forecast(batch, h = 2)
+  expect_equal(fc$time[1:2], 2023 + c(0, 1) / 12)
+  weekly <- data.frame(id = "w", week = seq(as.Date("2020-01-06"), by = "week", length.out = 60),
+                       value = cumsum(rnorm(60)))
+  expect_output(print(auto_arima_batch(weekly, max_P = 0, max_Q = 0, progress = FALSE)),
+                "frequency 52")
+})
