@@ -116,8 +116,7 @@ resolve_progress <- function(progress) {
 print.lagrs_batch <- function(x, ...) {
   n <- length(x$ids)
   counts <- table(factor(x$status, levels = c("ok", "warning", "error")))
-  what <- if (inherits(x, "lagrs_auto_batch")) "automatic ARIMA models" else
-    model_label(x$spec)
+  what <- if (inherits(x, "lagrs_auto_batch")) "automatic ARIMA models" else batch_label(x)
   cat("<lagrs_batch> ", what, " fitted to ", n, " series\n", sep = "")
   cat("  ok: ", counts[["ok"]], "   warning: ", counts[["warning"]],
       "   error: ", counts[["error"]], "\n", sep = "")
@@ -141,6 +140,11 @@ print.lagrs_batch <- function(x, ...) {
   }
   print_inferred(x$series$inferred)
   invisible(x)
+}
+
+# The model of a batch, with the period its series shared.
+batch_label <- function(x) {
+  if (inherits(x, "lagrs_auto_batch")) format(x$model) else model_label(x$spec)
 }
 
 # What a long data frame's dates told (R/collection.R), in one line.

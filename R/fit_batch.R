@@ -236,7 +236,7 @@ print.lagrs_batches <- function(x, ...) {
   for (name in names(x$batches)) {
     b <- x$batches[[name]]
     counts <- table(factor(b$status, levels = c("ok", "warning", "error")))
-    cat("  ", name, ": ", format(b$model), "   ok: ", counts[["ok"]], "   warning: ",
+    cat("  ", name, ": ", batch_label(b), "   ok: ", counts[["ok"]], "   warning: ",
         counts[["warning"]], "   error: ", counts[["error"]], "\n", sep = "")
   }
   invisible(x)
