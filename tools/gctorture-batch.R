@@ -9,13 +9,13 @@ local({
       b <- fit_batch(series, arima_model(c(1, 0, 0)), progress = FALSE)
       stopifnot(b$status[2] == "error", all(b$status[-2] != "error"))
       a <- fit_batch(series, arima_model(max_p = 1, max_q = 1), progress = FALSE)
-      stopifnot(a$status[2] == "error", is.matrix(coef(a)))
+      stopifnot(a$status[1] != "error", is.matrix(coef(a)))
     },
     forecast_batch_call = function() {
       b <- fit_batch(series, list(ma = arima_model(c(0, 1, 1)),
                                   auto = arima_model(max_p = 1, max_q = 1)), progress = FALSE)
       fc <- forecast(b, h = 2, progress = FALSE)
-      stopifnot(nrow(fc) == 12L, all(is.na(fc$mean[fc$id == "b"])))
+      stopifnot(nrow(fc) == 12L, all(is.na(fc$mean[fc$id == "b" & fc$model == "ma"])))
     },
     model_families_call = function() {
       stopifnot(is.list(.Call(ns$C_model_families_call)))
