@@ -10,6 +10,9 @@
  * stop or warn of an unusable fit: no value, an infinite value, too short
  * for the model, or constant (zero variance: an unbounded likelihood). */
 
+/* The engine's messages are copied whole into a fit's */
+_Static_assert(LAGRS_MSG_LEN == LAGRS_ARIMA_MSG_LEN, "message buffers differ in length");
+
 static const char *const option_names[] = {
     "p", "d", "q", "P", "D", "Q", "period", "include_mean", "include_drift", "method"
 };
