@@ -318,7 +318,8 @@ auto_arima_batch <- function(series, max_p = 5, max_q = 5, max_P = 2, max_Q = 2,
 
 # What an automatic batch adds: the chosen orders (NA where the search
 # failed) and the search's facts, from the family's codes and info.
-auto_batch_elements <- function(fits, ids) {
+#' @export
+batch_elements.lagrs_auto_model <- function(model, fits, ids) {
   orders <- fits$codes
   dimnames(orders) <- list(ids, auto_order_names)
   info <- fits$info

@@ -78,18 +78,21 @@ coef_matrix <- function(coef, ids, model) {
 
 new_lagrs_batch <- function(fits, collection, model, call) {
   ids <- collection$ids
-  subclass <- if (model$family == "auto_arima") "lagrs_auto_batch"
   spec <- batch_model_spec(model, fits)
   out <- c(list(ids = ids), batch_statistics(fits, ids),
            list(coef = coef_matrix(fits$coef, ids, model), spec = spec, model = model,
                 series = collection,
                 fits = fits[c("status", "codes", "info", "state", "label", "residuals")],
-                call = call))
-  if (model$family == "auto_arima") {
-    out <- c(out, auto_batch_elements(fits, ids))
-  }
-  structure(out, class = c(subclass, "lagrs_batch"))
+                call = call),
+           batch_elements(model, fits, ids))
+  structure(out, class = c(model$batch_class, "lagrs_batch"))
 }
+
+# What a family's batches carry besides the common elements.
+batch_elements <- function(model, fits, ids) UseMethod("batch_elements")
+
+#' @export
+batch_elements.lagrs_model <- function(model, fits, ids) list()
 
 # The spec a batch keeps of its model, with the period every series shared
 # (NA when they had different ones).
@@ -160,7 +163,7 @@ batch_member <- function(batch, id) {
     stop("Series \"", x$ids[k], "\" of the batch has no model: it failed with \"",
          x$message[[k]], "\".", call. = FALSE)
   }
-  member_fit(batch, k)
+  member_fit(unclass(batch)$model, batch, k)
 }
 
 member_index <- function(x, i) {
@@ -188,10 +191,12 @@ batch_series_at <- function(x, k) {
   y
 }
 
-member_fit <- function(x, k) UseMethod("member_fit")
+# One series' fit as the family's single-series object (a method per model
+# class).
+member_fit <- function(model, x, k) UseMethod("member_fit")
 
 #' @export
-member_fit.lagrs_batch <- function(x, k) {
+member_fit.lagrs_arima_model <- function(model, x, k) {
   spec <- unclass(x)$spec
   period <- unclass(x)$fits$codes[k, "period"]
   fit <- arima_fit(batch_series_at(x, k), order = spec$order, seasonal = spec$seasonal,
@@ -202,7 +207,7 @@ member_fit.lagrs_batch <- function(x, k) {
 }
 
 #' @export
-member_fit.lagrs_auto_batch <- function(x, k) auto_batch_member(x, k)
+member_fit.lagrs_auto_model <- function(model, x, k) auto_batch_member(x, k)
 
 #' @export
 coef.lagrs_batch <- function(object, ...) unclass(object)$coef

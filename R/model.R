@@ -14,15 +14,20 @@ model_families <- function() {
 
 # A lagrs_model. `options` are named after the family's declared options
 # (NA for "not given"); `spec` keeps the R-side description (for printing,
-# refitting one series, and the batch object); `label` is its one-line name.
-new_lagrs_model <- function(family, options, spec, label, subclass = NULL) {
+# refitting one series, and the batch object); `label` is its one-line name;
+# `batch_class` is the subclass of its batches, if any. A family's R file
+# gives its model class the methods batch_elements() (what its batches add)
+# and member_fit() (one series' fit as a single-series object).
+new_lagrs_model <- function(family, options, spec, label, subclass = NULL,
+                            batch_class = NULL) {
   declared <- model_families()[[family]]$options
   if (is.null(declared) || !setequal(names(options), declared)) {
     stop("internal error: the options of a ", family, " model must be named ",
          paste(declared, collapse = ", "), call. = FALSE)
   }
   options <- vapply(declared, function(name) as.double(options[[name]]), 1)
-  structure(list(family = family, options = options, spec = spec, label = label),
+  structure(list(family = family, options = options, spec = spec, label = label,
+                 batch_class = batch_class),
             class = c(subclass, "lagrs_model"))
 }
 
@@ -83,7 +88,7 @@ arima_model <- function(order = NULL, seasonal = NULL, period = NULL, include_me
                period = if (is.null(spec$period)) NA_real_ else spec$period,
                include_mean = spec$include_mean, include_drift = spec$include_drift,
                method = spec$method_code)
-  new_lagrs_model("arima", options, spec, model_label(spec))
+  new_lagrs_model("arima", options, spec, model_label(spec), subclass = "lagrs_arima_model")
 }
 
 # The automatic search as a model; the options are auto_arima()'s.
@@ -99,7 +104,8 @@ auto_arima_model <- function(period = NULL, max_p = 5, max_q = 5, max_P = 2, max
   period <- if (is.null(period)) NA_real_ else check_auto_period(period)
   new_lagrs_model("auto_arima", c(search, period = period),
                   list(period = if (is.na(period)) NULL else period),
-                  "ARIMA(auto)", subclass = "lagrs_auto_model")
+                  "ARIMA(auto)", subclass = "lagrs_auto_model",
+                  batch_class = "lagrs_auto_batch")
 }
 
 # The option names of auto_options()'s vector, in its order.
