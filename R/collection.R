@@ -128,12 +128,12 @@ long_collection <- function(data, id, value, time) {
     times <- times[rows]
   }
   counts <- tabulate(code, length(key$names))
-  steps <- NULL
+  dated <- NULL
   if (is_date_time(times)) {
-    # dated rows: a time seen twice for an id is a step of 0 within a series
-    steps <- time_steps(times, counts)
-    repeated <- which(steps == 0)
-    if (length(repeated)) stop_repeated_time(time, times, code, key$names, repeated[1L] + 1L)
+    dated <- dated_tsp(times, counts)
+    if (!is.null(dated$repeated)) {
+      stop_repeated_time(time, times, code, key$names, dated$repeated)
+    }
   } else if (!is.null(times)) {
     check_unique_times(code, times, key$names, time)
   }
@@ -142,7 +142,6 @@ long_collection <- function(data, id, value, time) {
   pieces <- split(values, structure(code, levels = key$names, class = "factor"))
   tsp <- rep(list(NULL), length(pieces))
   inferred <- list(time = inferred_time, period = NULL, irregular = NULL)
-  dated <- if (is.null(steps)) NULL else dated_tsp(times, counts, steps)
   if (!is.null(dated)) {
     tsp <- dated$tsp
     inferred$period <- dated$frequency
@@ -201,143 +200,46 @@ stop_repeated_time <- function(time, times, code, labels, row) {
 # gives it within a collection, and NULL for any other spacing.
 calendar_tsp <- function(times) {
   dated <- dated_tsp(times, length(times))
-  if (is.null(dated) || length(dated$irregular)) return(NULL)
+  if (is.null(dated$tsp) || length(dated$irregular)) return(NULL)
   dated$tsp[[1L]]
 }
 
 # The ts attributes of dated series: `times` sorted by series then time, with
 # `counts` rows per series. The spacing is read from all series at once (the
-# most common step between consecutive times of a series) and every series
-# gets its frequency. Monthly, quarterly and yearly series start at calendar
-# times (2020 + 2 / 12 for March 2020, as ts() does); weekly, daily and
-# hourly ones at an index, 1 for the earliest series, so that series observed
-# at the same times share time values. NULL when no spacing is recognised;
-# else list(tsp, frequency, irregular = which series depart from the step).
-dated_tsp <- function(times, counts, steps = time_steps(times, counts)) {
-  last <- cumsum(counts)
-  first <- last - counts + 1L
-  spacing <- date_spacing(times, steps)
-  if (is.null(spacing)) return(NULL)
-  frequency <- spacing$frequency
-  if (is.null(spacing$months)) {
-    start_times <- as.double(unclass(times[first]))
-    start <- 1 + round((start_times - min(start_times)) / spacing$step) / frequency
-    off <- abs(steps - spacing$step) > spacing$tolerance
-  } else {
-    months <- spacing$months
-    month_index <- spacing$calendar$month_index
-    start <- month_index[first] %/% 12L + (month_index[first] %% 12L) %/% months / frequency
-    off <- spacing$calendar$month_steps != months | changes(spacing$calendar$day)
+# most common step between consecutive times of a series, in C:
+# src/collection.h states the rules) and every series gets its frequency.
+# Monthly, quarterly and yearly series start at calendar times (2020 + 2 / 12
+# for March 2020, as ts() does); weekly, daily and hourly ones at an index, 1
+# for the earliest series, so that series observed at the same times share
+# time values. NULL when no spacing is recognised; list(repeated = row) when a
+# time repeats within a series; else list(tsp, frequency, irregular = which
+# series depart from the step).
+dated_tsp <- function(times, counts) {
+  # the C code reads the doubles in place, attributes and all
+  values <- if (is.double(times)) times else as.double(unclass(times))
+  unit <- if (inherits(times, "Date")) 86400 else 1
+  counts <- as.integer(counts)
+  spacing <- .Call(C_dated_spacing_call, values, counts, unit, NULL)
+  status <- lagrs_codes("spacing_status")
+  if (spacing$status == status[["needs_civil"]]) {
+    spacing <- .Call(C_dated_spacing_call, values, counts, unit, civil_days(times))
   }
-  off[last[last < length(times)]] <- FALSE  # between two series
+  if (spacing$status == status[["repeated"]]) return(list(repeated = spacing$repeated))
+  frequency <- spacing$frequency
+  if (frequency == 0) return(NULL)
+  start <- spacing$start
   end <- start + (counts - 1L) / frequency
   tsp <- lapply(seq_along(counts), function(k) c(start[k], end[k], frequency))
-  irregular <- unique(findInterval(which(off) + 1L, first))
-  list(tsp = tsp, frequency = frequency, irregular = irregular)
+  list(tsp = tsp, frequency = frequency, irregular = which(spacing$irregular))
 }
 
-# Steps between consecutive times, in the times' own unit (days for Dates,
-# seconds for date-times), NA between the last time of a series and the
-# first of the next.
-time_steps <- function(times, counts) {
-  steps <- lag_diff(as.double(unclass(times)))
-  last <- cumsum(counts)
-  steps[last[last < length(times)]] <- NA
-  steps
-}
-
-# The spacing of dated series from the most common of their `steps`. Steps of
-# an hour, a day or a week are exact in seconds (up to a daylight-saving hour
-# for days and weeks); steps of about a month or more are counted in calendar
-# months, whose lengths in days differ. Returns NULL (no inference) for any
-# other step.
-date_spacing <- function(times, steps) {
-  if (all(is.na(steps))) return(NULL)
-  unit <- if (inherits(times, "Date")) 86400 else 1
-  step <- most_common(steps) * unit
-  hour <- 3600
-  day <- 86400
-  fixed <- match(step, c(hour, day, 7 * day))
-  if (!is.na(fixed)) {
-    return(list(frequency = c(24, 7, 52)[fixed], step = step / unit,
-                tolerance = (if (step >= day) hour else 0.5) / unit))
-  }
-  if (step < 28 * day - hour) return(NULL)
-  calendar <- calendar_fields(times, steps)
-  months <- most_common(calendar$month_steps)
-  frequency <- c(12, 4, 1)[match(months, c(1L, 3L, 12L))]
-  # the step in days must agree: 35-day steps are not monthly
-  if (is.na(frequency) || step < months * 28 * day - hour || step > months * 31 * day + hour) {
-    return(NULL)
-  }
-  list(frequency = frequency, months = months, calendar = calendar)
-}
-
-# Month index (12 * year + month - 1), its steps between rows (NA where
-# `steps` is: between series), and the day of the month of each time, in the
-# times' own time zone. Long frames repeat the same few dates, so the
-# calendar is worked out once per distinct day (Dates) or time (date-times)
-# and looked up.
-calendar_fields <- function(times, steps) {
-  if (inherits(times, "Date")) {
-    coded <- whole_number_codes(floor(unclass(times)))
-    lt <- as.POSIXlt(.Date(coded$values))
-  } else {
-    coded <- whole_number_codes(as.double(unclass(times)))
-    lt <- as.POSIXlt(.POSIXct(coded$values, tz = attr(times, "tzone")))
-  }
-  month_index <- ((lt$year + 1900L) * 12L + lt$mon)[coded$code]
-  month_steps <- lag_diff(month_index)
-  month_steps[is.na(steps)] <- NA
-  list(month_index = month_index, month_steps = month_steps,
-       day = day_of_month(lt)[coded$code])
-}
-
-# x[i + 1] - x[i]: diff() without its negative subscripts, each of which
-# costs a logical vector as long as x.
-lag_diff <- function(x) {
-  n <- length(x)
-  if (n < 2L) return(x[0L])
-  x[2:n] - x[seq_len(n - 1L)]
-}
-
-# x[i + 1] != x[i]
-changes <- function(x) {
-  n <- length(x)
-  if (n < 2L) return(logical(0))
-  x[2:n] != x[seq_len(n - 1L)]
-}
-
-# The day of the month, with every month's last day counted as the 31st, so
-# that series observed at month ends are regular.
-day_of_month <- function(lt) {
-  year <- lt$year + 1900L
-  leap <- (year %% 4L == 0L & year %% 100L != 0L) | year %% 400L == 0L
-  month_days <- c(31L, 28L, 31L, 30L, 31L, 30L, 31L, 31L, 30L, 31L, 30L, 31L)[lt$mon + 1L] +
-    (lt$mon == 1L & leap)
-  day <- lt$mday
-  day[day == month_days] <- 31L
-  day
-}
-
-# The most common of numbers `x` rounded to whole ones, NA left out (the
-# smallest of equally common ones).
-most_common <- function(x) {
-  coded <- whole_number_codes(round(x))
-  coded$values[which.max(tabulate(coded$code, length(coded$values)))]
-}
-
-# Whole numbers `x` as positions in a sorted table of values (NA stays NA):
-# x's range itself when it is no longer than x (no hashing: the common case
-# of steps and days), else its distinct values.
-whole_number_codes <- function(x) {
-  low <- min(x, na.rm = TRUE)
-  span <- max(x, na.rm = TRUE) - low + 1
-  if (span <= length(x)) {
-    return(list(code = x - (low - 1), values = low - 1 + seq_len(span)))
-  }
-  values <- sort(unique(x))
-  list(code = match(x, values), values = values)
+# The local calendar day (days since 1970-01-01) of each date-time, in its
+# own time zone; worked out once per distinct time.
+civil_days <- function(times) {
+  seconds <- as.double(unclass(times))
+  distinct <- unique(seconds)
+  lt <- as.POSIXlt(.POSIXct(distinct, tz = attr(times, "tzone")))
+  as.integer(as.Date(lt))[match(seconds, distinct)]
 }
 
 check_column_name <- function(x, arg, data) {

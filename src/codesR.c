@@ -4,6 +4,7 @@
 #include "rolling.h"
 #include "auto_arima.h"
 #include "unitroot.h"
+#include "collection.h"
 #include <string.h>
 
 /* The codes and rules that R and C share are defined once, in the C headers;
@@ -98,6 +99,14 @@ static void unitroot_sections(section_list *list)
     section(list, "unitroot_notes", names, values, 3);
 }
 
+static void collection_sections(section_list *list)
+{
+    const char *names[] = {"ok", "repeated", "needs_civil", "nomem"};
+    const int values[] = {LAGRS_SPACING_OK, LAGRS_SPACING_REPEATED, LAGRS_SPACING_NEEDS_CIVIL,
+                          LAGRS_SPACING_NOMEM};
+    section(list, "spacing_status", names, values, 4);
+}
+
 SEXP lagrs_codes_call(void)
 {
     section_list list;
@@ -107,6 +116,7 @@ SEXP lagrs_codes_call(void)
     rolling_sections(&list);
     auto_arima_sections(&list);
     unitroot_sections(&list);
+    collection_sections(&list);
     SEXP ans = PROTECT(Rf_allocVector(VECSXP, list.n));
     SEXP names = PROTECT(Rf_allocVector(STRSXP, list.n));
     for (int k = 0; k < list.n; k++) {

@@ -4,6 +4,7 @@
 #include "stlR.h"
 #include "arimaR.h"
 #include "batchR.h"
+#include "collectionR.h"
 #include "auto_arimaR.h"
 #include <R_ext/Rdynload.h>
 
@@ -25,6 +26,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(forecast_batch_call, 7),
     CALLDEF(model_families_call, 0),
     CALLDEF(model_coef_names_call, 2),
+    CALLDEF(dated_spacing_call, 4),
     CALLDEF(auto_arima_plan_call, 3),
     CALLDEF(auto_arima_call, 3),
     CALLDEF(arima_fit_object_call, 12),

@@ -1,0 +1,9 @@
+/* Entry point of the collection reader's C part (collectionR.c). */
+#ifndef LAGRS_COLLECTIONR_H
+#define LAGRS_COLLECTIONR_H
+
+#include "lagrs.h"
+
+SEXP dated_spacing_call(SEXP times, SEXP counts, SEXP seconds_per_unit, SEXP civil);
+
+#endif
