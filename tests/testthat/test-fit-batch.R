@@ -201,3 +201,19 @@ test_that("a long frame with a Date column needs neither `time` nor `period`", {
   expect_output(print(auto_arima_batch(weekly, max_P = 0, max_Q = 0, progress = FALSE)),
                 "frequency 52")
 })
+
+test_that("the generic one-series fit of any family forecasts as the batch does", {
+  skus <- monthly_skus(3)
+  batch <- arima_batch(skus, order = c(0, 1, 1), seasonal = c(0, 1, 1), progress = FALSE)
+  # the default for families without a single-series object of their own
+  member <- lagrs:::member_fit.lagrs_model(batch$model, batch, 2)
+  expect_s3_class(member, "lagrs_model_fit")
+  expect_identical(residuals(member), residuals(batch)[[2]])
+  fc <- forecast(member, h = 5, level = c(80, 95))
+  single <- forecast(arima_fit(skus[[2]], order = c(0, 1, 1), seasonal = c(0, 1, 1)), h = 5)
+  expect_s3_class(fc, "lagrs_forecast")
+  expect_identical(as.numeric(fc$mean), as.numeric(single$mean))
+  expect_identical(unclass(fc$lower), unclass(single$lower))
+  expect_identical(tsp(fc$mean), tsp(single$mean))
+  expect_output(print(member), "ARIMA\\(0,1,1\\)\\(0,1,1\\)\\[12\\]")
+})
