@@ -297,8 +297,9 @@ batch_forecast_frame <- function(ids, tsp, fc, h, level) {
 #' @export
 as.matrix.lagrs_batch_forecast <- function(x, ...) {
   h <- if (nrow(x)) max(x$step) else 0L
-  ids <- unique(x$id)
-  matrix(x$mean, nrow = h, dimnames = list(step = seq_len(h), id = ids))
+  # several models: one column per model and series, "model/id"
+  columns <- if (is.null(x$model)) x$id else paste(x$model, x$id, sep = "/")
+  matrix(x$mean, nrow = h, dimnames = list(step = seq_len(h), id = unique(columns)))
 }
 
 #' @export

@@ -122,6 +122,10 @@ test_that("a list of models gives one forecast table with a model column", {
   expect_identical(names(wide), c("id", "step", "time", "airline", "ar"))
   expect_identical(wide$ar, one$mean)
   expect_identical(coef(both)$ar, coef(arima_batch(skus, c(1, 1, 0), progress = FALSE)))
+  wide_matrix <- as.matrix(fc)
+  expect_identical(dim(wide_matrix), c(3L, 8L))
+  expect_identical(wide_matrix[, "ar/SKU-02"], one$mean[one$id == "SKU-02"],
+                   ignore_attr = TRUE)
   s <- summary(both)
   expect_identical(unique(s$model), c("airline", "ar"))
 })
