@@ -127,8 +127,9 @@ print.lagrs_batch <- function(x, ...) {
     if (length(bad) > 5L) cat(" ...")
     cat("\n")
   }
-  if (inherits(x, "lagrs_auto_batch")) {
-    models <- sort(table(batch_model_labels(x)), decreasing = TRUE)
+  labels <- batch_model_labels(x)
+  if (inherits(x, "lagrs_auto_batch") || length(unique(labels[!is.na(labels)])) > 1L) {
+    models <- sort(table(labels), decreasing = TRUE)
     shown <- utils::head(models, 3L)
     cat("  chosen models: ", paste0(names(shown), " (", shown, ")", collapse = ", "),
         if (length(models) > 3L) ", ...", "\n", sep = "")
@@ -144,7 +145,7 @@ print.lagrs_batch <- function(x, ...) {
 
 # The model of a batch, with the period its series shared.
 batch_label <- function(x) {
-  if (inherits(x, "lagrs_auto_batch")) format(x$model) else model_label(x$spec)
+  if (inherits(x$model, "lagrs_arima_model")) model_label(x$spec) else format(x$model)
 }
 
 # What a long data frame's dates told (R/collection.R), in one line.
