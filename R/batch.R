@@ -144,7 +144,7 @@ print.lagrs_batch <- function(x, ...) {
 
 # The model of a batch, with the period its series shared.
 batch_label <- function(x) {
-  if (inherits(x, "lagrs_auto_batch")) format(x$model) else model_label(x$spec)
+  if (inherits(x$model, "lagrs_arima_model")) model_label(x$spec) else format(x$model)
 }
 
 # What a long data frame's dates told (R/collection.R), in one line.
