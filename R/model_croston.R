@@ -34,11 +34,12 @@
 #' mean squared error of the fitted values in the sample (all periods that
 #' have one). One free parameter: every value of the grid 0.01, 0.02, ...,
 #' 0.99, then 30 steps of golden-section search within 0.01 either side of
-#' the grid's best, keeping the best point evaluated. Both of TSB's: the grid
-#' 0.05, 0.10, ..., 0.95 in each, then the grid of step 0.01 within 0.04
-#' either side of its best, then two rounds of golden-section search (30
-#' steps, within 0.01 either side) of each parameter in turn. The search is
-#' deterministic. The batch's `sigma2` is that in-sample MSE (also with
+#' the grid's best, keeping the best point evaluated. Both of TSB's: every
+#' pair of that grid (9,801 pairs, in one pass over the series, since TSB's
+#' sizes depend on `alpha` alone and its probabilities on `beta` alone),
+#' then two rounds of golden-section search (30 steps, within 0.01 either
+#' side) of each parameter in turn. The search is deterministic, and its
+#' MSE is never above the best of the grid. The batch's `sigma2` is that in-sample MSE (also with
 #' fixed parameters), `nobs` the number of fitted values it averages, and
 #' `coef()` the parameters used.
 #'
@@ -210,9 +211,9 @@ group_sums <- function(x, group, n_groups) {
 
 check_cutoff <- function(x, arg) {
   ok <- is.numeric(x) && !is.factor(x) && length(x) == 1L && !is.na(x) && is.finite(x) &&
-    x > 0
+    x >= 0
   if (!ok) {
-    stop("`", arg, "` must be a single positive number, not ", describe_value(x), ".",
+    stop("`", arg, "` must be a single non-negative number, not ", describe_value(x), ".",
          call. = FALSE)
   }
   as.double(x)

@@ -41,6 +41,7 @@ enum { ST_FORECAST, ST_ALPHA, ST_BETA, ST_LEN };
 /* The optimiser's search (see choose_parameters()). */
 #define GRID_LO 0.01
 #define GRID_HI 0.99
+#define GRID_N 99   /* the grid GRID_LO, GRID_LO + 0.01, ..., GRID_HI */
 #define GOLDEN_STEPS 30
 #define COORDINATE_ROUNDS 2
 
@@ -75,7 +76,7 @@ static int n_free(const croston_options *o)
 static double croston_work(const void *options, R_xlen_t n)
 {
     /* filter passes per fit: 1, a grid and a line search, or the 2-d search */
-    static const double passes[] = {1, 160, 700};
+    static const double passes[] = {1, 160, 3500};
     return 10.0 * passes[n_free((const croston_options *) options)] * (double) n;
 }
 
@@ -216,46 +217,80 @@ static void golden_section(search *s, int k, double lo, double hi)
  * golden-section within 0.01 either side of the grid's best. */
 static void search_one(search *s, int k)
 {
-    for (int i = 1; i <= 99; i++)
+    for (int i = 1; i <= GRID_N; i++)
         try_coordinate(s, k, i / 100.0);
     double centre = s->point[k];
     golden_section(s, k, centre - 0.01, centre + 0.01);
 }
 
-/* TSB's alpha and beta both free: the grid 0.05, 0.10, ..., 0.95 in each;
- * the grid of step 0.01 within 0.04 either side of its best; then rounds of
- * golden-section within 0.01 either side, one coordinate at a time. */
-static void search_two(search *s)
+/* TSB's alpha and beta both free: every pair of the grid 0.01, ..., 0.99,
+ * in one pass over the series (TSB's sizes depend on alpha alone and its
+ * probabilities on beta alone, so 99 of each give the 9801 filters, with
+ * the same operations as tsb_filter()); then rounds of golden-section
+ * within 0.01 either side, one coordinate at a time.  0 when out of memory. */
+static int search_two(search *s)
 {
-    for (int i = 1; i <= 19; i++)
-        for (int j = 1; j <= 19; j++)
-            try_point(s, i / 20.0, j / 20.0);
-    int ca = (int) lround(s->point[0] * 100), cb = (int) lround(s->point[1] * 100);
-    for (int i = ca - 4; i <= ca + 4; i++)
-        for (int j = cb - 4; j <= cb + 4; j++)
-            if (i >= 1 && i <= 99 && j >= 1 && j <= 99)
-                try_point(s, i / 100.0, j / 100.0);
+    double *sse = calloc(GRID_N * GRID_N + 2 * GRID_N, sizeof(double));
+    if (sse == NULL)
+        return 0;
+    double *size = sse + GRID_N * GRID_N, *prob = size + GRID_N;
+    R_xlen_t first = 0;
+    while (!(s->x[first] > 0))
+        first++;
+    for (int i = 0; i < GRID_N; i++) {
+        size[i] = s->x[first];
+        prob[i] = 1.0 / (double) (first + 1);
+    }
+    for (R_xlen_t t = 0; t < s->n; t++) {
+        double x = s->x[t], demand = x > 0 ? 1 : 0;
+        for (int i = 0; i < GRID_N; i++) {
+            double *row = sse + i * GRID_N;
+            for (int j = 0; j < GRID_N; j++) {
+                double e = x - prob[j] * size[i];
+                row[j] += e * e;
+            }
+        }
+        for (int i = 0; i < GRID_N; i++) {
+            double step = (i + 1) / 100.0;
+            prob[i] = prob[i] + step * (demand - prob[i]);
+            if (x > 0)
+                size[i] = size[i] + step * (x - size[i]);
+        }
+    }
+    for (int i = 0; i < GRID_N; i++)
+        for (int j = 0; j < GRID_N; j++)
+            if (sse[i * GRID_N + j] / (double) s->n < s->best) {
+                s->best = sse[i * GRID_N + j] / (double) s->n;
+                s->point[0] = (i + 1) / 100.0;
+                s->point[1] = (j + 1) / 100.0;
+            }
+    free(sse);
     for (int round = 0; round < COORDINATE_ROUNDS; round++)
         for (int k = 0; k < 2; k++)
             golden_section(s, k, s->point[k] - 0.01, s->point[k] + 0.01);
+    return 1;
 }
 
-/* The parameters the fit uses: the given ones, the others optimised. */
-static void choose_parameters(const croston_options *o, const double *x, R_xlen_t n,
-                              double *alpha, double *beta)
+/* The parameters the fit uses: the given ones, the others optimised.  0
+ * when out of memory. */
+static int choose_parameters(const croston_options *o, const double *x, R_xlen_t n,
+                             double *alpha, double *beta)
 {
     *alpha = o->alpha;
     *beta = o->type == LAGRS_CROSTON_TSB ? o->beta : NAN;
     if (n_free(o) == 0)
-        return;
+        return 1;
     search s = {o->type, x, n, {isnan(*alpha) ? GRID_LO : *alpha,
                                 isnan(*beta) ? GRID_LO : *beta}, INFINITY};
-    if (n_free(o) == 2)
-        search_two(&s);
-    else
+    if (n_free(o) == 2) {
+        if (!search_two(&s))
+            return 0;
+    } else {
         search_one(&s, isnan(*alpha) ? 0 : 1);
+    }
     *alpha = s.point[0];
     *beta = o->type == LAGRS_CROSTON_TSB ? s.point[1] : NAN;
+    return 1;
 }
 
 /* ---- the family ------------------------------------------------------------ */
@@ -337,7 +372,10 @@ static int croston_fit(const void *options, const double *y, R_xlen_t n, double 
     double *fitted = out->residuals != NULL ? out->residuals + start : NULL;
     double forecast;
     if (status == LAGRS_FIT_OK) {
-        choose_parameters(o, x, n_obs, &alpha, &beta);
+        if (!choose_parameters(o, x, n_obs, &alpha, &beta)) {
+            snprintf(out->message, LAGRS_MSG_LEN, "out of memory");
+            return out->status = LAGRS_CROSTON_ERR_MEMORY;
+        }
         forecast = run_filter(o->type, x, n_obs, alpha, beta, fitted, &mse);
     } else {
         forecast = no_demand(o->type, n_obs, fitted, &mse);
