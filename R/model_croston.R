@@ -44,7 +44,8 @@
 #' `coef()` the parameters used.
 #'
 #' **No prediction intervals**: like [forecast::croston()], the methods have
-#' no error model, so the bounds of [forecast()] are `NA`.
+#' no error model, so the bounds of [forecast()] are `NaN` (`is.na()` is
+#' `TRUE`) at every level.
 #'
 #' **Per-series problems** (the rest of the batch goes on): a series of
 #' zeros gets a forecast of 0 and the status `"warning"`; negative values,

@@ -242,6 +242,8 @@ static int search_two(search *s)
         prob[i] = 1.0 / (double) (first + 1);
     }
     for (R_xlen_t t = 0; t < s->n; t++) {
+        if (t % 4096 == 0 && lagrs_batch_stop_requested())
+            break;   /* Ctrl-C: the runner discards this fit */
         double x = s->x[t], demand = x > 0 ? 1 : 0;
         for (int i = 0; i < GRID_N; i++) {
             double *row = sse + i * GRID_N;
