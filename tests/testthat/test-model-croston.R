@@ -97,11 +97,13 @@ test_that("models print in one line and check their arguments", {
 
 test_that("classic Croston with a fixed alpha equals forecast::croston()", {
   skip_if_not_installed("forecast")
+  # forecast::croston() refits every prefix for its fitted values: slow, so
+  # the second alpha on a few series
   for (alpha in c(0.1, 0.3)) {
     batch <- fit_batch(skus, croston_model(alpha = alpha), progress = FALSE)
     expect_true(all(batch$status == "ok"))
     means <- forecast_means(batch, h = 4)
-    for (k in seq_along(skus)) {
+    for (k in if (alpha == 0.1) seq_along(skus) else 1:4) {
       ref <- forecast::croston(skus[[k]], h = 4, alpha = alpha)
       expect_equal(unname(means[, k]), as.numeric(ref$mean), tolerance = 1e-10)
       expect_equal(as.numeric(fitted(batch)[[k]]), as.numeric(ref$fitted), tolerance = 1e-10)
@@ -197,8 +199,8 @@ tsb_grid_mse <- function(x, alphas, betas) {
     for (t in seq_along(x)[-1]) z[t] <- if (d[t - 1] == 1) z[t - 1] + a * (x[t - 1] - z[t - 1]) else z[t - 1]
     z
   }, numeric(length(x)))
-  outer(seq_along(alphas), seq_along(betas),
-        Vectorize(function(i, j) mean((x - size[, i] * prob[, j])^2)))
+  t(vapply(seq_along(alphas), function(i) colMeans((x - size[, i] * prob)^2),
+           numeric(length(betas))))
 }
 
 test_that("optimised TSB: MSE at most the reference's on the 0.01 grid", {
