@@ -98,8 +98,8 @@ batch_elements.lagrs_model <- function(model, fits, ids) list()
 # (NA when they had different ones).
 batch_model_spec <- function(model, fits) {
   spec <- model$spec
-  periods <- unique(fits$codes[!is.na(fits$codes[, "period"]), "period"])
   if (is.null(spec$period) && "period" %in% colnames(fits$codes)) {
+    periods <- unique(fits$codes[!is.na(fits$codes[, "period"]), "period"])
     spec$period <- if (length(periods) == 1L) periods else NA_integer_
   }
   spec

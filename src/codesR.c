@@ -5,6 +5,7 @@
 #include "auto_arima.h"
 #include "unitroot.h"
 #include "collection.h"
+#include "model_croston.h"
 #include <string.h>
 
 /* The codes and rules that R and C share are defined once, in the C headers;
@@ -107,6 +108,13 @@ static void collection_sections(section_list *list)
     section(list, "spacing_status", names, values, 4);
 }
 
+static void croston_sections(section_list *list)
+{
+    const char *type_names[] = LAGRS_CROSTON_TYPE_NAMES;
+    const int types[] = {LAGRS_CROSTON_CLASSIC, LAGRS_CROSTON_SBA, LAGRS_CROSTON_TSB};
+    section(list, "croston_type", type_names, types, LAGRS_CROSTON_N_TYPES);
+}
+
 SEXP lagrs_codes_call(void)
 {
     section_list list;
@@ -117,6 +125,7 @@ SEXP lagrs_codes_call(void)
     auto_arima_sections(&list);
     unitroot_sections(&list);
     collection_sections(&list);
+    croston_sections(&list);
     SEXP ans = PROTECT(Rf_allocVector(VECSXP, list.n));
     SEXP names = PROTECT(Rf_allocVector(STRSXP, list.n));
     for (int k = 0; k < list.n; k++) {
