@@ -330,17 +330,21 @@ static int ses_ets(const double *x, R_xlen_t n, double *e, ses_fit *fit)
 }
 
 /* As HoltWintersZZ(x, beta = FALSE, gamma = FALSE): alpha in [0, 1]
- * minimising the sum of squares (R uses L-BFGS-B; Brent's method and the two
- * ends find the same minimum or a lower one); sigma2 = mean(e^2). */
-static void ses_short(const double *x, R_xlen_t n, double *e, ses_fit *fit)
+ * minimising the sum of squares.  R uses L-BFGS-B from alpha = 0.2 / m;
+ * Brent's method and the two ends find the same minimum or a lower one, and
+ * the start is kept when nothing is lower (as L-BFGS-B keeps it where the
+ * sum does not depend on alpha: two values, or a constant series).
+ * sigma2 = mean(e^2). */
+static void ses_short(const double *x, R_xlen_t n, int m, double *e, ses_fit *fit)
 {
     ses_data d = {x, n};
-    double alpha = brent_min(0.0, 1.0, &d, 1e-10), best = hw_sse(alpha, &d);
-    for (int end = 0; end <= 1; end++) {
-        double f = hw_sse((double) end, &d);
+    double candidates[3] = {brent_min(0.0, 1.0, &d, 1e-10), 0.0, 1.0};
+    double alpha = 0.2 / m, best = hw_sse(alpha, &d);
+    for (int k = 0; k < 3; k++) {
+        double f = hw_sse(candidates[k], &d);
         if (f < best) {
             best = f;
-            alpha = end;
+            alpha = candidates[k];
         }
     }
     fit->alpha = alpha;
@@ -518,7 +522,7 @@ static int theta_fit(const void *options, const double *y, R_xlen_t n, double fr
     if (n > ETS_MIN_N)
         status = ses_ets(x, n, e, &ses);
     else
-        ses_short(x, n, e, &ses);
+        ses_short(x, n, m, e, &ses);
     if (status != 0) {
         snprintf(out->message, LAGRS_MSG_LEN, "the SES fit failed (%s)",
                  status == LAGRS_NM_NO_MEMORY ? "out of memory"
