@@ -8,6 +8,7 @@ static const lagrs_family *const families[] = {
     &lagrs_family_arima,
     &lagrs_family_auto_arima,
     &lagrs_family_croston,
+    &lagrs_family_theta,
 };
 
 #define N_FAMILIES ((int) (sizeof families / sizeof families[0]))

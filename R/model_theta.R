@@ -1,0 +1,73 @@
+# The standard Theta method as a model family (src/model_theta.c).
+
+#' The Theta method
+#'
+#' `theta_model()` describes the standard Theta method of Assimakopoulos and
+#' Nikolopoulos (2000), computed as [forecast::thetaf()] computes it, for
+#' [fit_batch()] and [forecast()]. Hyndman and Billah (2003) showed that
+#' the method is simple exponential smoothing (SES) with a drift of half the
+#' slope of the series' linear trend; for each series it does exactly this:
+#'
+#' 1. **Seasonality.** A series of period \eqn{m > 1}, not constant and
+#'    longer than \eqn{2m}, is seasonal when its lag-\eqn{m} autocorrelation
+#'    passes the 90% test
+#'    \eqn{|r_m| > 1.645 \sqrt{(1 + 2 \sum_{k=1}^{m-1} r_k^2) / n}}. It is
+#'    then divided by the seasonal indexes of a classical multiplicative
+#'    decomposition ([stats::decompose()]), unless an index is smaller than
+#'    `1e-4` in size (then the fit warns and uses no seasonal adjustment, as
+#'    `thetaf()` does).
+#' 2. **SES.** Fitted as [forecast::ses()] fits it, by
+#'    `ets(model = "ANN", opt.crit = "mse")`: the smoothing parameter
+#'    \eqn{\alpha \in [10^{-4}, 0.9999]} and the initial level \eqn{\ell_0}
+#'    minimise the mean squared one-step error, found by Nelder-Mead (the
+#'    algorithm of R's `optim()`, started at \eqn{\alpha = 0.20006} and the
+#'    mean of the first ten values, as `ets()` starts it). A series of six
+#'    values or fewer is smoothed as `ets()` smooths it there (through
+#'    `HoltWintersZZ()`): \eqn{\ell_0} is the first value and
+#'    \eqn{\alpha \in [0, 1]} minimises the sum of squared errors (by
+#'    Brent's method where forecast uses L-BFGS-B; the minimum found is the
+#'    same or lower).
+#' 3. **Forecast.** With \eqn{\ell_n} the last SES level and \eqn{b} the
+#'    slope of the least-squares line through the (adjusted) series, the
+#'    forecast \eqn{h} steps ahead is
+#'    \eqn{\ell_n + \frac{b}{2}\left(h - 1 + \frac{1 - (1 - \alpha)^n}{\alpha}\right)},
+#'    times the seasonal index of that step for a seasonal series.
+#' 4. **Intervals.** Normal, with standard error
+#'    \eqn{\sigma \sqrt{1 + (h - 1)\alpha^2}}, where \eqn{\sigma^2} is the
+#'    SES residual variance as `ets()` gives it (the sum of squared errors
+#'    over \eqn{n - 2}; over \eqn{n} for six values or fewer). Like
+#'    `thetaf()`'s, they are not reseasonalised.
+#'
+#' The coefficients of each fit are `alpha`, `l` (the initial level) and
+#' `drift` (\eqn{b/2}); its codes are `period` and `seasonal` (1 when the
+#' series was seasonally adjusted) and its info `mse` (the SES objective at
+#' the optimum, `ses()$model$mse`).
+#'
+#' A series with missing values inside fails with a message (`thetaf()`
+#' smooths the longest stretch without them but fits the trend to all
+#' values, or fails when the series is seasonal); so does a series of fewer
+#' than two values. A constant series is forecast by its value, with
+#' intervals of zero width and a warning status.
+#'
+#' @param period The seasonal period. `NULL` (the default) uses each
+#'   series' own frequency; a number overrides every series' frequency.
+#' @return An object of class `lagrs_model`, which prints in one line.
+#' @references
+#' Assimakopoulos, V. and Nikolopoulos, K. (2000). The theta model: a
+#' decomposition approach to forecasting. *International Journal of
+#' Forecasting* 16, 521--530.
+#'
+#' Hyndman, R.J. and Billah, B. (2003). Unmasking the Theta method.
+#' *International Journal of Forecasting* 19, 287--290.
+#' @seealso [fit_batch()], [forecast::thetaf()].
+#' @export
+#' @examples
+#' theta_model()
+#' batch <- fit_batch(list(air = AirPassengers, nile = Nile), theta_model())
+#' coef(batch)
+#' head(forecast(batch, h = 3))
+theta_model <- function(period = NULL) {
+  period <- if (is.null(period)) NA_real_ else check_count(period, "period")
+  new_lagrs_model("theta", c(period = period),
+                  list(period = if (is.na(period)) NULL else period), "Theta")
+}
