@@ -5,6 +5,7 @@
 #include "auto_arima.h"
 #include "unitroot.h"
 #include "collection.h"
+#include "model_baseline.h"
 #include <string.h>
 
 /* The codes and rules that R and C share are defined once, in the C headers;
@@ -107,6 +108,14 @@ static void collection_sections(section_list *list)
     section(list, "spacing_status", names, values, 4);
 }
 
+static void baseline_sections(section_list *list)
+{
+    const char *names[] = LAGRS_BASELINE_METHOD_NAMES;
+    const int values[] = {LAGRS_BASELINE_MEAN, LAGRS_BASELINE_NAIVE, LAGRS_BASELINE_SNAIVE,
+                          LAGRS_BASELINE_DRIFT};
+    section(list, "baseline_method", names, values, LAGRS_BASELINE_N_METHODS);
+}
+
 SEXP lagrs_codes_call(void)
 {
     section_list list;
@@ -117,6 +126,7 @@ SEXP lagrs_codes_call(void)
     auto_arima_sections(&list);
     unitroot_sections(&list);
     collection_sections(&list);
+    baseline_sections(&list);
     SEXP ans = PROTECT(Rf_allocVector(VECSXP, list.n));
     SEXP names = PROTECT(Rf_allocVector(STRSXP, list.n));
     for (int k = 0; k < list.n; k++) {

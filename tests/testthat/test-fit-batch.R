@@ -38,7 +38,7 @@ test_that("model arguments are checked with the argument's name", {
 
 test_that("the options R sends are the ones each C family declares", {
   families <- lagrs:::model_families()
-  expect_setequal(names(families), c("arima", "auto_arima"))
+  expect_true(all(c("arima", "auto_arima") %in% names(families)))
   expect_identical(names(arima_model(c(1, 0, 0))$options), families$arima$options)
   expect_identical(names(arima_model()$options), families$auto_arima$options)
 })
