@@ -6,6 +6,7 @@
 #include "unitroot.h"
 #include "collection.h"
 #include "model_croston.h"
+#include "model_baseline.h"
 #include <string.h>
 
 /* The codes and rules that R and C share are defined once, in the C headers;
@@ -115,6 +116,14 @@ static void croston_sections(section_list *list)
     section(list, "croston_type", type_names, types, LAGRS_CROSTON_N_TYPES);
 }
 
+static void baseline_sections(section_list *list)
+{
+    const char *names[] = LAGRS_BASELINE_METHOD_NAMES;
+    const int values[] = {LAGRS_BASELINE_MEAN, LAGRS_BASELINE_NAIVE, LAGRS_BASELINE_SNAIVE,
+                          LAGRS_BASELINE_DRIFT};
+    section(list, "baseline_method", names, values, LAGRS_BASELINE_N_METHODS);
+}
+
 SEXP lagrs_codes_call(void)
 {
     section_list list;
@@ -126,6 +135,7 @@ SEXP lagrs_codes_call(void)
     unitroot_sections(&list);
     collection_sections(&list);
     croston_sections(&list);
+    baseline_sections(&list);
     SEXP ans = PROTECT(Rf_allocVector(VECSXP, list.n));
     SEXP names = PROTECT(Rf_allocVector(STRSXP, list.n));
     for (int k = 0; k < list.n; k++) {

@@ -98,6 +98,7 @@ extern const lagrs_family lagrs_family_arima;
 extern const lagrs_family lagrs_family_auto_arima;
 extern const lagrs_family lagrs_family_croston;
 extern const lagrs_family lagrs_family_theta;
+extern const lagrs_family lagrs_family_baseline;
 
 /* The family of that name, or NULL. */
 const lagrs_family *lagrs_family_find(const char *name);
@@ -111,6 +112,11 @@ double lagrs_qnorm(double p);
 /* Normal intervals from means and standard errors, as every Gaussian family
  * gives them: lower = mean - z se and upper = mean + z se with
  * z = qnorm(0.5 + level / 200), for each level. */
+/* Student t quantile, as R's qt(p, df) (to about 1e-13 relative) for
+ * 0 <= p <= 1 and df > 0 (df = Inf: the normal quantile): Newton's method on
+ * the incomplete beta ratio's continued fraction (model.c). */
+double lagrs_qt(double p, double df);
+
 void lagrs_normal_intervals(const double *mean, const double *se, int h,
                             const double *levels, int n_levels, double *lower,
                             double *upper);

@@ -1,0 +1,83 @@
+# Benchmark: the benchmark models (mean, naive, seasonal naive, drift).
+#   10,000 monthly series x 120 points; for each model, fit_batch() +
+#   forecast(h = 12) at 2 threads (median of 3 runs) against a loop of the
+#   forecast package's function (meanf, naive, snaive, rwf(drift = TRUE)),
+#   timed on a sample (median of 3 runs) and scaled to all series, in the
+#   same run. Target: lagrs at least 30x forecast's loop for every model.
+#   The machine's load (1-minute average) is reported before and after, as
+#   other work on the machine slows both sides.
+# Run with `Rscript bench/baselines.R` after installing lagrs (`make install`).
+# Options (environment): LAGRS_BENCH_SERIES (default 10000),
+# LAGRS_BENCH_SAMPLE (series timed for forecast's loop, default 300).
+source(file.path("bench", "common.R"))
+suppressPackageStartupMessages({
+  library(lagrs)
+  library(forecast)
+})
+
+n_series <- as.integer(Sys.getenv("LAGRS_BENCH_SERIES", "10000"))
+n_sample <- as.integer(Sys.getenv("LAGRS_BENCH_SAMPLE", "300"))
+n_obs <- 120L
+h <- 12L
+level <- c(80, 95)
+
+median_time <- function(expr, times = 3L) {
+  expr <- substitute(expr)
+  env <- parent.frame()
+  stats::median(vapply(seq_len(times), function(i) {
+    gc(FALSE)
+    system.time(eval(expr, env))[["elapsed"]]
+  }, 0))
+}
+load_average <- function() {
+  if (!file.exists("/proc/loadavg")) return(NA_real_)
+  as.numeric(strsplit(readLines("/proc/loadavg"), " ")[[1]][1])
+}
+
+set.seed(20261203)
+skus <- replicate(n_series, {
+  season <- 10 * sin(2 * pi * seq_len(n_obs) / 12 + stats::runif(1, 0, 2 * pi))
+  stats::ts(200 + cumsum(stats::rnorm(n_obs)) + season, frequency = 12, start = c(2015, 1))
+}, simplify = FALSE)
+names(skus) <- sprintf("SKU-%05d", seq_len(n_series))
+sample_ids <- seq_len(min(n_sample, n_series))
+
+models <- list(mean = mean_model(), naive = naive_model(), snaive = snaive_model(),
+               drift = drift_model())
+peers <- list(
+  mean = function(y) forecast::meanf(y, h = h, level = level),
+  naive = function(y) forecast::naive(y, h = h, level = level),
+  snaive = function(y) forecast::snaive(y, h = h, level = level),
+  drift = function(y) forecast::rwf(y, h = h, drift = TRUE, level = level)
+)
+
+cat(sprintf("benchmark models: %d monthly series x %d points, fit + forecast(h = %d)\n",
+            n_series, n_obs, h))
+cat(sprintf("machine: %s, %d cores, R %s, forecast %s, date %s\n", Sys.info()[["machine"]],
+            parallel::detectCores(), getRversion(), utils::packageVersion("forecast"),
+            format(Sys.Date())))
+load_before <- load_average()
+
+old <- lagrs_threads(2)
+rows <- lapply(names(models), function(name) {
+  model <- models[[name]]
+  t_lagrs <- median_time(forecast(fit_batch(skus, model, progress = FALSE), h = h,
+                                  level = level, progress = FALSE))
+  t_sample <- median_time(for (k in sample_ids) peers[[name]](skus[[k]]))
+  t_peer <- t_sample * n_series / length(sample_ids)
+  data.frame(model = format(model), lagrs_2_threads_s = t_lagrs,
+             forecast_loop_s = t_peer, speedup = t_peer / t_lagrs)
+})
+lagrs_threads(old)
+load_after <- load_average()
+
+table <- do.call(rbind, rows)
+names(table)[3] <- sprintf("forecast_loop_s (timed on %d, scaled)", length(sample_ids))
+print(table, row.names = FALSE, digits = 3)
+cat(sprintf("load average (1 min): %.2f before, %.2f after; target: speedup >= 30 for every model: %s\n",
+            load_before, load_after, if (all(table$speedup >= 30)) "met" else "NOT met"))
+if (n_series == 10000L && n_sample >= 300L) {
+  save_bench_results(format(table, digits = 3), "baselines", threads = 2L)
+} else {
+  cat("not saved: inst/bench-results/baselines.csv holds runs of 10,000 series (sample >= 300)\n")
+}
