@@ -37,15 +37,14 @@ series_collection <- function(series, id = "id", value = "value", time = NULL) {
   ids <- names(series)
   if (is.null(ids)) ids <- as.character(seq_along(series))
   ids[is.na(ids) | !nzchar(ids)] <- as.character(which(is.na(ids) | !nzchar(ids)))
-  for (k in seq_along(series)) {
-    element <- series[[k]]
-    if (!is_numeric_series(element) || is.list(element)) {
-      stop("`series` element ", k, " (\"", ids[k], "\") must be a numeric vector, not ",
-           describe_value(element), ".", call. = FALSE)
-    }
+  # one pass in C over the elements (src/collectionR.c)
+  read <- .Call(C_list_collection_call, series)
+  if (read$bad > 0L) {
+    k <- read$bad
+    stop("`series` element ", k, " (\"", ids[k], "\") must be a numeric vector, not ",
+         describe_value(series[[k]]), ".", call. = FALSE)
   }
-  tsp <- lapply(series, function(s) if (stats::is.ts(s)) stats::tsp(s) else NULL)
-  new_collection(lapply(series, as_double_series), ids, tsp)
+  new_collection(read$values, ids, read$tsp)
 }
 
 # A numeric vector, or one that holds only NA: R makes c(NA, NA) logical, and

@@ -1,6 +1,7 @@
 #include "lagrs.h"
 #include "collection.h"
 #include "collectionR.h"
+#include <string.h>
 
 /* times: double, sorted by series then time; counts: integer rows per
  * series; seconds_per_unit: 86400 (Dates) or 1 (date-times); civil: NULL or
@@ -33,6 +34,77 @@ SEXP dated_spacing_call(SEXP times, SEXP counts, SEXP seconds_per_unit, SEXP civ
     SET_VECTOR_ELT(ans, 0, Rf_ScalarInteger(status));
     SET_VECTOR_ELT(ans, 1, Rf_ScalarReal(frequency));
     SET_VECTOR_ELT(ans, 4, Rf_ScalarReal(repeated >= 0 ? (double) repeated + 1 : NA_REAL));
+    UNPROTECT(1);
+    return ans;
+}
+
+/* is.numeric() without its FALSE methods (factor, Date, POSIXt, difftime),
+ * or a logical vector that holds only NA (read as all missing). */
+static int numeric_series(SEXP x)
+{
+    if (TYPEOF(x) == LGLSXP) {
+        const int *v = LOGICAL(x);
+        for (R_xlen_t i = 0; i < XLENGTH(x); i++)
+            if (v[i] != NA_LOGICAL)
+                return 0;
+        return 1;
+    }
+    if (TYPEOF(x) != REALSXP && TYPEOF(x) != INTSXP)
+        return 0;
+    return !(Rf_inherits(x, "factor") || Rf_inherits(x, "Date") ||
+             Rf_inherits(x, "POSIXt") || Rf_inherits(x, "difftime"));
+}
+
+/* as.double(x): the values alone, without attributes.  x is a double,
+ * integer or all-NA logical vector. */
+static SEXP plain_doubles(SEXP x)
+{
+    R_xlen_t n = XLENGTH(x);
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, n));
+    double *v = REAL(out);
+    if (TYPEOF(x) == REALSXP) {
+        memcpy(v, REAL(x), sizeof(double) * (size_t) n);
+    } else {
+        /* integer, or logical holding only NA: NA stays NA */
+        const int *from = TYPEOF(x) == INTSXP ? INTEGER(x) : LOGICAL(x);
+        for (R_xlen_t i = 0; i < n; i++)
+            v[i] = from[i] == NA_INTEGER ? NA_REAL : (double) from[i];
+    }
+    UNPROTECT(1);
+    return out;
+}
+
+/* A list of series as series_collection() reads it: list(bad, values, tsp).
+ * bad: the 1-based position of the first element that is not a numeric
+ * series (0 when all are); values: each element as doubles (the element
+ * itself when it is a double vector without dim, read in place); tsp: the
+ * tsp of each element that is a ts, else NULL. */
+SEXP list_collection_call(SEXP series)
+{
+    if (TYPEOF(series) != VECSXP)
+        Rf_error("internal error: `series` must be a list");
+    R_xlen_t n = XLENGTH(series);
+    const char *names[] = {"bad", "values", "tsp", ""};
+    SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));
+    SEXP values = Rf_allocVector(VECSXP, n);
+    SET_VECTOR_ELT(ans, 1, values);
+    SEXP tsp = Rf_allocVector(VECSXP, n);
+    SET_VECTOR_ELT(ans, 2, tsp);
+    SET_VECTOR_ELT(ans, 0, Rf_ScalarInteger(0));
+    for (R_xlen_t k = 0; k < n; k++) {
+        SEXP x = VECTOR_ELT(series, k);
+        if (!numeric_series(x)) {
+            SET_VECTOR_ELT(ans, 0, Rf_ScalarInteger((int) (k + 1)));
+            break;
+        }
+        if (Rf_inherits(x, "ts") && XLENGTH(x) > 0)
+            SET_VECTOR_ELT(tsp, k, Rf_getAttrib(x, R_TspSymbol));
+        if (TYPEOF(x) == REALSXP && Rf_getAttrib(x, R_DimSymbol) == R_NilValue) {
+            SET_VECTOR_ELT(values, k, x);
+        } else {
+            SET_VECTOR_ELT(values, k, plain_doubles(x));
+        }
+    }
     UNPROTECT(1);
     return ans;
 }

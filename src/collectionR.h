@@ -5,5 +5,6 @@
 #include "lagrs.h"
 
 SEXP dated_spacing_call(SEXP times, SEXP counts, SEXP seconds_per_unit, SEXP civil);
+SEXP list_collection_call(SEXP series);
 
 #endif

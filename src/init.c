@@ -27,6 +27,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(model_families_call, 0),
     CALLDEF(model_coef_names_call, 2),
     CALLDEF(dated_spacing_call, 4),
+    CALLDEF(list_collection_call, 1),
     CALLDEF(auto_arima_plan_call, 3),
     CALLDEF(auto_arima_call, 3),
     CALLDEF(arima_fit_object_call, 12),
