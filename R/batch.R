@@ -258,7 +258,10 @@ forecast.lagrs_batch <- function(object, h = 10, level = c(80, 95), progress = N
   fc <- .Call(C_forecast_batch_call, x$model$family, x$model$options, x$fits$state,
               x$fits$status, h, level, progress)
   failed <- x$status == "error"
-  for (part in c("mean", "lower", "upper")) fc[[part]][, failed] <- NA_real_
+  fc$mean[, failed] <- NA_real_
+  failed_rows <- rep(failed, each = h)
+  fc$lower[failed_rows, ] <- NA_real_
+  fc$upper[failed_rows, ] <- NA_real_
   batch_forecast_frame(x$ids, x$series$tsp, fc, h, level)
 }
 
@@ -279,15 +282,14 @@ batch_forecast_frame <- function(ids, tsp, fc, h, level) {
   out <- data.frame(id = rep(ids, each = h), step = rep(seq_len(h), n_series),
                     stringsAsFactors = FALSE)
   if (n_series > 0L && all(!vapply(tsp, is.null, TRUE))) {
-    ends <- vapply(tsp, function(t) t[2L], 1)
-    freqs <- vapply(tsp, function(t) t[3L], 1)
-    out$time <- rep(ends, each = h) + out$step / rep(freqs, each = h)
+    ends_freqs <- matrix(unlist(tsp, use.names = FALSE), nrow = 3L)
+    out$time <- rep(ends_freqs[2L, ], each = h) + out$step / rep(ends_freqs[3L, ], each = h)
   }
   out$mean <- as.vector(fc$mean)
+  # the bounds come one column per level, series after series (batchR.c)
   for (k in seq_along(level)) {
-    rows <- (k - 1L) * h + seq_len(h)
-    out[[paste0("lo_", format(level[k]))]] <- as.vector(fc$lower[rows, , drop = FALSE])
-    out[[paste0("hi_", format(level[k]))]] <- as.vector(fc$upper[rows, , drop = FALSE])
+    out[[paste0("lo_", format(level[k]))]] <- fc$lower[, k]
+    out[[paste0("hi_", format(level[k]))]] <- fc$upper[, k]
   }
   attr(out, "level") <- level
   attr(out, "h") <- h

@@ -1,6 +1,7 @@
 #include "lagrs.h"
 #include "batchR.h"
 #include "model.h"
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,34 +265,54 @@ typedef struct {
     const double **state;
     const R_xlen_t *state_len;
     const int *fit_status;
+    R_xlen_t n_series;
     int h, n_levels;
     const double *levels;
     double *mean, *lower, *upper;
     int *status;
 } forecast_ctx;
 
+/* A family writes a series' bounds level after level (h each); the batch
+ * output holds each level's bounds of all series together, so that R takes
+ * a level's column without a strided copy: bound k of step j of series i
+ * goes to out[(k * n_series + i) * h + j]. */
+static void scatter_bounds(const double *bounds, const forecast_ctx *ctx, R_xlen_t i,
+                           R_xlen_t n_series, double *out)
+{
+    for (int k = 0; k < ctx->n_levels; k++)
+        memcpy(out + ((R_xlen_t) k * n_series + i) * ctx->h, bounds + (R_xlen_t) k * ctx->h,
+               sizeof(double) * (size_t) ctx->h);
+}
+
 static void forecast_one(R_xlen_t i, void *vctx)
 {
     forecast_ctx *ctx = (forecast_ctx *) vctx;
     R_xlen_t h = ctx->h, width = h * ctx->n_levels;
     double *mean = ctx->mean + i * h;
-    double *lower = ctx->lower + i * width, *upper = ctx->upper + i * width;
-    if (ctx->state[i] == NULL || ctx->fit_status[i] > LAGRS_FIT_WARNING) {
+    double *bounds = malloc(sizeof(double) * (size_t) (2 * width > 0 ? 2 * width : 1));
+    int failed = ctx->state[i] == NULL || ctx->fit_status[i] > LAGRS_FIT_WARNING;
+    if (failed || bounds == NULL) {
         for (R_xlen_t k = 0; k < h; k++)
             mean[k] = NAN;
-        for (R_xlen_t k = 0; k < width; k++)
-            lower[k] = upper[k] = NAN;
-        ctx->status[i] = ctx->fit_status[i];
+        for (int k = 0; k < ctx->n_levels; k++)
+            for (R_xlen_t j = 0; j < h; j++)
+                ctx->lower[((R_xlen_t) k * ctx->n_series + i) * h + j] =
+                    ctx->upper[((R_xlen_t) k * ctx->n_series + i) * h + j] = NAN;
+        ctx->status[i] = failed ? ctx->fit_status[i] : LAGRS_FIT_ERROR;
+        free(bounds);
         return;
     }
     ctx->status[i] = ctx->family->forecast(ctx->options, ctx->state[i], ctx->state_len[i],
-                                           ctx->h, ctx->levels, ctx->n_levels, mean, lower,
-                                           upper, NULL);
+                                           ctx->h, ctx->levels, ctx->n_levels, mean, bounds,
+                                           bounds + width, NULL);
+    scatter_bounds(bounds, ctx, i, ctx->n_series, ctx->lower);
+    scatter_bounds(bounds + width, ctx, i, ctx->n_series, ctx->upper);
+    free(bounds);
 }
 
 /* state: the fits' states (NULL for failed series); status: the fits'
  * statuses; h: integer(1); levels: percent.  Returns list(mean = h x
- * n_series, lower, upper = (h * n_levels) x n_series, status). */
+ * n_series, lower, upper = (h * n_series) x n_levels, status). */
 SEXP forecast_batch_call(SEXP family_name, SEXP options, SEXP state, SEXP status, SEXP h,
                          SEXP levels, SEXP progress)
 {
@@ -311,6 +332,7 @@ SEXP forecast_batch_call(SEXP family_name, SEXP options, SEXP state, SEXP status
         lengths[i] = TYPEOF(s) == REALSXP ? XLENGTH(s) : 0;
     }
     ctx.state_len = lengths;
+    ctx.n_series = n_series;
     ctx.fit_status = INTEGER(status);
     ctx.h = Rf_asInteger(h);
     ctx.levels = REAL(levels);
@@ -318,8 +340,12 @@ SEXP forecast_batch_call(SEXP family_name, SEXP options, SEXP state, SEXP status
     const char *names[] = {"mean", "lower", "upper", "status", ""};
     SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));
     SET_VECTOR_ELT(ans, 0, Rf_allocMatrix(REALSXP, ctx.h, (int) n_series));
-    SET_VECTOR_ELT(ans, 1, Rf_allocMatrix(REALSXP, ctx.h * ctx.n_levels, (int) n_series));
-    SET_VECTOR_ELT(ans, 2, Rf_allocMatrix(REALSXP, ctx.h * ctx.n_levels, (int) n_series));
+    R_xlen_t rows = (R_xlen_t) ctx.h * n_series;
+    if (rows > INT_MAX)
+        Rf_error("%lld series x %d steps is more forecasts than one batch holds",
+                 (long long) n_series, ctx.h);
+    SET_VECTOR_ELT(ans, 1, Rf_allocMatrix(REALSXP, (int) rows, ctx.n_levels));
+    SET_VECTOR_ELT(ans, 2, Rf_allocMatrix(REALSXP, (int) rows, ctx.n_levels));
     SET_VECTOR_ELT(ans, 3, Rf_allocVector(INTSXP, n_series));
     ctx.mean = REAL(VECTOR_ELT(ans, 0));
     ctx.lower = REAL(VECTOR_ELT(ans, 1));
