@@ -24,6 +24,10 @@
  * z_0 = z_1 and p_0 = 1 / q_1; fitted value t is p_{t-1} z_{t-1}, for every
  * period.
  *
+ * SES (ses_filter()) is no croston_model() type: ADIDA and IMAPA
+ * (model_adida.c) may apply it to aggregate series through
+ * lagrs_croston_run().
+ *
  * A parameter left NA is chosen by the least in-sample MSE of the fitted
  * values (choose_parameters()). */
 
