@@ -19,8 +19,9 @@
 #' A model is an object without data: [arima_model()] (fixed orders, or the
 #' automatic search), [theta_model()], the benchmarks [mean_model()],
 #' [naive_model()], [snaive_model()] and [drift_model()], and
-#' [croston_model()] for intermittent demand (with [demand_class()] to sort
-#' series by the Syntetos-Boylan classes). [fit_batch()] fits any model, or a
+#' [croston_model()], [adida_model()] and [imapa_model()] for intermittent
+#' demand (with [demand_class()] to sort series by the Syntetos-Boylan
+#' classes). [fit_batch()] fits any model, or a
 #' named list of models, to every series through one parallel runner in C.
 #' [arima_batch()] fits one model to every series of a list, matrix or long
 #' data frame, in parallel; [auto_arima()] and [auto_arima_batch()] choose

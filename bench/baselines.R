@@ -1,14 +1,19 @@
-# Benchmark: the benchmark models (mean, naive, seasonal naive, drift).
-#   10,000 monthly series x 120 points; for each model, fit_batch() +
+# Benchmark: the benchmark models (mean, naive, seasonal naive, drift), Theta
+# and Croston.
+#   10,000 monthly series x 120 points (for Croston: intermittent ones, with
+#   demand in about 30% of the months); for each model, fit_batch() +
 #   forecast(h = 12) at 2 threads (median of 3 runs) against a loop of the
-#   forecast package's function (meanf, naive, snaive, rwf(drift = TRUE)),
+#   forecast package's function (meanf, naive, snaive, rwf(drift = TRUE),
+#   thetaf, croston(alpha = 0.1)),
 #   timed on a sample (median of 3 runs) and scaled to all series, in the
 #   same run. Target: lagrs at least 30x forecast's loop for every model.
 #   The machine's load (1-minute average) is reported before and after, as
 #   other work on the machine slows both sides.
 # Run with `Rscript bench/baselines.R` after installing lagrs (`make install`).
 # Options (environment): LAGRS_BENCH_SERIES (default 10000),
-# LAGRS_BENCH_SAMPLE (series timed for forecast's loop, default 300).
+# LAGRS_BENCH_SAMPLE (series timed for forecast's loop, default 300),
+# LAGRS_BENCH_MODELS (comma-separated names of the rows to run, e.g.
+# "theta,croston"; default all). Only a run of every row is saved.
 source(file.path("bench", "common.R"))
 suppressPackageStartupMessages({
   library(lagrs)
@@ -40,16 +45,31 @@ skus <- replicate(n_series, {
   stats::ts(200 + cumsum(stats::rnorm(n_obs)) + season, frequency = 12, start = c(2015, 1))
 }, simplify = FALSE)
 names(skus) <- sprintf("SKU-%05d", seq_len(n_series))
+parts <- replicate(n_series, {
+  occurs <- stats::rbinom(n_obs, 1, 0.3)
+  occurs[n_obs %/% 2] <- 1
+  stats::ts(occurs * (stats::rpois(n_obs, 4) + 1), frequency = 12, start = c(2015, 1))
+}, simplify = FALSE)
+names(parts) <- sprintf("PART-%05d", seq_len(n_series))
 sample_ids <- seq_len(min(n_sample, n_series))
 
 models <- list(mean = mean_model(), naive = naive_model(), snaive = snaive_model(),
-               drift = drift_model())
+               drift = drift_model(), theta = theta_model(),
+               croston = croston_model(alpha = 0.1))
 peers <- list(
   mean = function(y) forecast::meanf(y, h = h, level = level),
   naive = function(y) forecast::naive(y, h = h, level = level),
   snaive = function(y) forecast::snaive(y, h = h, level = level),
-  drift = function(y) forecast::rwf(y, h = h, drift = TRUE, level = level)
+  drift = function(y) forecast::rwf(y, h = h, drift = TRUE, level = level),
+  theta = function(y) forecast::thetaf(y, h = h, level = level),
+  croston = function(y) forecast::croston(y, h = h, alpha = 0.1)   # no intervals
 )
+data <- list(croston = parts)   # the others: skus
+selected <- strsplit(Sys.getenv("LAGRS_BENCH_MODELS", paste(names(models), collapse = ",")),
+                     ",")[[1]]
+if (!all(selected %in% names(models))) {
+  stop("LAGRS_BENCH_MODELS must name rows among ", paste(names(models), collapse = ", "))
+}
 
 cat(sprintf("benchmark models: %d monthly series x %d points, fit + forecast(h = %d)\n",
             n_series, n_obs, h))
@@ -59,11 +79,12 @@ cat(sprintf("machine: %s, %d cores, R %s, forecast %s, date %s\n", Sys.info()[["
 load_before <- load_average()
 
 old <- lagrs_threads(2)
-rows <- lapply(names(models), function(name) {
+rows <- lapply(selected, function(name) {
   model <- models[[name]]
-  t_lagrs <- median_time(forecast(fit_batch(skus, model, progress = FALSE), h = h,
+  series <- if (is.null(data[[name]])) skus else data[[name]]
+  t_lagrs <- median_time(forecast(fit_batch(series, model, progress = FALSE), h = h,
                                   level = level, progress = FALSE))
-  t_sample <- median_time(for (k in sample_ids) peers[[name]](skus[[k]]))
+  t_sample <- median_time(for (k in sample_ids) peers[[name]](series[[k]]))
   t_peer <- t_sample * n_series / length(sample_ids)
   data.frame(model = format(model), lagrs_2_threads_s = t_lagrs,
              forecast_loop_s = t_peer, speedup = t_peer / t_lagrs)
@@ -76,8 +97,9 @@ names(table)[3] <- sprintf("forecast_loop_s (timed on %d, scaled)", length(sampl
 print(table, row.names = FALSE, digits = 3)
 cat(sprintf("load average (1 min): %.2f before, %.2f after; target: speedup >= 30 for every model: %s\n",
             load_before, load_after, if (all(table$speedup >= 30)) "met" else "NOT met"))
-if (n_series == 10000L && n_sample >= 300L) {
+if (n_series == 10000L && n_sample >= 300L && setequal(selected, names(models))) {
   save_bench_results(format(table, digits = 3), "baselines", threads = 2L)
 } else {
-  cat("not saved: inst/bench-results/baselines.csv holds runs of 10,000 series (sample >= 300)\n")
+  cat("not saved: inst/bench-results/baselines.csv holds runs of every row on 10,000 series",
+      "(sample >= 300)\n")
 }

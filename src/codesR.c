@@ -114,6 +114,13 @@ static void croston_sections(section_list *list)
     const char *type_names[] = LAGRS_CROSTON_TYPE_NAMES;
     const int types[] = {LAGRS_CROSTON_CLASSIC, LAGRS_CROSTON_SBA, LAGRS_CROSTON_TSB};
     section(list, "croston_type", type_names, types, LAGRS_CROSTON_N_TYPES);
+    const char *method_names[] = LAGRS_ADIDA_METHOD_NAMES;
+    const int methods[] = {LAGRS_CROSTON_CLASSIC, LAGRS_CROSTON_SBA, LAGRS_CROSTON_TSB,
+                           LAGRS_CROSTON_SES};
+    section(list, "adida_method", method_names, methods, LAGRS_ADIDA_N_METHODS);
+    const char *combine_names[] = {"adida", "imapa"};
+    const int combines[] = {LAGRS_ADIDA_SINGLE, LAGRS_ADIDA_IMAPA};
+    section(list, "adida_combine", combine_names, combines, 2);
 }
 
 static void baseline_sections(section_list *list)

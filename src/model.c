@@ -8,6 +8,7 @@ static const lagrs_family *const families[] = {
     &lagrs_family_arima,
     &lagrs_family_auto_arima,
     &lagrs_family_croston,
+    &lagrs_family_adida,
     &lagrs_family_theta,
     &lagrs_family_baseline,
 };

@@ -97,6 +97,7 @@ typedef struct lagrs_family {
 extern const lagrs_family lagrs_family_arima;
 extern const lagrs_family lagrs_family_auto_arima;
 extern const lagrs_family lagrs_family_croston;
+extern const lagrs_family lagrs_family_adida;
 extern const lagrs_family lagrs_family_theta;
 extern const lagrs_family lagrs_family_baseline;
 

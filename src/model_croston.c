@@ -24,6 +24,10 @@
  * z_0 = z_1 and p_0 = 1 / q_1; fitted value t is p_{t-1} z_{t-1}, for every
  * period.
  *
+ * SES (ses_filter()) is no croston_model() type: ADIDA and IMAPA
+ * (model_adida.c) may apply it to aggregate series through
+ * lagrs_croston_run().
+ *
  * A parameter left NA is chosen by the least in-sample MSE of the fitted
  * values (choose_parameters()). */
 
@@ -141,12 +145,36 @@ static double tsb_filter(const double *x, R_xlen_t n, double alpha, double beta,
     return prob * size;
 }
 
+/* Simple exponential smoothing as ses(initial = "simple"): the level starts
+ * at x[0]; fitted value t (from t = 1) is the level after period t - 1, and
+ * their sum of squared errors goes to *sse; returns the last level.  Only
+ * ADIDA and IMAPA use it, on aggregate series. */
+static double ses_filter(const double *x, R_xlen_t n, double alpha, double *fitted,
+                         double *sse)
+{
+    double level = x[0], sum = 0;
+    if (fitted != NULL)
+        fitted[0] = NAN;
+    for (R_xlen_t t = 1; t < n; t++) {
+        double e = x[t] - level;
+        sum += e * e;
+        if (fitted != NULL)
+            fitted[t] = level;
+        level = level + alpha * e;
+    }
+    *sse = sum;
+    return level;
+}
+
 /* The forecast, with the fitted values (may be NULL) and their MSE. */
 static double run_filter(int type, const double *x, R_xlen_t n, double alpha, double beta,
                          double *fitted, double *mse)
 {
     double sse, forecast;
-    if (type == LAGRS_CROSTON_TSB) {
+    if (type == LAGRS_CROSTON_SES) {
+        forecast = ses_filter(x, n, alpha, fitted, &sse);
+        *mse = sse / (double) (n - 1);
+    } else if (type == LAGRS_CROSTON_TSB) {
         forecast = tsb_filter(x, n, alpha, beta, fitted, &sse);
         *mse = sse / (double) n;
     } else {
@@ -301,7 +329,7 @@ static int choose_parameters(const croston_options *o, const double *x, R_xlen_t
  * LAGRS_FIT_WARNING when it has no demand, else LAGRS_FIT_OK.  Leading
  * missing values are skipped (a product launched later); later ones are
  * errors, as the methods count periods. */
-static int screen_series(const double *y, R_xlen_t n, R_xlen_t *start, char *message)
+int lagrs_croston_screen(const double *y, R_xlen_t n, R_xlen_t *start, char *message)
 {
     R_xlen_t first = 0, n_missing = 0, n_inf = 0, n_negative = 0, n_demand = 0;
     while (first < n && isnan(y[first]))
@@ -357,6 +385,25 @@ static double no_demand(int type, R_xlen_t n, double *fitted, double *mse)
     return 0;
 }
 
+int lagrs_croston_run(int type, double alpha, double beta, const double *x, R_xlen_t n,
+                      double *forecast, double *fitted, double *mse, double *params)
+{
+    croston_options o = {type, alpha, type == LAGRS_CROSTON_TSB ? beta : NAN};
+    R_xlen_t t = 0;
+    while (t < n && !(x[t] > 0))
+        t++;
+    params[0] = o.alpha;
+    params[1] = o.beta;
+    if (t == n) {
+        *forecast = no_demand(type, n, fitted, mse);
+        return 1;
+    }
+    if (!choose_parameters(&o, x, n, &params[0], &params[1]))
+        return 0;
+    *forecast = run_filter(type, x, n, params[0], params[1], fitted, mse);
+    return 1;
+}
+
 static int croston_fit(const void *options, const double *y, R_xlen_t n, double frequency,
                        lagrs_fit *out)
 {
@@ -365,22 +412,16 @@ static int croston_fit(const void *options, const double *y, R_xlen_t n, double 
     out->codes[0] = o->type;
     out->convergence = 0;
     R_xlen_t start;
-    int status = screen_series(y, n, &start, out->message);
+    int status = lagrs_croston_screen(y, n, &start, out->message);
     if (status > LAGRS_FIT_WARNING)
         return out->status = status;
-    const double *x = y + start;
     R_xlen_t n_obs = n - start;
-    double alpha = o->alpha, beta = o->type == LAGRS_CROSTON_TSB ? o->beta : NAN, mse;
+    double params[2], mse, forecast;
     double *fitted = out->residuals != NULL ? out->residuals + start : NULL;
-    double forecast;
-    if (status == LAGRS_FIT_OK) {
-        if (!choose_parameters(o, x, n_obs, &alpha, &beta)) {
-            snprintf(out->message, LAGRS_MSG_LEN, "out of memory");
-            return out->status = LAGRS_CROSTON_ERR_MEMORY;
-        }
-        forecast = run_filter(o->type, x, n_obs, alpha, beta, fitted, &mse);
-    } else {
-        forecast = no_demand(o->type, n_obs, fitted, &mse);
+    if (!lagrs_croston_run(o->type, o->alpha, o->beta, y + start, n_obs, &forecast, fitted,
+                           &mse, params)) {
+        snprintf(out->message, LAGRS_MSG_LEN, "out of memory");
+        return out->status = LAGRS_CROSTON_ERR_MEMORY;
     }
     for (R_xlen_t t = 0; out->residuals != NULL && t < n; t++)
         out->residuals[t] = t < start ? NAN : y[t] - out->residuals[t];
@@ -391,8 +432,8 @@ static int croston_fit(const void *options, const double *y, R_xlen_t n, double 
     }
     out->state_len = ST_LEN;
     out->state[ST_FORECAST] = forecast;
-    out->state[ST_ALPHA] = alpha;
-    out->state[ST_BETA] = beta;
+    out->state[ST_ALPHA] = params[0];
+    out->state[ST_BETA] = params[1];
     out->coef_offset = ST_ALPHA;
     out->n_coef = o->type == LAGRS_CROSTON_TSB ? 2 : 1;
     out->sigma2 = mse;

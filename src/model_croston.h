@@ -7,14 +7,25 @@
 
 #include "model.h"
 
-/* The `type` option. */
+/* The `type` option; SES is not one of croston_model()'s types, only a
+ * method ADIDA and IMAPA may apply to the aggregate series (model_adida.c). */
 enum lagrs_croston_type {
     LAGRS_CROSTON_CLASSIC = 0,
     LAGRS_CROSTON_SBA = 1,
-    LAGRS_CROSTON_TSB = 2
+    LAGRS_CROSTON_TSB = 2,
+    LAGRS_CROSTON_SES = 3
 };
 #define LAGRS_CROSTON_N_TYPES 3
 #define LAGRS_CROSTON_TYPE_NAMES {"classic", "sba", "tsb"}
+#define LAGRS_ADIDA_N_METHODS 4
+#define LAGRS_ADIDA_METHOD_NAMES {"classic", "sba", "tsb", "ses"}
+
+/* The `combine` option of the aggregation family: ADIDA, one level, or
+ * IMAPA, the mean over the levels 1 .. A. */
+enum lagrs_adida_combine {
+    LAGRS_ADIDA_SINGLE = 0,
+    LAGRS_ADIDA_IMAPA = 1
+};
 
 /* A series' errors (LAGRS_FIT_OK and LAGRS_FIT_WARNING as every family). */
 enum lagrs_croston_status {
@@ -25,5 +36,22 @@ enum lagrs_croston_status {
 
 /* The fewest observed values a series needs. */
 #define LAGRS_CROSTON_MIN_OBS 2
+
+/* Checks a series for the intermittent-demand methods: an error status
+ * with a message (missing inside, infinite, negative, too short), or
+ * LAGRS_FIT_WARNING when it has no demand, else LAGRS_FIT_OK; its first
+ * observed period (leading missing values are skipped) in *start. */
+int lagrs_croston_screen(const double *y, R_xlen_t n, R_xlen_t *start, char *message);
+
+/* Fits method `type` (a lagrs_croston_type, SES included) to a screened
+ * series x[0..n-1] (n >= 2, observed, finite, non-negative), alpha and beta
+ * NaN meaning chosen by in-sample MSE as croston_model() documents them;
+ * a series without demand forecasts 0 (Croston-type methods; SES smooths
+ * the zeros).  Writes the forecast, the fitted values into fitted[0..n-1]
+ * (NULL: none; NaN where there is none), their MSE, and the parameters
+ * used into params[0..1] (beta NaN unless TSB).  Returns 0 when out of
+ * memory.  Plain C, thread-safe. */
+int lagrs_croston_run(int type, double alpha, double beta, const double *x, R_xlen_t n,
+                      double *forecast, double *fitted, double *mse, double *params);
 
 #endif
