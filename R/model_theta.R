@@ -66,8 +66,23 @@
 #' batch <- fit_batch(list(air = AirPassengers, nile = Nile), theta_model())
 #' coef(batch)
 #' head(forecast(batch, h = 3))
-theta_model <- function(period = NULL) {
+theta_model <- function(period = NULL, type = c("standard", "optimized", "dynamic")) {
   period <- if (is.null(period)) NA_real_ else check_count(period, "period")
-  new_lagrs_model("theta", c(period = period),
-                  list(period = if (is.na(period)) NULL else period), "Theta")
+  type <- check_theta_type(type)
+  label <- switch(type, standard = "Theta", optimized = "Optimised Theta (OTM)",
+                  dynamic = "Dynamic optimised Theta (DOTM)")
+  new_lagrs_model("theta", c(period = period, type = lagrs_codes("theta_type")[[type]]),
+                  list(period = if (is.na(period)) NULL else period, type = type), label)
+}
+
+# One of the type names C declares; all of them (the argument's default)
+# means the first, "standard".
+check_theta_type <- function(type) {
+  choices <- names(lagrs_codes("theta_type"))
+  if (identical(type, choices)) return(choices[1L])
+  if (!is.character(type) || length(type) != 1L || is.na(type) || !type %in% choices) {
+    stop("`type` must be one of ", paste0("\"", choices, "\"", collapse = ", "),
+         ", not ", describe_value(type), ".", call. = FALSE)
+  }
+  type
 }
