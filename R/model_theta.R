@@ -69,10 +69,14 @@
 theta_model <- function(period = NULL, type = c("standard", "optimized", "dynamic")) {
   period <- if (is.null(period)) NA_real_ else check_count(period, "period")
   type <- check_theta_type(type)
-  label <- switch(type, standard = "Theta", optimized = "Optimised Theta (OTM)",
-                  dynamic = "Dynamic optimised Theta (DOTM)")
-  new_lagrs_model("theta", c(period = period, type = lagrs_codes("theta_type")[[type]]),
-                  list(period = if (is.na(period)) NULL else period, type = type), label)
+  spec <- list(period = if (is.na(period)) NULL else period, type = type)
+  if (type == "standard") {
+    return(new_lagrs_model("theta", c(period = period), spec, "Theta"))
+  }
+  # OTM and DOTM are a family of their own, so the standard one keeps its options
+  label <- if (type == "optimized") "Optimised Theta (OTM)" else "Dynamic optimised Theta (DOTM)"
+  new_lagrs_model("theta_otm", c(period = period, type = lagrs_codes("theta_type")[[type]]),
+                  spec, label)
 }
 
 # One of the type names C declares; all of them (the argument's default)

@@ -28,13 +28,12 @@
  *      sigma2 the SES residual variance as ets() gives it.
  * Sums that R accumulates in long double (sum, mean, colMeans) are too. */
 
-static const char *const option_names[] = {"period", "type"};
+static const char *const option_names[] = {"period"};
 static const char *const code_names[] = {"period", "seasonal"};
 static const char *const info_names[] = {"mse"};
 
 typedef struct {
     int period;  /* 0: each series' own frequency */
-    int type;    /* a lagrs_theta_type */
 } theta_options;
 
 /* The state: the coefficients first, then what forecast reads, then, for a
@@ -58,14 +57,6 @@ static int theta_parse(const double *v, void *options, char *message)
 {
     theta_options *o = (theta_options *) options;
     o->period = 0;
-    o->type = LAGRS_THETA_STANDARD;
-    if (!isnan(v[1])) {
-        if (!(v[1] >= 0 && v[1] < LAGRS_THETA_N_TYPES && v[1] == floor(v[1]))) {
-            snprintf(message, LAGRS_MSG_LEN, "`type` must be one of the Theta types");
-            return LAGRS_FIT_ERROR;
-        }
-        o->type = (int) v[1];
-    }
     if (isnan(v[0]))
         return LAGRS_FIT_OK;
     if (!(v[0] >= 1 && v[0] <= INT_MAX && v[0] == floor(v[0]))) {
@@ -505,6 +496,120 @@ static void fill_residuals(const double *y, const double *x, const double *e, R_
     }
 }
 
+static int theta_fit(const void *options, const double *y, R_xlen_t n, double frequency,
+                     lagrs_fit *out)
+{
+    const theta_options *o = (const theta_options *) options;
+    int constant, m = series_period(o, frequency, out->message);
+    out->codes[0] = m;
+    out->codes[1] = LAGRS_NA_CODE;
+    out->convergence = 0;
+    if (m == 0)
+        return out->status = THETA_ERR_INPUT;
+    int status = screen_series(y, n, &constant, out->message);
+    if (status != LAGRS_FIT_OK)
+        return out->status = status;
+    /* x, e, and the decomposition's 2n of work; then the m indexes */
+    double *buf = malloc(sizeof(double) * (size_t) (4 * n + m));
+    if (buf == NULL) {
+        snprintf(out->message, LAGRS_MSG_LEN, "out of memory");
+        return out->status = THETA_ERR_MEMORY;
+    }
+    double *x = buf, *e = buf + n, *work = buf + 2 * n, *figure = buf + 4 * n;
+    int small_index, seasonal = deseasonalise(y, n, m, work, figure, x, &small_index);
+    out->codes[1] = seasonal;
+    ses_fit ses;
+    if (n > ETS_MIN_N)
+        status = ses_ets(x, n, e, &ses);
+    else
+        ses_short(x, n, m, e, &ses);
+    if (status != 0) {
+        snprintf(out->message, LAGRS_MSG_LEN, "the SES fit failed (%s)",
+                 status == LAGRS_NM_NO_MEMORY ? "out of memory"
+                                              : "no finite error at the start");
+        free(buf);
+        return out->status = THETA_ERR_FIT;
+    }
+    out->state = theta_state(seasonal, m, &out->state_len);
+    if (out->state == NULL) {
+        free(buf);
+        snprintf(out->message, LAGRS_MSG_LEN, "out of memory");
+        return out->status = THETA_ERR_MEMORY;
+    }
+    fill_state(out->state, &ses, half_slope(x, n), n, m, seasonal, figure);
+    set_statistics(out, &ses, n);
+    if (out->residuals != NULL)
+        fill_residuals(y, x, e, n, m, seasonal, figure, out->residuals);
+    free(buf);
+    out->status = LAGRS_FIT_OK;
+    if (small_index) {
+        out->status = LAGRS_FIT_WARNING;
+        snprintf(out->message, LAGRS_MSG_LEN, "seasonal indexes close to zero: "
+                 "the non-seasonal Theta method was used (as forecast::thetaf())");
+    } else if (constant) {
+        out->status = LAGRS_FIT_WARNING;
+        snprintf(out->message, LAGRS_MSG_LEN, "the series is constant: "
+                 "its forecast is that value, with intervals of zero width");
+    } else if (ses.convergence != 0) {
+        out->status = LAGRS_FIT_WARNING;
+        snprintf(out->message, LAGRS_MSG_LEN,
+                 "the SES fit did not converge (Nelder-Mead code %d)", ses.convergence);
+    }
+    return out->status;
+}
+
+static int theta_forecast(const void *options, const double *state, R_xlen_t state_len,
+                          int h, const double *levels, int n_levels, double *mean,
+                          double *lower, double *upper, char *message)
+{
+    (void) options;
+    (void) state_len;
+    double alpha = state[ST_ALPHA], drift = state[ST_DRIFT], n = state[ST_N];
+    int m = (int) state[ST_PERIOD], seasonal = state[ST_SEASONAL] != 0;
+    double *se = malloc(sizeof(double) * (size_t) (h > 0 ? h : 1));
+    if (se == NULL) {
+        if (message != NULL)
+            snprintf(message, LAGRS_MSG_LEN, "out of memory");
+        return THETA_ERR_MEMORY;
+    }
+    double start = (1 - pow(1 - alpha, n)) / alpha, sigma = sqrt(state[ST_SIGMA2]);
+    for (int j = 0; j < h; j++) {
+        mean[j] = state[ST_LEVEL] + drift * ((double) j + start);
+        if (seasonal)
+            mean[j] = mean[j] * state[ST_HEADER + j % m];
+        se[j] = sigma * sqrt((double) j * (alpha * alpha) + 1);
+    }
+    lagrs_normal_intervals(mean, se, h, levels, n_levels, lower, upper);
+    free(se);
+    return LAGRS_FIT_OK;
+}
+
+static int theta_coef_name(const void *options, const lagrs_fit *fit, int k, char *buf,
+                           size_t size)
+{
+    (void) options;
+    (void) fit;
+    static const char *const names[] = {"alpha", "l", "drift"};
+    if (k < 0 || k >= ST_N_COEF)
+        return 0;
+    snprintf(buf, size, "%s", names[k]);
+    return 1;
+}
+
+static void theta_label(const void *options, const lagrs_fit *fit, char *buf, size_t size)
+{
+    (void) options;
+    (void) fit;
+    snprintf(buf, size, "Theta");
+}
+
+const lagrs_family lagrs_family_theta = {
+    "theta",
+    1, option_names, sizeof(theta_options),
+    2, code_names,
+    1, info_names,
+    theta_parse, theta_work, theta_fit, theta_forecast, theta_coef_name, theta_label
+};
 /* ---- the optimised Theta models: OTM and DOTM --------------------------- */
 
 /* Fiorucci, Pellegrini, Louzada, Petropoulos & Koehler (2016), as forecTheta
@@ -547,6 +652,15 @@ static void fill_residuals(const double *y, const double *x, const double *e, R_
 #define OTM_SEASONAL_Z 1.64
 #define OTM_MIN_PERIOD 3
 #define OTM_FIRST_DYNAMIC_ERROR 2  /* DOTM's objective skips mu_1 = y_1 and mu_2 */
+
+/* A family of its own ("theta_otm", options period and type), so that the
+ * standard family above keeps its options and code untouched. */
+static const char *const otm_option_names[] = {"period", "type"};
+
+typedef struct {
+    int period;  /* 0: each series' own frequency */
+    int type;    /* LAGRS_THETA_OPTIMIZED or LAGRS_THETA_DYNAMIC */
+} otm_options;
 
 /* The recursions' state after t values; linear in (level, mean_y, a, b) and
  * the values, which is what the interval variances use. */
@@ -801,10 +915,11 @@ static int otm_estimate(otm_data *d, const double *y, double *mu, double *work, 
     return 0;
 }
 
-static int otm_fit(const theta_options *o, const double *y, R_xlen_t n, double frequency,
+static int otm_fit_series(const otm_options *o, const double *y, R_xlen_t n, double frequency,
                    lagrs_fit *out)
 {
-    int constant, m = series_period(o, frequency, out->message);
+    theta_options period = {o->period};
+    int constant, m = series_period(&period, frequency, out->message);
     out->codes[0] = m;
     out->codes[1] = LAGRS_NA_CODE;
     out->convergence = 0;
@@ -881,121 +996,64 @@ static int otm_forecast(const double *state, int h, const double *levels, int n_
     return LAGRS_FIT_OK;
 }
 
-static int theta_fit(const void *options, const double *y, R_xlen_t n, double frequency,
-                     lagrs_fit *out)
+static int otm_parse(const double *v, void *options, char *message)
 {
-    const theta_options *o = (const theta_options *) options;
-    if (o->type != LAGRS_THETA_STANDARD)
-        return otm_fit(o, y, n, frequency, out);
-    int constant, m = series_period(o, frequency, out->message);
-    out->codes[0] = m;
-    out->codes[1] = LAGRS_NA_CODE;
-    out->convergence = 0;
-    if (m == 0)
-        return out->status = THETA_ERR_INPUT;
-    int status = screen_series(y, n, &constant, out->message);
-    if (status != LAGRS_FIT_OK)
-        return out->status = status;
-    /* x, e, and the decomposition's 2n of work; then the m indexes */
-    double *buf = malloc(sizeof(double) * (size_t) (4 * n + m));
-    if (buf == NULL) {
-        snprintf(out->message, LAGRS_MSG_LEN, "out of memory");
-        return out->status = THETA_ERR_MEMORY;
+    otm_options *o = (otm_options *) options;
+    if (!(v[1] == LAGRS_THETA_OPTIMIZED || v[1] == LAGRS_THETA_DYNAMIC)) {
+        snprintf(message, LAGRS_MSG_LEN, "`type` must be \"optimized\" or \"dynamic\"");
+        return LAGRS_FIT_ERROR;
     }
-    double *x = buf, *e = buf + n, *work = buf + 2 * n, *figure = buf + 4 * n;
-    int small_index, seasonal = deseasonalise(y, n, m, work, figure, x, &small_index);
-    out->codes[1] = seasonal;
-    ses_fit ses;
-    if (n > ETS_MIN_N)
-        status = ses_ets(x, n, e, &ses);
-    else
-        ses_short(x, n, m, e, &ses);
-    if (status != 0) {
-        snprintf(out->message, LAGRS_MSG_LEN, "the SES fit failed (%s)",
-                 status == LAGRS_NM_NO_MEMORY ? "out of memory"
-                                              : "no finite error at the start");
-        free(buf);
-        return out->status = THETA_ERR_FIT;
-    }
-    out->state = theta_state(seasonal, m, &out->state_len);
-    if (out->state == NULL) {
-        free(buf);
-        snprintf(out->message, LAGRS_MSG_LEN, "out of memory");
-        return out->status = THETA_ERR_MEMORY;
-    }
-    fill_state(out->state, &ses, half_slope(x, n), n, m, seasonal, figure);
-    set_statistics(out, &ses, n);
-    if (out->residuals != NULL)
-        fill_residuals(y, x, e, n, m, seasonal, figure, out->residuals);
-    free(buf);
-    out->status = LAGRS_FIT_OK;
-    if (small_index) {
-        out->status = LAGRS_FIT_WARNING;
-        snprintf(out->message, LAGRS_MSG_LEN, "seasonal indexes close to zero: "
-                 "the non-seasonal Theta method was used (as forecast::thetaf())");
-    } else if (constant) {
-        out->status = LAGRS_FIT_WARNING;
-        snprintf(out->message, LAGRS_MSG_LEN, "the series is constant: "
-                 "its forecast is that value, with intervals of zero width");
-    } else if (ses.convergence != 0) {
-        out->status = LAGRS_FIT_WARNING;
-        snprintf(out->message, LAGRS_MSG_LEN,
-                 "the SES fit did not converge (Nelder-Mead code %d)", ses.convergence);
-    }
-    return out->status;
+    o->type = (int) v[1];
+    theta_options period;
+    int status = theta_parse(v, &period, message);
+    o->period = period.period;
+    return status;
 }
 
-static int theta_forecast(const void *options, const double *state, R_xlen_t state_len,
-                          int h, const double *levels, int n_levels, double *mean,
-                          double *lower, double *upper, char *message)
+static double otm_work(const void *options, R_xlen_t n)
 {
+    (void) options;
+    return 3000.0 * (double) n;  /* a few hundred runs of the recursions */
+}
+
+static int otm_fit(const void *options, const double *y, R_xlen_t n, double frequency,
+                   lagrs_fit *out)
+{
+    return otm_fit_series((const otm_options *) options, y, n, frequency, out);
+}
+
+static int otm_family_forecast(const void *options, const double *state, R_xlen_t state_len,
+                               int h, const double *levels, int n_levels, double *mean,
+                               double *lower, double *upper, char *message)
+{
+    (void) options;
     (void) state_len;
-    if (((const theta_options *) options)->type != LAGRS_THETA_STANDARD)
-        return otm_forecast(state, h, levels, n_levels, mean, lower, upper, message);
-    double alpha = state[ST_ALPHA], drift = state[ST_DRIFT], n = state[ST_N];
-    int m = (int) state[ST_PERIOD], seasonal = state[ST_SEASONAL] != 0;
-    double *se = malloc(sizeof(double) * (size_t) (h > 0 ? h : 1));
-    if (se == NULL) {
-        if (message != NULL)
-            snprintf(message, LAGRS_MSG_LEN, "out of memory");
-        return THETA_ERR_MEMORY;
-    }
-    double start = (1 - pow(1 - alpha, n)) / alpha, sigma = sqrt(state[ST_SIGMA2]);
-    for (int j = 0; j < h; j++) {
-        mean[j] = state[ST_LEVEL] + drift * ((double) j + start);
-        if (seasonal)
-            mean[j] = mean[j] * state[ST_HEADER + j % m];
-        se[j] = sigma * sqrt((double) j * (alpha * alpha) + 1);
-    }
-    lagrs_normal_intervals(mean, se, h, levels, n_levels, lower, upper);
-    free(se);
-    return LAGRS_FIT_OK;
+    return otm_forecast(state, h, levels, n_levels, mean, lower, upper, message);
 }
 
-static int theta_coef_name(const void *options, const lagrs_fit *fit, int k, char *buf,
-                           size_t size)
+static int otm_coef_name(const void *options, const lagrs_fit *fit, int k, char *buf,
+                         size_t size)
 {
+    (void) options;
     (void) fit;
-    static const char *const names[] = {"alpha", "l", "drift"};
-    static const char *const otm_names[] = {"alpha", "l", "theta"};
-    int standard = ((const theta_options *) options)->type == LAGRS_THETA_STANDARD;
-    if (k < 0 || k >= (standard ? ST_N_COEF : OT_N_COEF))
+    static const char *const names[] = {"alpha", "l", "theta"};
+    if (k < 0 || k >= OT_N_COEF)
         return 0;
-    snprintf(buf, size, "%s", standard ? names[k] : otm_names[k]);
+    snprintf(buf, size, "%s", names[k]);
     return 1;
 }
 
-static void theta_label(const void *options, const lagrs_fit *fit, char *buf, size_t size)
+static void otm_label(const void *options, const lagrs_fit *fit, char *buf, size_t size)
 {
     (void) fit;
-    static const char *const labels[] = {"Theta", "OTM", "DOTM"};
-    snprintf(buf, size, "%s", labels[((const theta_options *) options)->type]);
+    int dynamic = ((const otm_options *) options)->type == LAGRS_THETA_DYNAMIC;
+    snprintf(buf, size, "%s", dynamic ? "DOTM" : "OTM");
 }
 
-const lagrs_family lagrs_family_theta = {
-    "theta",
-    2, option_names, sizeof(theta_options),
+const lagrs_family lagrs_family_theta_otm = {
+    "theta_otm",
+    2, otm_option_names, sizeof(otm_options),
     2, code_names,
     1, info_names,
-    theta_parse, theta_work, theta_fit, theta_forecast, theta_coef_name, theta_label
+    otm_parse, otm_work, otm_fit, otm_family_forecast, otm_coef_name, otm_label
 };

@@ -16,7 +16,8 @@ enum lagrs_theta_type {
 #define LAGRS_THETA_N_TYPES 3
 #define LAGRS_THETA_TYPE_NAMES {"standard", "optimized", "dynamic"}
 
-/* The fewest values OTM and DOTM fit (DOTM's objective starts at the third). */
-#define LAGRS_THETA_OTM_MIN_N 3
+/* The fewest values OTM and DOTM fit: DOTM's objective and sigma start
+ * at the third, and sigma needs two. */
+#define LAGRS_THETA_OTM_MIN_N 4
 
 #endif
