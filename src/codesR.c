@@ -7,6 +7,7 @@
 #include "collection.h"
 #include "model_croston.h"
 #include "model_baseline.h"
+#include "model_theta.h"
 #include <string.h>
 
 /* The codes and rules that R and C share are defined once, in the C headers;
@@ -131,6 +132,13 @@ static void baseline_sections(section_list *list)
     section(list, "baseline_method", names, values, LAGRS_BASELINE_N_METHODS);
 }
 
+static void theta_sections(section_list *list)
+{
+    const char *names[] = LAGRS_THETA_TYPE_NAMES;
+    const int values[] = {LAGRS_THETA_STANDARD, LAGRS_THETA_OPTIMIZED, LAGRS_THETA_DYNAMIC};
+    section(list, "theta_type", names, values, LAGRS_THETA_N_TYPES);
+}
+
 SEXP lagrs_codes_call(void)
 {
     section_list list;
@@ -143,6 +151,7 @@ SEXP lagrs_codes_call(void)
     collection_sections(&list);
     croston_sections(&list);
     baseline_sections(&list);
+    theta_sections(&list);
     SEXP ans = PROTECT(Rf_allocVector(VECSXP, list.n));
     SEXP names = PROTECT(Rf_allocVector(STRSXP, list.n));
     for (int k = 0; k < list.n; k++) {

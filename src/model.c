@@ -10,6 +10,7 @@ static const lagrs_family *const families[] = {
     &lagrs_family_croston,
     &lagrs_family_adida,
     &lagrs_family_theta,
+    &lagrs_family_theta_otm,
     &lagrs_family_baseline,
 };
 

@@ -99,6 +99,7 @@ extern const lagrs_family lagrs_family_auto_arima;
 extern const lagrs_family lagrs_family_croston;
 extern const lagrs_family lagrs_family_adida;
 extern const lagrs_family lagrs_family_theta;
+extern const lagrs_family lagrs_family_theta_otm;
 extern const lagrs_family lagrs_family_baseline;
 
 /* The family of that name, or NULL. */

@@ -1,4 +1,4 @@
-#include "model.h"
+#include "model_theta.h"
 #include "nelder_mead.h"
 #include <float.h>
 #include <math.h>
@@ -609,4 +609,451 @@ const lagrs_family lagrs_family_theta = {
     2, code_names,
     1, info_names,
     theta_parse, theta_work, theta_fit, theta_forecast, theta_coef_name, theta_label
+};
+/* ---- the optimised Theta models: OTM and DOTM --------------------------- */
+
+/* Fiorucci, Pellegrini, Louzada, Petropoulos & Koehler (2016), as forecTheta
+ * (3.0.3) computes them in twoTL(), the function behind its otm() and dotm():
+ *   1. a series of period m >= 3 and at least 2m values is seasonal when
+ *      |r_m| > 1.64 sqrt(1 + 2 sum_{k<m} r_k^2) / sqrt(n) (1.64, not
+ *      qnorm(0.95)); it is then divided by decompose()'s multiplicative
+ *      indexes (no small-index rule; an unusable index warns and skips it);
+ *   2. on the adjusted series y_1..y_n, with w = 1 - 1/theta,
+ *        mu_{t+1}   = l_t + w (A_t (1 - alpha)^t + B_t (1 - (1 - alpha)^(t+1)) / alpha)
+ *        l_{t+1}    = alpha y_{t+1} + (1 - alpha) l_t,   l_1 = alpha y_1 + (1 - alpha) l_0
+ *        Ybar_{t+1} = (t Ybar_t + y_{t+1}) / (t + 1),    Ybar_1 = y_1
+ *      OTM:  A_t = A_n and B_t = B_n, the least-squares line through all of y
+ *            (B_n = 6 (2 mean(t y_t) - (n + 1) mean(y)) / (n^2 - 1),
+ *            A_n = mean(y) - (n + 1) B_n / 2), and mu_1 = l_0 + w (A_n + B_n);
+ *      DOTM: B_{t+1} = ((t - 1) B_t + 6 (y_{t+1} - Ybar_t) / (t + 1)) / (t + 2),
+ *            A_{t+1} = Ybar_{t+1} - (t + 2) B_{t+1} / 2, from A_1 = y_1,
+ *            B_1 = 0 and mu_1 = y_1;
+ *   3. (l_0, alpha, theta) minimise sum_t ((y_t - mu_t) / mean|y|)^2 over
+ *      t >= 1 (OTM) or t >= 3 (DOTM): R's Nelder-Mead with optim()'s
+ *      defaults from (y_1 / 2, 0.5, 2) (y_1 before adjustment), the
+ *      objective 1e300 outside l_0 in [-1e10, 1e10], alpha in [0.1, 0.99],
+ *      theta in [1, 1e10];
+ *   4. the forecasts continue the recursions with y_{n+j} = mu_{n+j} (so
+ *      DOTM's line keeps moving), reseasonalised;
+ *   5. the intervals are normal.  With y_{n+j} = mu_{n+j} + e_{n+j} every
+ *      recursion is linear in the e's, so step j's variance is
+ *      sigma^2 sum_k c_{jk}^2, c_{jk} the effect of e_{n+k} on y_{n+j}
+ *      (1 + (j - 1) alpha^2 for OTM); sigma is the standard deviation of
+ *      the residuals from the third on, as forecTheta's, and the bounds are
+ *      reseasonalised, as forecTheta's.  (forecTheta simulates 10,000 paths
+ *      instead, and for OTM updates A and B along them as DOTM does.) */
+
+#define OTM_LEVEL_BOUND 1e10
+#define OTM_ALPHA_LOWER 0.1
+#define OTM_ALPHA_UPPER 0.99
+#define OTM_THETA_LOWER 1.0
+#define OTM_THETA_UPPER 1e10
+#define OTM_OUT_OF_BOUNDS 1e300
+#define OTM_SEASONAL_Z 1.64
+#define OTM_MIN_PERIOD 3
+#define OTM_FIRST_DYNAMIC_ERROR 2  /* DOTM's objective skips mu_1 = y_1 and mu_2 */
+
+/* A family of its own ("theta_otm", options period and type), so that the
+ * standard family above keeps its options and code untouched. */
+static const char *const otm_option_names[] = {"period", "type"};
+
+typedef struct {
+    int period;  /* 0: each series' own frequency */
+    int type;    /* LAGRS_THETA_OPTIMIZED or LAGRS_THETA_DYNAMIC */
+} otm_options;
+
+/* The recursions' state after t values; linear in (level, mean_y, a, b) and
+ * the values, which is what the interval variances use. */
+typedef struct {
+    double alpha, theta, level, mean_y, a, b;
+    R_xlen_t t;
+    int dynamic;
+} otm_state;
+
+/* x^y as R's `^` computes it (R_POW squares by multiplication) */
+static double r_pow(double x, double y)
+{
+    return y == 2.0 ? x * x : pow(x, y);
+}
+
+/* mu_{t+1}, from the state after t values */
+static double otm_predict(const otm_state *s)
+{
+    double weight = 1 - 1 / s->theta, decay = 1 - s->alpha;
+    return s->level + weight * (s->a * r_pow(decay, (double) s->t) +
+                                s->b * (1 - r_pow(decay, (double) (s->t + 1))) / s->alpha);
+}
+
+/* The state after one more value, y_{t+1} */
+static void otm_update(otm_state *s, double y)
+{
+    double t = (double) s->t, previous_mean = s->mean_y;
+    s->level = s->alpha * y + (1 - s->alpha) * s->level;
+    s->mean_y = (t * s->mean_y + y) / (t + 1);
+    if (s->dynamic) {
+        s->b = ((t - 1) * s->b + 6 * (y - previous_mean) / (t + 1)) / (t + 2);
+        s->a = s->mean_y - s->b * (t + 2) / 2;
+    }
+    s->t++;
+}
+
+typedef struct {
+    const double *x;      /* the adjusted series */
+    R_xlen_t n;
+    double a_n, b_n;      /* OTM's line */
+    double scale;         /* mean |x|, the objective's unit */
+    int dynamic;
+} otm_data;
+
+/* Runs the recursions from par = (l_0, alpha, theta) through x: the
+ * predictions into mu (when not NULL), the state after x_n into *s.
+ * Returns the objective. */
+static double otm_filter(const otm_data *d, const double *par, otm_state *s, double *mu)
+{
+    double alpha = par[1], theta = par[2], prediction;
+    s->alpha = alpha;
+    s->theta = theta;
+    s->dynamic = d->dynamic;
+    s->level = alpha * d->x[0] + (1 - alpha) * par[0];
+    s->mean_y = d->x[0];
+    s->t = 1;
+    if (d->dynamic) {
+        s->a = d->x[0];
+        s->b = 0;
+        prediction = d->x[0];
+    } else {
+        s->a = d->a_n;
+        s->b = d->b_n;
+        prediction = par[0] + (1 - 1 / theta) * (d->a_n + d->b_n);
+    }
+    R_xlen_t first = d->dynamic ? OTM_FIRST_DYNAMIC_ERROR : 0;
+    long double sum = 0.0L;  /* R's sum() */
+    for (R_xlen_t t = 0; t < d->n; t++) {
+        if (t > 0) {
+            prediction = otm_predict(s);
+            otm_update(s, d->x[t]);
+        }
+        if (mu != NULL)
+            mu[t] = prediction;
+        if (t >= first) {
+            double error = (d->x[t] - prediction) / d->scale;
+            sum += error * error;
+        }
+    }
+    return (double) sum;
+}
+
+static double otm_objective(int n_par, const double *par, void *ctx)
+{
+    (void) n_par;
+    otm_state s;
+    if (par[0] < -OTM_LEVEL_BOUND || par[0] > OTM_LEVEL_BOUND || par[1] < OTM_ALPHA_LOWER ||
+        par[1] > OTM_ALPHA_UPPER || par[2] < OTM_THETA_LOWER || par[2] > OTM_THETA_UPPER)
+        return OTM_OUT_OF_BOUNDS;
+    return otm_filter((const otm_data *) ctx, par, &s, NULL);
+}
+
+/* OTM's A_n and B_n, as twoTL computes them */
+static void otm_line(const double *x, R_xlen_t n, double *work, double *a_n, double *b_n)
+{
+    for (R_xlen_t t = 0; t < n; t++)
+        work[t] = (double) (t + 1) * x[t];
+    double mean_ty = r_mean(work, n, 1), mean_y = r_mean(x, n, 1), size = (double) n;
+    *b_n = 6 * (2 * mean_ty - (1 + size) * mean_y) / (size * size - 1);
+    *a_n = mean_y - (size + 1) * *b_n / 2;
+}
+
+/* forecTheta's seasonal_test(): acf() as seasonal_test() above reads it,
+ * the limit from cumsum(c(1, 2 r^2)) (a long double sum in R). */
+static int otm_seasonal_test(const double *y, R_xlen_t n, int m, double *work)
+{
+    long double s = 0.0L;
+    for (R_xlen_t t = 0; t < n; t++)
+        s += y[t];
+    double mean = (double) (s / n);
+    for (R_xlen_t t = 0; t < n; t++)
+        work[t] = y[t] - mean;
+    double c0 = autocovariance(work, n, 0), r_m = 0.0;
+    long double cumulative = 1.0L;
+    for (int k = 1; k <= m; k++) {
+        double r = autocovariance(work, n, k) / (sqrt(c0) * sqrt(c0));
+        r = r > 1.0 ? 1.0 : r < -1.0 ? -1.0 : r;
+        if (k < m)
+            cumulative += 2 * (r * r);
+        else
+            r_m = r;
+    }
+    return fabs(r_m) > OTM_SEASONAL_Z / sqrt((double) n) * sqrt((double) cumulative);
+}
+
+/* Step 1: the adjusted series into x, the indexes into figure when
+ * seasonal (returns 1); *bad_index when a seasonal series' indexes are not
+ * usable (not finite, or zero). */
+static int otm_deseasonalise(const double *y, R_xlen_t n, int m, double *work,
+                             double *figure, double *x, int *bad_index)
+{
+    *bad_index = 0;
+    memcpy(x, y, sizeof(double) * (size_t) n);
+    if (m < OTM_MIN_PERIOD || n < 2 * (R_xlen_t) m || !otm_seasonal_test(y, n, m, work))
+        return 0;
+    int usable = seasonal_indexes(y, n, m, work, figure);
+    for (int i = 0; usable && i < m; i++)
+        usable = figure[i] != 0;
+    if (!usable) {
+        *bad_index = 1;
+        return 0;
+    }
+    for (R_xlen_t t = 0; t < n; t++)
+        x[t] = y[t] / figure[t % m];
+    return 1;
+}
+
+/* What otm_forecast reads: the coefficients, the state after y_n, sigma^2,
+ * then for a seasonal fit the indexes of the next `period` steps. */
+enum { OT_ALPHA, OT_LEVEL0, OT_THETA, OT_N_COEF,
+       OT_LEVEL = OT_N_COEF, OT_MEAN_Y, OT_A, OT_B, OT_N, OT_DYNAMIC, OT_SIGMA2, OT_PERIOD,
+       OT_SEASONAL, OT_HEADER };
+
+/* sd(x - mu)^2 from the third residual on, as forecTheta's sd.error */
+static double otm_sigma2(const double *x, const double *mu, R_xlen_t n, double *work)
+{
+    R_xlen_t count = n - OTM_FIRST_DYNAMIC_ERROR;
+    for (R_xlen_t t = 0; t < count; t++)
+        work[t] = x[t + OTM_FIRST_DYNAMIC_ERROR] - mu[t + OTM_FIRST_DYNAMIC_ERROR];
+    double mean = r_mean(work, count, 1);
+    long double sum = 0.0L;
+    for (R_xlen_t t = 0; t < count; t++)
+        sum += (work[t] - mean) * (work[t] - mean);
+    return (double) (sum / (count - 1));
+}
+
+static void otm_fill_state(double *state, const otm_state *s, const double *par,
+                           double sigma2, int m, int seasonal, const double *figure)
+{
+    state[OT_LEVEL0] = par[0];
+    state[OT_ALPHA] = par[1];
+    state[OT_THETA] = par[2];
+    state[OT_LEVEL] = s->level;
+    state[OT_MEAN_Y] = s->mean_y;
+    state[OT_A] = s->a;
+    state[OT_B] = s->b;
+    state[OT_N] = (double) s->t;
+    state[OT_DYNAMIC] = s->dynamic;
+    state[OT_SIGMA2] = sigma2;
+    state[OT_PERIOD] = m;
+    state[OT_SEASONAL] = seasonal;
+    for (int j = 0; seasonal && j < m; j++)  /* snaive() of the indexes */
+        state[OT_HEADER + j] = figure[(s->t + j) % m];
+}
+
+/* The fit's statistics, info (the mean squared one-step error over the
+ * objective's range) and residuals (y minus the reseasonalised mu). */
+static void otm_outputs(lagrs_fit *out, const otm_data *d, const double *y, const double *mu,
+                        double sigma2, int m, int seasonal, const double *figure)
+{
+    R_xlen_t first = d->dynamic ? OTM_FIRST_DYNAMIC_ERROR : 0;
+    long double sse = 0.0L;
+    for (R_xlen_t t = first; t < d->n; t++)
+        sse += (d->x[t] - mu[t]) * (d->x[t] - mu[t]);
+    out->sigma2 = sigma2;
+    out->loglik = out->aic = out->aicc = out->bic = NAN;
+    out->nobs = (double) d->n;
+    out->info[0] = (double) (sse / (d->n - first));
+    out->coef_offset = 0;
+    out->n_coef = OT_N_COEF;
+    for (R_xlen_t t = 0; out->residuals != NULL && t < d->n; t++)
+        out->residuals[t] = y[t] - (seasonal ? figure[t % m] * mu[t] : mu[t]);
+}
+
+static int otm_status(lagrs_fit *out, int bad_index, int constant, int convergence)
+{
+    out->status = LAGRS_FIT_OK;
+    if (bad_index)
+        snprintf(out->message, LAGRS_MSG_LEN, "seasonal indexes not usable (zero or not "
+                 "finite): the series was not seasonally adjusted");
+    else if (constant)
+        snprintf(out->message, LAGRS_MSG_LEN, "the series is constant");
+    else if (convergence != 0)
+        snprintf(out->message, LAGRS_MSG_LEN,
+                 "the optimiser did not converge (Nelder-Mead code %d)", convergence);
+    else
+        return out->status;
+    return out->status = LAGRS_FIT_WARNING;
+}
+
+/* Steps 2 and 3 on the adjusted x, then the state.  Returns 0, or a status. */
+static int otm_estimate(otm_data *d, const double *y, double *mu, double *work, int m,
+                        int seasonal, const double *figure, lagrs_fit *out)
+{
+    otm_line(d->x, d->n, work, &d->a_n, &d->b_n);
+    for (R_xlen_t t = 0; t < d->n; t++)
+        work[t] = fabs(d->x[t]);
+    d->scale = r_mean(work, d->n, 1);
+    if (!(d->scale > 0))  /* all zero: any unit gives the same minimum */
+        d->scale = 1;
+    double start[3] = {y[0] / 2, 0.5, 2}, par[3], value;
+    int fncount;
+    lagrs_nm_control ctl = lagrs_nm_defaults();
+    int status = lagrs_nelder_mead(3, start, otm_objective, d, &ctl, par, &value, &fncount);
+    if (status < 0) {
+        snprintf(out->message, LAGRS_MSG_LEN, "the optimisation failed (%s)",
+                 status == LAGRS_NM_NO_MEMORY ? "out of memory" : "no finite error at the start");
+        return THETA_ERR_FIT;
+    }
+    out->convergence = status;
+    otm_state s;
+    otm_filter(d, par, &s, mu);
+    double sigma2 = otm_sigma2(d->x, mu, d->n, work);
+    out->state_len = OT_HEADER + (seasonal ? m : 0);
+    out->state = malloc(sizeof(double) * (size_t) out->state_len);
+    if (out->state == NULL) {
+        snprintf(out->message, LAGRS_MSG_LEN, "out of memory");
+        return THETA_ERR_MEMORY;
+    }
+    otm_fill_state(out->state, &s, par, sigma2, m, seasonal, figure);
+    otm_outputs(out, d, y, mu, sigma2, m, seasonal, figure);
+    return 0;
+}
+
+static int otm_fit_series(const otm_options *o, const double *y, R_xlen_t n, double frequency,
+                   lagrs_fit *out)
+{
+    theta_options period = {o->period};
+    int constant, m = series_period(&period, frequency, out->message);
+    out->codes[0] = m;
+    out->codes[1] = LAGRS_NA_CODE;
+    out->convergence = 0;
+    if (m == 0)
+        return out->status = THETA_ERR_INPUT;
+    int status = screen_series(y, n, &constant, out->message);
+    if (status != LAGRS_FIT_OK)
+        return out->status = status;
+    if (n < LAGRS_THETA_OTM_MIN_N) {
+        snprintf(out->message, LAGRS_MSG_LEN, "too short: OTM and DOTM need at least %d values",
+                 LAGRS_THETA_OTM_MIN_N);
+        return out->status = THETA_ERR_TOO_SHORT;
+    }
+    /* x, mu, and the decomposition's 2n of work; then the m indexes */
+    double *buf = malloc(sizeof(double) * (size_t) (4 * n + m));
+    if (buf == NULL) {
+        snprintf(out->message, LAGRS_MSG_LEN, "out of memory");
+        return out->status = THETA_ERR_MEMORY;
+    }
+    double *x = buf, *mu = buf + n, *work = buf + 2 * n, *figure = buf + 4 * n;
+    int bad_index, seasonal = otm_deseasonalise(y, n, m, work, figure, x, &bad_index);
+    out->codes[1] = seasonal;
+    otm_data d = {x, n, 0, 0, 1, o->type == LAGRS_THETA_DYNAMIC};
+    status = otm_estimate(&d, y, mu, work, m, seasonal, figure, out);
+    free(buf);
+    if (status != 0)
+        return out->status = status;
+    return otm_status(out, bad_index, constant, out->convergence);
+}
+
+/* The variance factors sum_k c_{jk}^2 of step j into factor[j]: a shock of
+ * one at step k run through the (linear) recursions with no other value. */
+static void otm_variance_factors(const double *state, int h, double *factor)
+{
+    for (int j = 0; j < h; j++)
+        factor[j] = 1;
+    for (int k = 0; k + 1 < h; k++) {
+        otm_state shock = {state[OT_ALPHA], state[OT_THETA], 0, 0, 0, 0,
+                           (R_xlen_t) state[OT_N] + k, state[OT_DYNAMIC] != 0};
+        otm_update(&shock, 1.0);
+        for (int j = k + 1; j < h; j++) {
+            double effect = otm_predict(&shock);
+            factor[j] += effect * effect;
+            otm_update(&shock, effect);
+        }
+    }
+}
+
+static int otm_forecast(const double *state, int h, const double *levels, int n_levels,
+                        double *mean, double *lower, double *upper, char *message)
+{
+    double *se = malloc(sizeof(double) * (size_t) (h > 0 ? h : 1));
+    if (se == NULL) {
+        if (message != NULL)
+            snprintf(message, LAGRS_MSG_LEN, "out of memory");
+        return THETA_ERR_MEMORY;
+    }
+    otm_state s = {state[OT_ALPHA], state[OT_THETA], state[OT_LEVEL], state[OT_MEAN_Y],
+                   state[OT_A], state[OT_B], (R_xlen_t) state[OT_N], state[OT_DYNAMIC] != 0};
+    int m = (int) state[OT_PERIOD], seasonal = state[OT_SEASONAL] != 0;
+    double sigma = sqrt(state[OT_SIGMA2]);
+    otm_variance_factors(state, h, se);
+    for (int j = 0; j < h; j++) {
+        mean[j] = otm_predict(&s);
+        otm_update(&s, mean[j]);
+        se[j] = sigma * sqrt(se[j]);
+        if (seasonal) {
+            mean[j] = state[OT_HEADER + j % m] * mean[j];
+            se[j] = fabs(state[OT_HEADER + j % m]) * se[j];
+        }
+    }
+    lagrs_normal_intervals(mean, se, h, levels, n_levels, lower, upper);
+    free(se);
+    return LAGRS_FIT_OK;
+}
+
+static int otm_parse(const double *v, void *options, char *message)
+{
+    otm_options *o = (otm_options *) options;
+    if (!(v[1] == LAGRS_THETA_OPTIMIZED || v[1] == LAGRS_THETA_DYNAMIC)) {
+        snprintf(message, LAGRS_MSG_LEN, "`type` must be \"optimized\" or \"dynamic\"");
+        return LAGRS_FIT_ERROR;
+    }
+    o->type = (int) v[1];
+    theta_options period;
+    int status = theta_parse(v, &period, message);
+    o->period = period.period;
+    return status;
+}
+
+static double otm_work(const void *options, R_xlen_t n)
+{
+    (void) options;
+    return 3000.0 * (double) n;  /* a few hundred runs of the recursions */
+}
+
+static int otm_fit(const void *options, const double *y, R_xlen_t n, double frequency,
+                   lagrs_fit *out)
+{
+    return otm_fit_series((const otm_options *) options, y, n, frequency, out);
+}
+
+static int otm_family_forecast(const void *options, const double *state, R_xlen_t state_len,
+                               int h, const double *levels, int n_levels, double *mean,
+                               double *lower, double *upper, char *message)
+{
+    (void) options;
+    (void) state_len;
+    return otm_forecast(state, h, levels, n_levels, mean, lower, upper, message);
+}
+
+static int otm_coef_name(const void *options, const lagrs_fit *fit, int k, char *buf,
+                         size_t size)
+{
+    (void) options;
+    (void) fit;
+    static const char *const names[] = {"alpha", "l", "theta"};
+    if (k < 0 || k >= OT_N_COEF)
+        return 0;
+    snprintf(buf, size, "%s", names[k]);
+    return 1;
+}
+
+static void otm_label(const void *options, const lagrs_fit *fit, char *buf, size_t size)
+{
+    (void) fit;
+    int dynamic = ((const otm_options *) options)->type == LAGRS_THETA_DYNAMIC;
+    snprintf(buf, size, "%s", dynamic ? "DOTM" : "OTM");
+}
+
+const lagrs_family lagrs_family_theta_otm = {
+    "theta_otm",
+    2, otm_option_names, sizeof(otm_options),
+    2, code_names,
+    1, info_names,
+    otm_parse, otm_work, otm_fit, otm_family_forecast, otm_coef_name, otm_label
 };

@@ -149,3 +149,194 @@ test_that("a theta batch prints, summarises and forecasts like any batch", {
   expect_identical(nrow(fc), 6L)
   expect_identical(batch$fits$label, c("Theta", "Theta"))
 })
+
+# ---- the optimised Theta models (OTM and DOTM) -------------------------------
+
+otm_series <- function() {
+  set.seed(7)
+  list(
+    AirPassengers = AirPassengers, USAccDeaths = USAccDeaths, ldeaths = ldeaths,
+    nottem = nottem, UKgas = UKgas, Nile = Nile, WWWusage = WWWusage, lynx = lynx,
+    uspop = uspop, airmiles = airmiles, lh = lh,
+    sim_quarterly = ts(100 + cumsum(rnorm(48)) + rep(c(5, -3, 2, -4), 12), frequency = 4),
+    sim_yearly = ts(cumsum(rnorm(40, 1)) + 50, start = 1980),
+    sim_noise = ts(rnorm(30, 10))
+  )
+}
+
+# The recursions of Fiorucci et al. (2016), written from the paper's
+# equations (section 3, t counting from 1) with fixed (l0, alpha, theta),
+# independently of the C code: the one-step predictions mu[1..n], then h
+# forecasts with the future values set to their predictions plus `shocks`.
+theta_reference <- function(y, l0, alpha, theta, dynamic, h = 0, shocks = numeric(h)) {
+  n <- length(y)
+  y <- c(as.numeric(y), numeric(h))
+  w <- 1 - 1 / theta
+  B_n <- 6 * (2 * mean(seq_len(n) * y[1:n]) - (1 + n) * mean(y[1:n])) / (n^2 - 1)
+  A_n <- mean(y[1:n]) - (n + 1) * B_n / 2
+  mu <- level <- A <- B <- ybar <- numeric(n + h)
+  mu[1] <- if (dynamic) y[1] else l0 + w * (A_n + B_n)
+  level[1] <- alpha * y[1] + (1 - alpha) * l0
+  ybar[1] <- y[1]
+  A[1] <- if (dynamic) y[1] else A_n
+  B[1] <- if (dynamic) 0 else B_n
+  for (t in 2:(n + h)) {
+    s <- t - 1
+    mu[t] <- level[s] + w * ((1 - alpha)^s * A[s] + (1 - (1 - alpha)^(s + 1)) / alpha * B[s])
+    if (t > n) y[t] <- mu[t] + shocks[t - n]
+    level[t] <- alpha * y[t] + (1 - alpha) * level[s]
+    ybar[t] <- ((t - 1) * ybar[s] + y[t]) / t
+    if (dynamic) {
+      B[t] <- ((t - 2) * B[s] + 6 / t * (y[t] - ybar[s])) / (t + 1)
+      A[t] <- ybar[t] - (t + 1) / 2 * B[t]
+    } else {
+      A[t] <- A_n
+      B[t] <- B_n
+    }
+  }
+  list(fitted = mu[1:n], mean = mu[n + seq_len(h)], path = y[n + seq_len(h)])
+}
+
+# forecTheta's objective: squared errors in units of mean |y|, from the third
+# for DOTM
+theta_objective <- function(y, par, dynamic) {
+  e <- (as.numeric(y) - theta_reference(y, par[1], par[2], par[3], dynamic)$fitted) /
+    mean(abs(y))
+  sum(e[if (dynamic) -(1:2) else seq_along(e)]^2)
+}
+
+adjusted <- function(y, seasonal) {
+  if (seasonal) y / decompose(y, type = "multiplicative")$seasonal else y
+}
+
+test_that("theta_model() takes `type` and labels the optimised models", {
+  expect_output(print(theta_model(type = "optimized")), "Optimised Theta \\(OTM\\)")
+  expect_output(print(theta_model(type = "dynamic")), "DOTM")
+  expect_identical(theta_model()$spec$type, "standard")
+  expect_identical(unname(theta_model(type = "dynamic")$options[["type"]]),
+                   as.double(lagrs:::lagrs_codes("theta_type")[["dynamic"]]))
+  expect_error(theta_model(type = "fast"), "`type` must be one of \"standard\", \"optimized\"")
+  expect_error(theta_model(type = NA), "`type` must be one of")
+})
+
+test_that("OTM and DOTM equal forecTheta's otm() and dotm() on 14 series", {
+  skip_if_not_installed("forecTheta")
+  series <- otm_series()
+  for (type in c("optimized", "dynamic")) {
+    runs <- at_thread_counts(fit_batch(series, theta_model(type = type), progress = FALSE))
+    expect_identical(runs[[1]], runs[[2]])
+    batch <- runs[[1]]
+    expect_true(all(batch$status %in% c("ok", "warning")))
+    expect_gte(sum(batch$fits$codes[, "seasonal"] == 1L), 5L)
+    for (id in names(series)) {
+      y <- series[[id]]
+      h <- if (frequency(y) > 1) 2 * frequency(y) else 10
+      ref <- if (type == "dynamic") forecTheta::dotm(y, h = h, level = NULL) else
+        forecTheta::otm(y, h = h, level = NULL)
+      ours <- forecast(batch[[id]], h = h)
+      # the same Nelder-Mead path: the same doubles (observed difference 0)
+      expect_lt(rel_diff(as.numeric(ours$mean), as.numeric(ref$mean)), 1e-10,
+                label = paste(type, id))
+      expect_equal(unname(coef(batch)[id, c("l", "alpha", "theta")]), as.numeric(ref$par),
+                   tolerance = 1e-10, label = paste(type, id))
+      expect_equal(as.numeric(residuals(batch)[[id]]), as.numeric(ref$residuals),
+                   tolerance = 1e-10, label = paste(type, id))
+    }
+  }
+})
+
+test_that("DOTM's intervals match forecTheta's simulated ones to Monte Carlo error", {
+  skip_if_not_installed("forecTheta")
+  for (y in list(Nile, USAccDeaths, AirPassengers)) {
+    set.seed(1)
+    ref <- forecTheta::dotm(y, h = 8, level = c(80, 95))
+    batch <- fit_batch(list(a = y), theta_model(type = "dynamic"), progress = FALSE)
+    ours <- forecast(batch[["a"]], h = 8, level = c(80, 95))
+    width <- as.numeric(ref$upper[, 2] - ref$lower[, 2])
+    # 10,000 simulated paths: observed at most 1.6% of the 95% width
+    for (k in 1:2) {
+      expect_lt(max(abs(ours$lower[, k] - ref$lower[, k]) / width), 0.04)
+      expect_lt(max(abs(ours$upper[, k] - ref$upper[, k]) / width), 0.04)
+    }
+  }
+})
+
+test_that("the C recursions equal the paper's, written in R, to 1e-10", {
+  series <- otm_series()
+  for (type in c("optimized", "dynamic")) {
+    dynamic <- type == "dynamic"
+    batch <- fit_batch(series, theta_model(type = type), progress = FALSE)
+    for (id in names(series)) {
+      y <- series[[id]]
+      seasonal <- batch$fits$codes[match(id, batch$ids), "seasonal"] == 1L
+      x <- adjusted(y, seasonal)
+      par <- unname(coef(batch)[id, ])  # alpha, l, theta: fixed from here on
+      ref <- theta_reference(x, par[2], par[1], par[3], dynamic, h = 12)
+      index <- if (seasonal) decompose(y, type = "multiplicative")$seasonal else rep(1, length(y))
+      expect_equal(as.numeric(residuals(batch)[[id]]), as.numeric(y - index * ref$fitted),
+                   tolerance = 1e-10, label = paste(type, id))
+      future_index <- if (seasonal) rep_len(tail(index, frequency(y)), 12) else 1
+      ours <- forecast(batch[[id]], h = 12)
+      expect_equal(as.numeric(ours$mean), future_index * ref$mean, tolerance = 1e-10,
+                   label = paste(type, id))
+      # the mean squared one-step error over the objective's range
+      e2 <- (as.numeric(x) - ref$fitted)^2
+      expect_equal(unname(batch$fits$info[match(id, batch$ids), "mse"]),
+                   mean(e2[if (dynamic) -(1:2) else seq_along(e2)]), tolerance = 1e-10)
+    }
+  }
+})
+
+test_that("the intervals' variances are those of the linear recursions", {
+  y <- Nile
+  for (type in c("optimized", "dynamic")) {
+    batch <- fit_batch(list(a = y), theta_model(type = type), progress = FALSE)
+    par <- unname(coef(batch)["a", ])
+    base <- theta_reference(y, par[2], par[1], par[3], type == "dynamic", h = 10)
+    # c[j, k]: the effect of a unit shock at step k on the value at step j
+    effect <- sapply(1:10, function(k) {
+      shocked <- theta_reference(y, par[2], par[1], par[3], type == "dynamic", h = 10,
+                                 shocks = replace(numeric(10), k, 1))
+      shocked$path - base$path
+    })
+    variance <- batch$sigma2[["a"]] * rowSums(effect^2)
+    res <- as.numeric(residuals(batch)$a)[-(1:2)]
+    expect_equal(batch$sigma2[["a"]], var(res), tolerance = 1e-10)
+    ours <- forecast(batch[["a"]], h = 10, level = 95)
+    expect_equal(as.numeric(ours$upper[, 1] - ours$mean), qnorm(0.975) * sqrt(variance),
+                 tolerance = 1e-9)
+    if (type == "optimized") {
+      expect_equal(rowSums(effect^2), 1 + (0:9) * par[1]^2, tolerance = 1e-12)
+    }
+  }
+})
+
+test_that("OTM's objective at lagrs's optimum is forecTheta's", {
+  skip_if_not_installed("forecTheta")
+  series <- otm_series()
+  for (type in c("optimized", "dynamic")) {
+    dynamic <- type == "dynamic"
+    batch <- fit_batch(series, theta_model(type = type), progress = FALSE)
+    for (id in names(series)) {
+      y <- series[[id]]
+      x <- adjusted(y, batch$fits$codes[match(id, batch$ids), "seasonal"] == 1L)
+      ref <- if (dynamic) forecTheta::dotm(y, level = NULL) else forecTheta::otm(y, level = NULL)
+      ours <- theta_objective(x, unname(coef(batch)[id, c("l", "alpha", "theta")]), dynamic)
+      expect_lte(ours, theta_objective(x, as.numeric(ref$par), dynamic) * (1 + 1e-12),
+                 label = paste(type, id))
+    }
+  }
+})
+
+test_that("OTM and DOTM: short, constant and zero series", {
+  batch <- fit_batch(list(three = ts(c(1, 2, 4)), four = ts(c(1, 3, 2, 5)),
+                          constant = ts(rep(5, 20)), zero = ts(numeric(20)), fine = Nile),
+                     theta_model(type = "dynamic"), progress = FALSE)
+  expect_identical(unname(batch$status), c("error", "ok", "warning", "warning", "warning"))
+  expect_match(batch$message[["three"]], "at least 4 values")
+  expect_match(batch$message[["constant"]], "constant")
+  fc <- forecast(batch, h = 3)
+  expect_equal(fc$mean[fc$id == "constant"], rep(5, 3))
+  expect_identical(fc$mean[fc$id == "zero"], rep(0, 3))
+  expect_identical(batch$fits$label[5], "DOTM")
+})
