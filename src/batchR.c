@@ -12,7 +12,7 @@
  * (batch.c), so a family added to model.c gets batches, forecasts, progress,
  * Ctrl-C and failure isolation without code of its own here. */
 
-static const lagrs_family *family_from_r(SEXP name)
+const lagrs_family *lagrs_model_family(SEXP name)
 {
     if (TYPEOF(name) != STRSXP || XLENGTH(name) != 1)
         Rf_error("internal error: the model family must be a string");
@@ -24,7 +24,7 @@ static const lagrs_family *family_from_r(SEXP name)
 
 /* A lagrs_model's options (a named double vector, NA for "not given") in
  * the family's order, parsed and checked by the family; R_alloc'ed. */
-static void *options_from_r(const lagrs_family *family, SEXP options)
+void *lagrs_model_options(const lagrs_family *family, SEXP options)
 {
     SEXP names = Rf_getAttrib(options, R_NamesSymbol);
     if (TYPEOF(options) != REALSXP || TYPEOF(names) != STRSXP)
@@ -225,11 +225,11 @@ static SEXP residual_slots(R_xlen_t n_series, const R_xlen_t *n, double ***slots
 SEXP fit_batch_call(SEXP series, SEXP frequency, SEXP family_name, SEXP options,
                     SEXP residuals, SEXP progress)
 {
-    const lagrs_family *family = family_from_r(family_name);
+    const lagrs_family *family = lagrs_model_family(family_name);
     fit_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.family = family;
-    ctx.options = options_from_r(family, options);
+    ctx.options = lagrs_model_options(family, options);
     R_xlen_t n_series = XLENGTH(series);
     lagrs_batch_series(series, 0.0, &ctx.y, &ctx.n);
     if (TYPEOF(frequency) != REALSXP || XLENGTH(frequency) != n_series)
@@ -318,8 +318,8 @@ SEXP forecast_batch_call(SEXP family_name, SEXP options, SEXP state, SEXP status
 {
     forecast_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
-    ctx.family = family_from_r(family_name);
-    ctx.options = options_from_r(ctx.family, options);
+    ctx.family = lagrs_model_family(family_name);
+    ctx.options = lagrs_model_options(ctx.family, options);
     R_xlen_t n_series = XLENGTH(state);
     if (TYPEOF(status) != INTSXP || XLENGTH(status) != n_series || TYPEOF(levels) != REALSXP)
         Rf_error("internal error: forecast_batch_call's arguments do not match");
@@ -373,8 +373,8 @@ static SEXP strings(const char *const *values, int n)
  * order (coef_name() without a fit). */
 SEXP model_coef_names_call(SEXP family_name, SEXP options)
 {
-    const lagrs_family *family = family_from_r(family_name);
-    const void *parsed = options_from_r(family, options);
+    const lagrs_family *family = lagrs_model_family(family_name);
+    const void *parsed = lagrs_model_options(family, options);
     char name[64];
     int n = 0;
     while (family->coef_name(parsed, NULL, n, name, sizeof name))

@@ -32,6 +32,13 @@ void lagrs_run_batch(R_xlen_t n_series, lagrs_series_task task, void *ctx,
 double lagrs_batch_series(SEXP series, double work_per_value, const double ***y,
                           const R_xlen_t **n);
 
+/* A model from R (batchR.c): the family of that name (an internal error
+ * when there is none), and its options (a named double vector) parsed and
+ * checked by the family, R_alloc'ed (an R error naming the problem). */
+struct lagrs_family;
+const struct lagrs_family *lagrs_model_family(SEXP name);
+void *lagrs_model_options(const struct lagrs_family *family, SEXP options);
+
 /* Entry points (batchR.c): any model family's batch fit and forecast, and
  * the families' declarations for R. */
 SEXP fit_batch_call(SEXP series, SEXP frequency, SEXP family, SEXP options,
@@ -40,5 +47,8 @@ SEXP forecast_batch_call(SEXP family, SEXP options, SEXP state, SEXP status, SEX
                          SEXP levels, SEXP progress);
 SEXP model_families_call(void);
 SEXP model_coef_names_call(SEXP family, SEXP options);
+/* Cross-validation windows of any family (cvR.c). */
+SEXP cv_batch_call(SEXP series, SEXP frequency, SEXP family, SEXP options, SEXP task_series,
+                   SEXP task_start, SEXP task_cutoff, SEXP h, SEXP levels, SEXP progress);
 
 #endif

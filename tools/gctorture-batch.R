@@ -17,6 +17,11 @@ local({
       fc <- forecast(b, h = 2, progress = FALSE)
       stopifnot(nrow(fc) == 12L, all(is.na(fc$mean[fc$id == "b" & fc$model == "ma"])))
     },
+    cv_batch_call = function() {
+      cv <- cross_validate(series, list(ar = arima_model(c(1, 0, 0)), naive = naive_model()),
+                           h = 2, n_windows = 2, level = 80, progress = FALSE)
+      stopifnot(nrow(cv) == 24L, all(cv$status[cv$id == "b"] == "error"))
+    },
     model_families_call = function() {
       stopifnot(is.list(.Call(ns$C_model_families_call)))
     },
