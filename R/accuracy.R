@@ -130,30 +130,36 @@ NULL
 #' @export
 #' @method accuracy lagrs_forecast
 accuracy.lagrs_forecast <- function(object, x, ...) {
-  mean_fc <- object$mean
-  x <- check_actuals(x, length(mean_fc))
-  if (stats::is.ts(x) && stats::is.ts(mean_fc)) {
-    both <- overlap_window(mean_fc, x)
-    mean_fc <- both$f
+  h <- length(object$mean)
+  x <- check_actuals(x, h)
+  steps <- seq_along(x)
+  if (stats::is.ts(x) && stats::is.ts(object$mean)) {
+    both <- overlap_window(object$mean, x)
+    steps <- first_step(object$mean, both$f) + seq_along(both$x) - 1L
     x <- both$x
   }
-  n <- length(x)
-  train <- as.numeric(object$x)
-  scale <- naive_scale(train, series_period(object$x))
+  x <- as.numeric(x)
   level <- as.double(object$level)
+  mean_fc <- as.numeric(object$mean)[steps]
+  lower <- matrix(object$lower, ncol = length(level))[steps, , drop = FALSE]
+  upper <- matrix(object$upper, ncol = length(level))[steps, , drop = FALSE]
+  train <- as.numeric(object$x)
   fitted <- as.numeric(object$fitted)
+  scale <- naive_scale(train, series_period(object$x))
   training <- accuracy_terms(train, fitted, NULL, NULL, level, scale$mae, scale$rmse)
-  lower <- matrix(object$lower, ncol = length(level))[seq_len(n), , drop = FALSE]
-  upper <- matrix(object$upper, ncol = length(level))[seq_len(n), , drop = FALSE]
-  test <- accuracy_terms(as.numeric(x), as.numeric(mean_fc)[seq_len(n)], lower, upper,
-                         level, scale$mae, scale$rmse)
+  test <- accuracy_terms(x, mean_fc, lower, upper, level, scale$mae, scale$rmse)
   series_mean <- function(terms) vapply(terms, mean, 1, na.rm = TRUE)
   out <- accuracy_measures(rbind(series_mean(training), series_mean(test)))
   rownames(out) <- c("Training set", "Test set")
-  out[, "ACF1"] <- c(error_acf1(train - fitted), error_acf1(as.numeric(x - mean_fc)))
-  over <- as.numeric(mean_fc - x)
+  out[, "ACF1"] <- c(error_acf1(train - fitted), error_acf1(x - mean_fc))
+  over <- mean_fc - x
   out[, "PIS"] <- c(NA_real_, sum(cumsum(over[!is.na(over)])))
   out
+}
+
+# The step (1 = first forecast) at which the window `part` of `mean` starts.
+first_step <- function(mean, part) {
+  as.integer(round((stats::tsp(part)[1L] - stats::tsp(mean)[1L]) * stats::frequency(mean))) + 1L
 }
 
 check_actuals <- function(x, h) {
@@ -264,7 +270,7 @@ check_accuracy_by <- function(by, columns) {
     stop("`by` must name distinct columns among \"id\", \"model\" and \"step\", not ",
          describe_value(by), ".", call. = FALSE)
   }
-  by[by %in% columns]
+  columns[columns %in% by]  # in the table's order
 }
 
 # The actual value of each forecast row (NA where `data` has none).
