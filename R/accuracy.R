@@ -360,12 +360,15 @@ accuracy_table <- function(fc, actual, scale_mae, scale_rmse, by, path) {
     stop("`data` has no actual value for any forecast (rows are matched on id and step, ",
          "or time).", call. = FALSE)
   }
-  ord <- do.call(order, c(unname(lapply(fc[path], function(v) v[keep])),
-                          list(fc$step[keep], method = "radix")))
-  rows <- which(keep)[ord]
+  # codes in order of first appearance in the table, then rows path by path
+  kept <- which(keep)
+  path_code <- key_codes(fc[path], kept)
+  group <- key_codes(fc[by], kept)
+  ord <- order(path_code, fc$step[kept], method = "radix")
+  rows <- kept[ord]
+  path_code <- path_code[ord]
+  group <- group[ord]
   pick <- function(v) if (length(v) == 1L) v else v[rows]
-  path_code <- key_codes(fc[path], rows)
-  group <- key_codes(fc[by], rows)
   n_groups <- max(0L, group)
   level <- interval_levels(names(fc))
   bounds <- function(side) {

@@ -208,3 +208,16 @@ test_that("a ts of actuals is matched to the forecasts by time", {
   expect_equal(accuracy(fc, later)["Test set", ],
                accuracy(tail_fc, as.numeric(later))["Test set", ])
 })
+
+test_that("groups come in the table's order", {
+  set.seed(2)
+  series <- lapply(1:12, function(i) ts(rpois(30, 3), frequency = 4))
+  names(series) <- paste0("s", 1:12)
+  batch <- fit_batch(series, naive_model())
+  fc <- forecast(batch, h = 2)
+  actual <- data.frame(id = fc$id, step = fc$step, value = rpois(24, 3))
+  out <- accuracy(fc, actual, batch = batch)
+  expect_identical(out$id, names(series))
+  expect_equal(out$MAE, as.vector(tapply(abs(actual$value - fc$mean),
+                                         factor(fc$id, names(series)), mean)))
+})
