@@ -72,7 +72,7 @@ generics::accuracy
 #' @param x The actual values of the forecast periods: a numeric vector or
 #'   `ts`, one value per step from step 1 (at most `h` of them). When both
 #'   `x` and the forecasts are `ts`, they are matched by time, as in
-#'   forecast.
+#'   forecast. Without `x`, only the training set's measures are given.
 #' @param data A data frame of actuals: a column `id` (the series ids of the
 #'   forecast table), a column `step` (1 to `h`) or else `time` (on the
 #'   forecast table's time scale), and the actual values in the column named
@@ -131,6 +131,9 @@ NULL
 #' @method accuracy lagrs_forecast
 accuracy.lagrs_forecast <- function(object, x, ...) {
   h <- length(object$mean)
+  # without actuals, the training set alone (as forecast::accuracy(f))
+  training_only <- missing(x)
+  if (training_only) x <- NA_real_
   x <- check_actuals(x, h)
   steps <- seq_along(x)
   if (stats::is.ts(x) && stats::is.ts(object$mean)) {
@@ -154,6 +157,7 @@ accuracy.lagrs_forecast <- function(object, x, ...) {
   out[, "ACF1"] <- c(error_acf1(train - fitted), error_acf1(x - mean_fc))
   over <- mean_fc - x
   out[, "PIS"] <- c(NA_real_, sum(cumsum(over[!is.na(over)])))
+  if (training_only) out <- out[1L, , drop = FALSE]
   out
 }
 

@@ -221,3 +221,10 @@ test_that("groups come in the table's order", {
   expect_equal(out$MAE, as.vector(tapply(abs(actual$value - fc$mean),
                                          factor(fc$id, names(series)), mean)))
 })
+
+test_that("without actuals, accuracy() gives the training set alone", {
+  fc <- forecast(arima_fit(USAccDeaths, order = c(0, 1, 1), seasonal = c(0, 1, 1)), h = 3)
+  out <- accuracy(fc)
+  expect_identical(rownames(out), "Training set")
+  expect_equal(out[1L, ], accuracy(fc, c(1, 2, 3))["Training set", ])
+})
