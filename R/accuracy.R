@@ -68,7 +68,11 @@ generics::accuracy
 #' deviation from its mean; and it gives the test set's `ACF1` (and Theil's
 #' U, not computed here) only when `x` is a `ts`.
 #'
-#' @param object A `lagrs_forecast`, or a `lagrs_batch_forecast` table.
+#' @param object A `lagrs_forecast`, a `lagrs_batch_forecast` table, or a
+#'   `lagrs_cv` table from [cross_validate()] (which holds its actuals; each
+#'   window's MASE and RMSSE are scaled by its own expanding training window,
+#'   given `batch`, any batch of the same series, e.g. `fit_batch(series,
+#'   model)`).
 #' @param x The actual values of the forecast periods: a numeric vector or
 #'   `ts`, one value per step from step 1 (at most `h` of them). When both
 #'   `x` and the forecasts are `ts`, they are matched by time, as in
@@ -84,8 +88,8 @@ generics::accuracy
 #'   data that scale MASE and RMSSE, at their frequencies. Without it, MASE
 #'   and RMSSE are `NA`.
 #' @param by The grouping: any of `"id"`, `"model"` (for tables with a
-#'   `model` column; ignored otherwise) and `"step"`. `character()` gives
-#'   one row for the whole table.
+#'   `model` column; ignored otherwise) and `"step"`, and for a `lagrs_cv`
+#'   also `"cutoff"`. `character()` gives one row for the whole table.
 #' @param value The name of the column of `data` that holds the actuals.
 #' @param ... Unused.
 #' @return For a `lagrs_forecast`: a matrix with the rows `"Training set"`
@@ -268,10 +272,10 @@ accuracy.lagrs_batch_forecast <- function(object, data, batch = NULL, by = c("id
   accuracy_table(fc, actual, scales$mae, scales$rmse, by, path)
 }
 
-check_accuracy_by <- function(by, columns) {
-  choices <- c("id", "model", "step")
+check_accuracy_by <- function(by, columns, choices = c("id", "model", "step")) {
   if (!is.character(by) || anyNA(by) || !all(by %in% choices) || anyDuplicated(by)) {
-    stop("`by` must name distinct columns among \"id\", \"model\" and \"step\", not ",
+    stop("`by` must name distinct columns among ",
+         paste0("\"", choices, "\"", collapse = ", "), ", not ",
          describe_value(by), ".", call. = FALSE)
   }
   columns[columns %in% by]  # in the table's order
@@ -311,6 +315,67 @@ match_actuals <- function(fc, data, value) {
          format(data[[at]][k]), ".", call. = FALSE)
   }
   as.double(actuals)[match(paste(fc$id, point(fc[[at]]), sep = "\r"), data_key)]
+}
+
+# ---- cross-validation tables -------------------------------------------------
+
+#' @rdname accuracy
+#' @export
+#' @method accuracy lagrs_cv
+accuracy.lagrs_cv <- function(object, batch = NULL, by = c("id", "model"), ...) {
+  cv <- unclass(object)
+  by <- check_accuracy_by(by, names(cv), c("id", "model", "step", "cutoff"))
+  scales <- if (is.null(batch)) list(mae = NA_real_, rmse = NA_real_) else
+    cv_window_scales(cv, batch_collection(batch))
+  path <- intersect(c("model", "id", "cutoff"), names(cv))
+  accuracy_table(cv, cv$actual, scales$mae, scales$rmse, by, path)
+}
+
+# The collection a batch, a list of batches or a cross-validation's series
+# came from.
+batch_collection <- function(batch) {
+  collection <- if (inherits(batch, "lagrs_batches")) batch$series else
+    if (inherits(batch, "lagrs_batch")) unclass(batch)$series
+  if (is.null(collection)) {
+    stop("`batch` must be a lagrs_batch or lagrs_batches of the same series, not ",
+         describe_value(batch), ".", call. = FALSE)
+  }
+  collection
+}
+
+# Each cross-validation row's MASE and RMSSE scales: the in-sample
+# seasonal-naive errors of its own training window, from per-series running
+# sums of the seasonal differences (expanding windows start at the series'
+# first value; the table keeps no sliding start, so these scales assume
+# expanding windows).
+cv_window_scales <- function(cv, collection) {
+  row <- match(cv$id, collection$ids)
+  if (anyNA(row)) {
+    stop("`batch` has no series \"", cv$id[is.na(row)][1L], "\" of the cross-validation.",
+         call. = FALSE)
+  }
+  lens <- lengths(collection$values)
+  m <- round(collection_frequency(collection))
+  tsp <- collection$tsp
+  cutoff <- if (all(!vapply(tsp, is.null, TRUE))) {
+    starts_freqs <- matrix(unlist(tsp, use.names = FALSE), nrow = 3L)
+    round((cv$cutoff - starts_freqs[1L, row]) * starts_freqs[3L, row]) + 1
+  } else cv$cutoff
+  y <- unlist(collection$values, use.names = FALSE)
+  series <- rep.int(seq_along(lens), lens)
+  position <- sequence(lens)
+  d <- rep(NA_real_, length(y))
+  at <- which(position > m[series])
+  d[at] <- y[at] - y[at - m[series[at]]]
+  running <- function(v) {
+    v[is.na(v)] <- 0
+    stats::ave(v, series, FUN = cumsum)
+  }
+  counts <- running(!is.na(d))
+  offsets <- cumsum(c(0, lens))[row]
+  n_used <- counts[offsets + cutoff]
+  list(mae = running(abs(d))[offsets + cutoff] / n_used,
+       rmse = sqrt(running(d^2)[offsets + cutoff] / n_used))
 }
 
 # Each forecast row's MASE and RMSSE scales, from its training series.

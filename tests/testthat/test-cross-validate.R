@@ -95,3 +95,27 @@ test_that("short series and failed windows fail alone; arguments are checked", {
   all_origins <- cross_validate(y, m, h = 2, initial = 40, progress = FALSE)
   expect_identical(unique(all_origins$cutoff), 40:46)
 })
+
+test_that("accuracy() of a cross-validation: plain means, and MASE per training window", {
+  set.seed(12)
+  skus <- lapply(1:3, function(i) ts(20 + cumsum(rnorm(50)), frequency = 4, start = 2000))
+  names(skus) <- c("a", "b", "c")
+  models <- list(ma = arima_model(c(0, 1, 1)), naive = naive_model())
+  cv <- cross_validate(skus, models, h = 2, n_windows = 3, progress = FALSE)
+  acc <- accuracy(cv, batch = fit_batch(skus, naive_model(), progress = FALSE))
+  expect_identical(acc$model, rep(c("ma", "naive"), each = 3))
+  for (k in seq_len(nrow(acc))) {
+    rows <- cv$model == acc$model[k] & cv$id == acc$id[k]
+    e <- cv$actual[rows] - cv$mean[rows]
+    expect_equal(acc$MAE[k], mean(abs(e)), tolerance = 1e-12)
+    expect_equal(acc$RMSE[k], sqrt(mean(e^2)), tolerance = 1e-12)
+    # each window's scale: mean |y_t - y_{t-4}| over its own training values
+    y <- as.numeric(skus[[acc$id[k]]])
+    origin <- round((cv$cutoff[rows] - 2000) * 4) + 1
+    scale <- vapply(origin, function(o) mean(abs(diff(y[1:o], lag = 4))), 1)
+    expect_equal(acc$MASE[k], mean(abs(e) / scale), tolerance = 1e-12)
+  }
+  by_step <- accuracy(cv, by = c("model", "step"))
+  expect_identical(nrow(by_step), 4L)
+  expect_error(accuracy(cv, by = "nope"), "`by` must name distinct columns")
+})
