@@ -40,6 +40,11 @@
  *           a batch's coefficient matrix).  On the main thread.
  *   label   the fitted model's short label ("ARIMA(0,1,1)(0,1,1)[12]"), or
  *           "" when the fit has no model.  On the main thread.
+ *
+ * Not yet in the interface: a filter that applies a fitted state, its
+ * parameters frozen, to a longer stretch of the series (forecast::Arima(y,
+ * model = fit)), which cross-validation with refit = FALSE needs (issue 12);
+ * each family would add one function beside fit.
  */
 #ifndef LAGRS_MODEL_H
 #define LAGRS_MODEL_H
