@@ -127,10 +127,10 @@ generics::accuracy
 #'                      value = c(window(ldeaths, start = 1979),
 #'                                window(mdeaths, start = 1979)))
 #' accuracy(forecast(batch, h = 12), actual, batch = batch)
-#' @name accuracy
+#' @name accuracy.lagrs
 NULL
 
-#' @rdname accuracy
+#' @rdname accuracy.lagrs
 #' @export
 #' @method accuracy lagrs_forecast
 accuracy.lagrs_forecast <- function(object, x, ...) {
@@ -259,7 +259,7 @@ error_acf1 <- function(e) {
 
 # ---- batch forecast tables ---------------------------------------------------
 
-#' @rdname accuracy
+#' @rdname accuracy.lagrs
 #' @export
 #' @method accuracy lagrs_batch_forecast
 accuracy.lagrs_batch_forecast <- function(object, data, batch = NULL, by = c("id", "model"),
@@ -319,7 +319,7 @@ match_actuals <- function(fc, data, value) {
 
 # ---- cross-validation tables -------------------------------------------------
 
-#' @rdname accuracy
+#' @rdname accuracy.lagrs
 #' @export
 #' @method accuracy lagrs_cv
 accuracy.lagrs_cv <- function(object, batch = NULL, by = c("id", "model"), ...) {
