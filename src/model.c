@@ -83,6 +83,15 @@ double lagrs_qnorm(double p)
     return q < 0.0 ? -val : val;
 }
 
+void lagrs_flat_forecast(double value, int h, int n_levels, double *mean, double *lower,
+                         double *upper)
+{
+    for (int j = 0; j < h; j++)
+        mean[j] = value;
+    for (R_xlen_t k = 0; k < (R_xlen_t) h * n_levels; k++)
+        lower[k] = upper[k] = NAN;
+}
+
 void lagrs_normal_intervals(const double *mean, const double *se, int h,
                             const double *levels, int n_levels, double *lower,
                             double *upper)

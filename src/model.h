@@ -116,6 +116,11 @@ const lagrs_family *lagrs_family_at(int i);
  * operations as R's nmath, so the same doubles) for 0 < p < 1. */
 double lagrs_qnorm(double p);
 
+/* A flat forecast without intervals (the intermittent-demand methods):
+ * mean[0..h-1] = value, every bound NaN. */
+void lagrs_flat_forecast(double value, int h, int n_levels, double *mean, double *lower,
+                         double *upper);
+
 /* Normal intervals from means and standard errors, as every Gaussian family
  * gives them: lower = mean - z se and upper = mean + z se with
  * z = qnorm(0.5 + level / 200), for each level. */

@@ -224,10 +224,7 @@ static int adida_forecast(const void *options, const double *state, R_xlen_t sta
     (void) state_len;
     (void) levels;
     (void) message;
-    for (int j = 0; j < h; j++)
-        mean[j] = state[ST_FORECAST];
-    for (R_xlen_t k = 0; k < (R_xlen_t) h * n_levels; k++)
-        lower[k] = upper[k] = NAN;
+    lagrs_flat_forecast(state[ST_FORECAST], h, n_levels, mean, lower, upper);
     return LAGRS_FIT_OK;
 }
 
