@@ -59,15 +59,17 @@ static double baseline_work(const void *options, R_xlen_t n)
     return 10.0 * (double) n;
 }
 
-/* R's mean() of the non-missing values: a long double sum, then the mean of
- * the deviations added back.  NaN when there is none. */
-static double r_mean(const double *x, R_xlen_t n, R_xlen_t *n_ok)
+/* R's mean() of the non-missing values (of their squares when `square`):
+ * a long double sum, then the mean of the deviations added back.  NaN when
+ * there is none. */
+static double r_mean_na(const double *x, R_xlen_t n, int square, R_xlen_t *n_ok)
 {
     long double sum = 0;
     R_xlen_t count = 0;
     for (R_xlen_t t = 0; t < n; t++)
         if (!isnan(x[t])) {
-            sum += x[t];
+            double v = square ? x[t] * x[t] : x[t];
+            sum += v;
             count++;
         }
     *n_ok = count;
@@ -77,32 +79,10 @@ static double r_mean(const double *x, R_xlen_t n, R_xlen_t *n_ok)
     if (isfinite((double) sum)) {
         long double dev = 0;
         for (R_xlen_t t = 0; t < n; t++)
-            if (!isnan(x[t]))
-                dev += x[t] - sum;
-        sum += dev / count;
-    }
-    return (double) sum;
-}
-
-/* mean(x^2, na.rm = TRUE), the same way. */
-static double r_mean_of_squares(const double *x, R_xlen_t n, R_xlen_t *n_ok)
-{
-    long double sum = 0;
-    R_xlen_t count = 0;
-    for (R_xlen_t t = 0; t < n; t++)
-        if (!isnan(x[t])) {
-            sum += x[t] * x[t];
-            count++;
-        }
-    *n_ok = count;
-    if (count == 0)
-        return NAN;
-    sum /= count;
-    if (isfinite((double) sum)) {
-        long double dev = 0;
-        for (R_xlen_t t = 0; t < n; t++)
-            if (!isnan(x[t]))
-                dev += x[t] * x[t] - sum;
+            if (!isnan(x[t])) {
+                double v = square ? x[t] * x[t] : x[t];
+                dev += v - sum;
+            }
         sum += dev / count;
     }
     return (double) sum;
@@ -161,7 +141,7 @@ static void no_intervals_warning(lagrs_fit *out, const char *why)
 static int fit_mean(const double *y, R_xlen_t n, lagrs_fit *out)
 {
     R_xlen_t n_ok;
-    double mean = r_mean(y, n, &n_ok);
+    double mean = r_mean_na(y, n, 0, &n_ok);
     double sd = n_ok > 1 ? sqrt(sum_squares(y, n, mean) / (double) (n_ok - 1)) : NAN;
     if (new_state(n_ok > 0 ? 1 : 0, out) == NULL)
         return out->status;
@@ -197,7 +177,7 @@ static R_xlen_t fit_drift(double *resid, R_xlen_t n, double *drift, double *drif
                           double *sigma)
 {
     R_xlen_t n_changes;
-    *drift = r_mean(resid, n, &n_changes);
+    *drift = r_mean_na(resid, n, 0, &n_changes);
     if (n_changes == 0)
         return 0;
     *sigma = n_changes > 1 ? sqrt(sum_squares(resid, n, *drift) / (double) (n_changes - 1))
@@ -266,7 +246,7 @@ static int fit_lagwalk(const double *y, R_xlen_t n, int lag, int with_drift, lag
             resid[t] = y[t] - (filled[t - lag] + drift);
         out->n_coef = 2;
     } else {
-        double mean_square = r_mean_of_squares(resid, n, &n_resid);
+        double mean_square = r_mean_na(resid, n, 1, &n_resid);
         sigma = sqrt(mean_square);
     }
     double mean_square_sum = sum_squares(resid, n, 0);
