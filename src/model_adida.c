@@ -43,7 +43,6 @@ typedef struct {
 
 /* The state forecast reads: the forecast, then the coefficients (ADIDA's
  * parameters at its level; IMAPA reports none, as they differ by level). */
-enum { ST_FORECAST, ST_ALPHA, ST_BETA, ST_LEN };
 
 static int adida_parse(const double *v, void *options, char *message)
 {
@@ -179,6 +178,12 @@ static int out_of_memory(lagrs_fit *out)
     return out->status = LAGRS_CROSTON_ERR_MEMORY;
 }
 
+/* IMAPA's parameters differ by level: it reports none. */
+static int adida_n_coef(const adida_options *o)
+{
+    return o->combine == LAGRS_ADIDA_IMAPA ? 0 : o->method == LAGRS_CROSTON_TSB ? 2 : 1;
+}
+
 static int adida_fit(const void *options, const double *y, R_xlen_t n, double frequency,
                      lagrs_fit *out)
 {
@@ -203,41 +208,18 @@ static int adida_fit(const void *options, const double *y, R_xlen_t n, double fr
     }
     fill_residuals(y, n, start, fitted, out->residuals, out);
     free(fitted);
-    out->state = malloc(sizeof(double) * ST_LEN);
-    if (out->state == NULL)
+    if (!lagrs_croston_keep(out, forecast, params, adida_n_coef(o)))
         return out_of_memory(out);
-    out->state_len = ST_LEN;
-    out->state[ST_FORECAST] = forecast;
-    out->state[ST_ALPHA] = params[0];
-    out->state[ST_BETA] = params[1];
-    out->coef_offset = ST_ALPHA;
-    out->n_coef = o->combine == LAGRS_ADIDA_IMAPA ? 0 : o->method == LAGRS_CROSTON_TSB ? 2 : 1;
     out->loglik = out->aic = out->aicc = out->bic = NAN;
     return out->status = status;
-}
-
-static int adida_forecast(const void *options, const double *state, R_xlen_t state_len,
-                          int h, const double *levels, int n_levels, double *mean,
-                          double *lower, double *upper, char *message)
-{
-    (void) options;
-    (void) state_len;
-    (void) levels;
-    (void) message;
-    lagrs_flat_forecast(state[ST_FORECAST], h, n_levels, mean, lower, upper);
-    return LAGRS_FIT_OK;
 }
 
 static int adida_coef_name(const void *options, const lagrs_fit *fit, int k, char *buf,
                            size_t size)
 {
     (void) fit;
-    const adida_options *o = (const adida_options *) options;
-    int n_coef = o->combine == LAGRS_ADIDA_IMAPA ? 0 : o->method == LAGRS_CROSTON_TSB ? 2 : 1;
-    if (k < 0 || k >= n_coef)
-        return 0;
-    snprintf(buf, size, "%s", k == 0 ? "alpha" : "beta");
-    return 1;
+    return lagrs_croston_coef_name(k, adida_n_coef((const adida_options *) options), buf,
+                                   size);
 }
 
 /* "ADIDA(SBA, 3)", "IMAPA(SES, 1-4)". */
@@ -262,5 +244,6 @@ const lagrs_family lagrs_family_adida = {
     5, option_names, sizeof(adida_options),
     2, code_names,
     1, info_names,
-    adida_parse, adida_work, adida_fit, adida_forecast, adida_coef_name, adida_label
+    adida_parse, adida_work, adida_fit, lagrs_croston_forecast, adida_coef_name,
+    adida_label
 };

@@ -40,7 +40,6 @@ typedef struct {
 } croston_options;
 
 /* The state forecast reads: the forecast, then the coefficients. */
-enum { ST_FORECAST, ST_ALPHA, ST_BETA, ST_LEN };
 
 /* The optimiser's search (see choose_parameters()). */
 #define GRID_LO 0.01
@@ -425,33 +424,48 @@ static int croston_fit(const void *options, const double *y, R_xlen_t n, double 
     }
     for (R_xlen_t t = 0; out->residuals != NULL && t < n; t++)
         out->residuals[t] = t < start ? NAN : y[t] - out->residuals[t];
-    out->state = malloc(sizeof(double) * ST_LEN);
-    if (out->state == NULL) {
+    if (!lagrs_croston_keep(out, forecast, params, o->type == LAGRS_CROSTON_TSB ? 2 : 1)) {
         snprintf(out->message, LAGRS_MSG_LEN, "out of memory");
         return out->status = LAGRS_CROSTON_ERR_MEMORY;
     }
-    out->state_len = ST_LEN;
-    out->state[ST_FORECAST] = forecast;
-    out->state[ST_ALPHA] = params[0];
-    out->state[ST_BETA] = params[1];
-    out->coef_offset = ST_ALPHA;
-    out->n_coef = o->type == LAGRS_CROSTON_TSB ? 2 : 1;
     out->sigma2 = mse;
     out->loglik = out->aic = out->aicc = out->bic = NAN;
     out->nobs = (double) (o->type == LAGRS_CROSTON_TSB ? n_obs : n_obs - 1);
     return out->status = status;
 }
 
-static int croston_forecast(const void *options, const double *state, R_xlen_t state_len,
-                            int h, const double *levels, int n_levels, double *mean,
-                            double *lower, double *upper, char *message)
+int lagrs_croston_keep(lagrs_fit *out, double forecast, const double *params, int n_coef)
+{
+    out->state = malloc(sizeof(double) * LAGRS_CROSTON_ST_LEN);
+    if (out->state == NULL)
+        return 0;
+    out->state_len = LAGRS_CROSTON_ST_LEN;
+    out->state[LAGRS_CROSTON_ST_FORECAST] = forecast;
+    out->state[LAGRS_CROSTON_ST_ALPHA] = params[0];
+    out->state[LAGRS_CROSTON_ST_BETA] = params[1];
+    out->coef_offset = LAGRS_CROSTON_ST_ALPHA;
+    out->n_coef = n_coef;
+    return 1;
+}
+
+int lagrs_croston_forecast(const void *options, const double *state, R_xlen_t state_len,
+                           int h, const double *levels, int n_levels, double *mean,
+                           double *lower, double *upper, char *message)
 {
     (void) options;
     (void) state_len;
     (void) levels;
     (void) message;
-    lagrs_flat_forecast(state[ST_FORECAST], h, n_levels, mean, lower, upper);
+    lagrs_flat_forecast(state[LAGRS_CROSTON_ST_FORECAST], h, n_levels, mean, lower, upper);
     return LAGRS_FIT_OK;
+}
+
+int lagrs_croston_coef_name(int k, int n_coef, char *buf, size_t size)
+{
+    if (k < 0 || k >= n_coef)
+        return 0;
+    snprintf(buf, size, "%s", k == 0 ? "alpha" : "beta");
+    return 1;
 }
 
 static int croston_coef_name(const void *options, const lagrs_fit *fit, int k, char *buf,
@@ -459,10 +473,7 @@ static int croston_coef_name(const void *options, const lagrs_fit *fit, int k, c
 {
     (void) fit;
     int n_coef = ((const croston_options *) options)->type == LAGRS_CROSTON_TSB ? 2 : 1;
-    if (k < 0 || k >= n_coef)
-        return 0;
-    snprintf(buf, size, "%s", k == 0 ? "alpha" : "beta");
-    return 1;
+    return lagrs_croston_coef_name(k, n_coef, buf, size);
 }
 
 static void croston_label(const void *options, const lagrs_fit *fit, char *buf, size_t size)
@@ -477,6 +488,6 @@ const lagrs_family lagrs_family_croston = {
     3, option_names, sizeof(croston_options),
     1, code_names,
     0, NULL,
-    croston_parse, croston_work, croston_fit, croston_forecast, croston_coef_name,
+    croston_parse, croston_work, croston_fit, lagrs_croston_forecast, croston_coef_name,
     croston_label
 };

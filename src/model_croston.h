@@ -54,4 +54,25 @@ int lagrs_croston_screen(const double *y, R_xlen_t n, R_xlen_t *start, char *mes
 int lagrs_croston_run(int type, double alpha, double beta, const double *x, R_xlen_t n,
                       double *forecast, double *fitted, double *mse, double *params);
 
+/* The state both intermittent families keep, which their forecast reads:
+ * the flat forecast, then the parameters alpha and beta. */
+enum lagrs_croston_state {
+    LAGRS_CROSTON_ST_FORECAST,
+    LAGRS_CROSTON_ST_ALPHA,
+    LAGRS_CROSTON_ST_BETA,
+    LAGRS_CROSTON_ST_LEN
+};
+
+/* Sets out's malloc()ed state from the forecast and params[0..1], and its
+ * coefficients to the first n_coef of alpha, beta.  0 when out of memory. */
+int lagrs_croston_keep(lagrs_fit *out, double forecast, const double *params, int n_coef);
+
+/* The forecast of such a state (the family function): flat, no intervals. */
+int lagrs_croston_forecast(const void *options, const double *state, R_xlen_t state_len,
+                           int h, const double *levels, int n_levels, double *mean,
+                           double *lower, double *upper, char *message);
+
+/* The name of coefficient k of the first n_coef of alpha, beta (0 past them). */
+int lagrs_croston_coef_name(int k, int n_coef, char *buf, size_t size);
+
 #endif
