@@ -26,14 +26,6 @@ n_obs <- 120L
 h <- 12L
 level <- c(80, 95)
 
-median_time <- function(expr, times = 3L) {
-  expr <- substitute(expr)
-  env <- parent.frame()
-  stats::median(vapply(seq_len(times), function(i) {
-    gc(FALSE)
-    system.time(eval(expr, env))[["elapsed"]]
-  }, 0))
-}
 load_average <- function() {
   if (!file.exists("/proc/loadavg")) return(NA_real_)
   as.numeric(strsplit(readLines("/proc/loadavg"), " ")[[1]][1])

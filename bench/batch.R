@@ -21,14 +21,6 @@ bench_dir <- local({
   file_arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)
   if (length(file_arg)) dirname(sub("^--file=", "", file_arg[1])) else "bench"
 })
-median_time <- function(expr, times = 3L) {
-  expr <- substitute(expr)
-  env <- parent.frame()
-  stats::median(vapply(seq_len(times), function(i) {
-    gc(FALSE)
-    system.time(eval(expr, env))[["elapsed"]]
-  }, 0))
-}
 
 if ("a" %in% bench_parts) {
 

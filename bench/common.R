@@ -21,3 +21,13 @@ save_bench_results <- function(table, name, threads = lagrs::lagrs_threads()) {
   message("Saved ", path)
   invisible(path)
 }
+
+# The median elapsed seconds of `times` runs of `expr`, each after a gc().
+median_time <- function(expr, times = 3L) {
+  expr <- substitute(expr)
+  env <- parent.frame()
+  stats::median(vapply(seq_len(times), function(i) {
+    gc(FALSE)
+    system.time(eval(expr, env))[["elapsed"]]
+  }, 0))
+}
