@@ -41,10 +41,14 @@
  *   label   the fitted model's short label ("ARIMA(0,1,1)(0,1,1)[12]"), or
  *           "" when the fit has no model.  On the main thread.
  *
- * Not yet in the interface: a filter that applies a fitted state, its
- * parameters frozen, to a longer stretch of the series (forecast::Arima(y,
- * model = fit)), which cross-validation with refit = FALSE needs (issue 12);
- * each family would add one function beside fit.
+ *   filter  applies a fitted state's parameters, frozen, to y[0..n-1] (the
+ *           same series, usually a longer stretch of it), as
+ *           forecast::Arima(y, model = fit) or ets(y, model = fit) do: fills
+ *           *out as fit does (statistics of y under the frozen parameters,
+ *           residuals when asked, a new malloc()ed state that forecast
+ *           reads), without estimating anything.  Cross-validation with
+ *           refit = FALSE calls it at every origin after the first.  NULL
+ *           when the family has none: the caller then refits.  Any thread.
  */
 #ifndef LAGRS_MODEL_H
 #define LAGRS_MODEL_H
@@ -97,6 +101,8 @@ typedef struct lagrs_family {
     int (*coef_name)(const void *options, const lagrs_fit *fit, int k, char *buf,
                      size_t size);
     void (*label)(const void *options, const lagrs_fit *fit, char *buf, size_t size);
+    int (*filter)(const void *options, const double *state, R_xlen_t state_len,
+                  const double *y, R_xlen_t n, double frequency, lagrs_fit *out);
 } lagrs_family;
 
 extern const lagrs_family lagrs_family_arima;

@@ -245,5 +245,6 @@ const lagrs_family lagrs_family_adida = {
     2, code_names,
     1, info_names,
     adida_parse, adida_work, adida_fit, lagrs_croston_forecast, adida_coef_name,
-    adida_label
+    adida_label,
+    NULL  /* filter: none yet, cross-validation refits */
 };

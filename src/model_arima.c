@@ -279,5 +279,6 @@ const lagrs_family lagrs_family_arima = {
     10, option_names, sizeof(arima_options),
     7, code_names,
     0, NULL,
-    arima_parse, arima_work, arima_fit, arima_forecast, arima_coef_name, arima_label
+    arima_parse, arima_work, arima_fit, arima_forecast, arima_coef_name, arima_label,
+    NULL  /* filter: none yet, cross-validation refits */
 };

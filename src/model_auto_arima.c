@@ -236,5 +236,6 @@ const lagrs_family lagrs_family_auto_arima = {
     N_OPTIONS, option_names, sizeof(auto_options),
     8, code_names,
     8, info_names,
-    auto_parse, auto_work, auto_fit, auto_forecast, auto_coef_name, auto_label
+    auto_parse, auto_work, auto_fit, auto_forecast, auto_coef_name, auto_label,
+    NULL  /* filter: none yet, cross-validation refits */
 };

@@ -388,5 +388,6 @@ const lagrs_family lagrs_family_baseline = {
     2, code_names,
     0, NULL,
     baseline_parse, baseline_work, baseline_fit, baseline_forecast, baseline_coef_name,
-    baseline_label
+    baseline_label,
+    NULL  /* filter: none yet, cross-validation refits */
 };

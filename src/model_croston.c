@@ -489,5 +489,6 @@ const lagrs_family lagrs_family_croston = {
     1, code_names,
     0, NULL,
     croston_parse, croston_work, croston_fit, lagrs_croston_forecast, croston_coef_name,
-    croston_label
+    croston_label,
+    NULL  /* filter: none yet, cross-validation refits */
 };

@@ -608,7 +608,8 @@ const lagrs_family lagrs_family_theta = {
     1, option_names, sizeof(theta_options),
     2, code_names,
     1, info_names,
-    theta_parse, theta_work, theta_fit, theta_forecast, theta_coef_name, theta_label
+    theta_parse, theta_work, theta_fit, theta_forecast, theta_coef_name, theta_label,
+    NULL  /* filter: none yet, cross-validation refits */
 };
 /* ---- the optimised Theta models: OTM and DOTM --------------------------- */
 
@@ -1055,5 +1056,6 @@ const lagrs_family lagrs_family_theta_otm = {
     2, otm_option_names, sizeof(otm_options),
     2, code_names,
     1, info_names,
-    otm_parse, otm_work, otm_fit, otm_family_forecast, otm_coef_name, otm_label
+    otm_parse, otm_work, otm_fit, otm_family_forecast, otm_coef_name, otm_label,
+    NULL  /* filter: none yet, cross-validation refits */
 };
