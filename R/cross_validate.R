@@ -1,6 +1,7 @@
-# Rolling-origin cross-validation of any model over any collection: the
-# windows are laid out here, and every (series, window) fit runs in C on the
-# batch runner (src/cvR.c), reading the series in place.
+# Rolling-origin cross-validation of any models over any collection: the
+# windows and their refit blocks are laid out here, and every (model,
+# series, block) runs in C on the batch runner (src/cvR.c) in one pass,
+# reading the series in place.
 
 #' Cross-validate models over rolling origins
 #'
@@ -17,16 +18,35 @@
 #' `n - h - (n_windows - 1) * step`, ..., `n - h`. With `initial` they are
 #' instead `initial`, `initial + step`, ... up to `n - h`, as in tsCV. The
 #' training window is the whole series up to the cutoff (an expanding
-#' window), or its last `window` values. Every origin is refitted (for the
-#' automatic models, the search included).
+#' window), or its last `window` values.
+#'
+#' `refit = TRUE` refits every origin (for the automatic models, the search
+#' included). `refit = FALSE` fits once, at the first origin of each series,
+#' and only filters the later origins with the parameters frozen, as
+#' statsforecast's `cross_validation(refit = False)` does: for ARIMA (fixed
+#' orders or automatic: the chosen model) the Kalman filter with every
+#' coefficient fixed and the fit's `sigma2` kept, as
+#' `forecast::Arima(y, model = fit)` gives it; for the baselines the mean
+#' model's mean, drift's slope and every method's residual variance
+#' (`naive()` and `snaive()` estimate nothing else); for Croston, SBA and
+#' TSB the smoothing parameters. ADIDA/IMAPA and the Theta models have no
+#' filter and are refitted at every origin whatever `refit` says. An integer
+#' `refit = k` refits at the 1st, (k+1)th, (2k+1)th... origin of each series
+#' (of those it can run) and filters in between. Filtering is much cheaper
+#' than fitting, and results are identical for any thread count: the unit of
+#' work is one (model, series, refit block), its filters run in order.
 #'
 #' A series too short for its windows, or a window whose fit fails, gets `NA`
-#' forecasts and its status and message in the table; the run goes on.
+#' forecasts and its status and message in the table; the run goes on. When
+#' the fit at a refit origin fails, so do the windows filtered with it.
 #'
 #' @inheritParams fit_batch
 #' @param h Forecast horizon at each origin.
 #' @param n_windows Number of origins per series (ignored with `initial`).
 #' @param step Distance between consecutive origins.
+#' @param refit `TRUE` (refit at every origin), `FALSE` (fit at the first
+#'   origin, filter the others with frozen parameters) or a positive whole
+#'   number `k` (refit every `k` origins).
 #' @param level Interval levels (percent, or fractions in (0, 1)), or `NULL`
 #'   for point forecasts only.
 #' @param initial The first origin: the length of the first training window.
@@ -46,22 +66,71 @@
 #' cv <- cross_validate(skus, arima_model(c(0, 1, 1)), h = 3, n_windows = 4)
 #' head(cv)
 #' tapply(abs(cv$actual - cv$mean), cv$step, mean)
-cross_validate <- function(series, model, h, n_windows = 1, step = 1, level = NULL,
-                           initial = NULL, window = NULL, id = "id", value = "value",
-                           time = NULL, progress = NULL) {
+#' frozen <- cross_validate(skus, arima_model(c(0, 1, 1)), h = 3, n_windows = 4,
+#'                          refit = FALSE)
+#' head(frozen)
+cross_validate <- function(series, model, h, n_windows = 1, step = 1, refit = TRUE,
+                           level = NULL, initial = NULL, window = NULL, id = "id",
+                           value = "value", time = NULL, progress = NULL) {
   models <- check_models(model)
   h <- check_count(h, "h")
   n_windows <- check_count(n_windows, "n_windows")
   step <- check_count(step, "step")
+  every <- check_refit(refit)
   if (!is.null(initial)) initial <- check_count(initial, "initial")
   if (!is.null(window)) window <- check_count(window, "window")
   level <- if (is.null(level)) double() else check_levels(level)
   collection <- series_collection(series, id = id, value = value, time = time)
   progress <- resolve_progress(progress)
   windows <- cv_windows(lengths(collection$values), h, n_windows, step, initial, window)
-  run <- function(m) cv_table(m, collection, windows, h, level, progress)
-  if (inherits(model, "lagrs_model")) return(new_lagrs_cv(run(model), level))
-  new_lagrs_cv(stack_models(lapply(models, run)), level)
+  fcs <- cv_run(models, collection, windows, h, level, progress, every)
+  tables <- lapply(fcs, cv_table, collection = collection, windows = windows, h = h,
+                   level = level)
+  if (inherits(model, "lagrs_model")) return(new_lagrs_cv(tables[[1L]], level))
+  names(tables) <- names(models)
+  new_lagrs_cv(stack_models(tables), level)
+}
+
+# refit: TRUE, FALSE or a whole number k >= 1; the number of origins per
+# refit block (1 for TRUE, every origin for FALSE).
+check_refit <- function(refit) {
+  if (is.logical(refit) && length(refit) == 1L && !is.na(refit)) {
+    return(if (refit) 1L else .Machine$integer.max)
+  }
+  ok <- is.numeric(refit) && length(refit) == 1L && !is.na(refit) && is.finite(refit) &&
+    refit == trunc(refit) && refit >= 1 && refit <= .Machine$integer.max
+  if (!ok) {
+    stop("`refit` must be TRUE, FALSE or a single positive whole number (refit every ",
+         "`refit` origins), not ", describe_value(refit), ".", call. = FALSE)
+  }
+  as.integer(refit)
+}
+
+# Every model over every window that can run, in one pass of the runner:
+# the windows of a series are cut into blocks of `every` (the first of each
+# is fitted, the others filtered).  One list(mean, lower, upper, status,
+# message) per model, over the windows that can run.
+cv_run <- function(models, collection, windows, h, level, progress, every) {
+  run <- windows[windows$problem == "", , drop = FALSE]
+  n_run <- nrow(run)
+  rank <- sequence(rle(run$series)$lengths) - 1L
+  first <- which(c(TRUE, diff(run$series) != 0L | diff(rank %/% every) != 0L)[seq_len(n_run)])
+  n_models <- length(models)
+  offsets <- (seq_len(n_models) - 1L) * n_run
+  fc <- .Call(C_cv_batch_call, collection$values, collection_frequency(collection),
+              vapply(models, function(m) m$family, ""),
+              lapply(models, function(m) m$options),
+              rep(seq_len(n_models), each = n_run), rep(as.integer(run$series), n_models),
+              rep(as.double(run$start), n_models), rep(as.double(run$cutoff), n_models),
+              as.integer(rep(offsets, each = length(first)) + first - 1L), h, level,
+              progress)
+  lapply(offsets, function(offset) {
+    cols <- offset + seq_len(n_run)
+    rows <- offset * h + seq_len(n_run * h)
+    list(mean = fc$mean[, cols, drop = FALSE], lower = fc$lower[rows, , drop = FALSE],
+         upper = fc$upper[rows, , drop = FALSE], status = fc$status[cols],
+         message = fc$message[cols])
+  })
 }
 
 # One row per (series, origin): series (position), cutoff (training length),
@@ -85,13 +154,9 @@ cv_windows <- function(n, h, n_windows, step, initial, window) {
   out
 }
 
-# The long table of one model.
-cv_table <- function(model, collection, windows, h, level, progress) {
+# The long table of one model, from its forecasts (cv_run()).
+cv_table <- function(fc, collection, windows, h, level) {
   ok <- windows$problem == ""
-  run <- windows[ok, , drop = FALSE]
-  fc <- .Call(C_cv_batch_call, collection$values, collection_frequency(collection),
-              model$family, model$options, as.integer(run$series), as.double(run$start),
-              as.double(run$cutoff), h, level, progress)
   n_rows <- nrow(windows) * h
   rows <- rep(which(ok), each = h)
   at <- function(values) {

@@ -48,7 +48,8 @@ SEXP forecast_batch_call(SEXP family, SEXP options, SEXP state, SEXP status, SEX
 SEXP model_families_call(void);
 SEXP model_coef_names_call(SEXP family, SEXP options);
 /* Cross-validation windows of any family (cvR.c). */
-SEXP cv_batch_call(SEXP series, SEXP frequency, SEXP family, SEXP options, SEXP task_series,
-                   SEXP task_start, SEXP task_cutoff, SEXP h, SEXP levels, SEXP progress);
+SEXP cv_batch_call(SEXP series, SEXP frequency, SEXP families, SEXP options,
+                   SEXP win_model, SEXP win_series, SEXP win_start, SEXP win_cutoff,
+                   SEXP block_first, SEXP h, SEXP levels, SEXP progress);
 
 #endif

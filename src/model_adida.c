@@ -246,5 +246,7 @@ const lagrs_family lagrs_family_adida = {
     1, info_names,
     adida_parse, adida_work, adida_fit, lagrs_croston_forecast, adida_coef_name,
     adida_label,
-    NULL  /* filter: none yet, cross-validation refits */
+    /* no filter: the aggregation level and IMAPA's per-level parameters are
+     * not in the state, so cross-validation refits at every origin */
+    NULL
 };

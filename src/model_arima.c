@@ -100,8 +100,11 @@ static void spec_of(const arima_options *o, int period, lagrs_arima_spec *spec)
     spec->method = o->method;
 }
 
-/* Why a series cannot be fitted in a batch, or LAGRS_ARIMA_OK. */
-static int screen_series(const double *y, R_xlen_t n, R_xlen_t min_obs, char *message)
+/* Why a series cannot be fitted in a batch, or LAGRS_ARIMA_OK.  A constant
+ * series is refused only when coefficients are to be estimated (its
+ * likelihood is unbounded); frozen ones filter it like any other. */
+static int screen_series(const double *y, R_xlen_t n, R_xlen_t min_obs, int allow_constant,
+                         char *message)
 {
     R_xlen_t n_ok = 0, n_inf = 0;
     int varies = 0;
@@ -133,7 +136,7 @@ static int screen_series(const double *y, R_xlen_t n, R_xlen_t min_obs, char *me
                  (long long) n_ok, (long long) min_obs);
         return LAGRS_ARIMA_ERR_TOO_SHORT;
     }
-    if (!varies) {
+    if (!varies && !allow_constant) {
         snprintf(message, LAGRS_MSG_LEN,
                  "the series is constant: all non-missing values are equal");
         return LAGRS_ARIMA_ERR_INPUT;
@@ -195,7 +198,7 @@ static int arima_fit(const void *options, const double *y, R_xlen_t n, double fr
     spec.want_var = 0;
     spec.want_residuals = out->residuals != NULL;
     spec.stop = lagrs_batch_stop_requested;  /* Ctrl-C ends a long fit */
-    int status = screen_series(y, n, lagrs_arima_min_obs(&spec), out->message);
+    int status = screen_series(y, n, lagrs_arima_min_obs(&spec), 0, out->message);
     if (status != LAGRS_ARIMA_OK)
         return out->status = status;
     lagrs_arima_result res;
@@ -213,6 +216,62 @@ static int arima_fit(const void *options, const double *y, R_xlen_t n, double fr
     lagrs_arima_state_header(out->state, period, n, res.sigma2);
     copy_statistics(&res, out);
     return out->status = status;
+}
+
+int lagrs_arima_state_filter(lagrs_arima_spec *spec, const double *frozen,
+                             const double *prefix, R_xlen_t prefix_len, const double *y,
+                             R_xlen_t n, lagrs_fit *out)
+{
+    /* Arima(y, model = fit) calls arima() with fixed = coef(fit) and its
+     * default method, whatever the fit's was */
+    spec->fixed = frozen + ST_HEADER;
+    spec->method = LAGRS_ARIMA_CSS_ML;
+    spec->want_var = 0;
+    spec->want_residuals = out->residuals != NULL;
+    spec->stop = lagrs_batch_stop_requested;
+    out->convergence = 0;
+    int status = screen_series(y, n, lagrs_arima_min_obs(spec), 1, out->message);
+    if (status != LAGRS_ARIMA_OK)
+        return out->status = status;
+    lagrs_arima_result res;
+    memset(&res, 0, sizeof res);
+    out->state = lagrs_arima_state_alloc(spec, prefix_len, &out->state_len, &res);
+    if (out->state == NULL) {
+        snprintf(out->message, LAGRS_MSG_LEN, "out of memory");
+        return out->status = LAGRS_ARIMA_ERR_MEMORY;
+    }
+    if (prefix_len > 0)
+        memcpy(out->state, prefix, sizeof(double) * (size_t) prefix_len);
+    res.residuals = out->residuals;
+    status = lagrs_arima_fit_kernel(y, n, NULL, 0, spec, &res);
+    memcpy(out->message, res.message, LAGRS_MSG_LEN);
+    out->message[LAGRS_MSG_LEN - 1] = '\0';
+    if (status > LAGRS_ARIMA_WARNING) {
+        free(out->state);
+        out->state = NULL;
+        return out->status = status;
+    }
+    /* forecast's arima2() keeps the fit's sigma2 for the intervals */
+    lagrs_arima_state_header(out->state + prefix_len, spec->period, n, frozen[ST_SIGMA2]);
+    copy_statistics(&res, out);
+    out->coef_offset += (int) prefix_len;
+    out->sigma2 = frozen[ST_SIGMA2];
+    return out->status = status;
+}
+
+static int arima_filter(const void *options, const double *state, R_xlen_t state_len,
+                        const double *y, R_xlen_t n, double frequency, lagrs_fit *out)
+{
+    (void) state_len;
+    (void) frequency;
+    const arima_options *o = (const arima_options *) options;
+    int period = (int) state[ST_PERIOD];
+    for (int k = 0; k < 6; k++)
+        out->codes[k] = o->order[k];
+    out->codes[6] = period;
+    lagrs_arima_spec spec;
+    spec_of(o, period, &spec);
+    return lagrs_arima_state_filter(&spec, state, NULL, 0, y, n, out);
 }
 
 int lagrs_arima_state_forecast(const lagrs_arima_spec *spec, const double *state, int h, const double *levels, int n_levels,
@@ -280,5 +339,5 @@ const lagrs_family lagrs_family_arima = {
     7, code_names,
     0, NULL,
     arima_parse, arima_work, arima_fit, arima_forecast, arima_coef_name, arima_label,
-    NULL  /* filter: none yet, cross-validation refits */
+    arima_filter
 };

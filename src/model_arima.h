@@ -17,6 +17,17 @@ void lagrs_arima_state_header(double *state, int period, R_xlen_t n, double sigm
 /* The offset of the coefficients in such a state. */
 int lagrs_arima_state_coef_offset(void);
 
+/* The filter of both ARIMA families, as forecast::Arima(y, model = fit):
+ * the fit kernel on y[0..n-1] with every coefficient fixed at those of the
+ * ARIMA state `frozen` (method CSS-ML, Arima's default; nothing is
+ * estimated) into out, with a new state: prefix[0..prefix_len-1], then the
+ * ARIMA state of the filtered series, whose sigma2 stays the fit's (as
+ * forecast's arima2() keeps it).  spec gives the orders and period; its
+ * fixed, method and output fields are set here.  Returns out->status. */
+int lagrs_arima_state_filter(lagrs_arima_spec *spec, const double *frozen,
+                             const double *prefix, R_xlen_t prefix_len, const double *y,
+                             R_xlen_t n, lagrs_fit *out);
+
 /* h forecasts with normal intervals from such a state. */
 int lagrs_arima_state_forecast(const lagrs_arima_spec *spec, const double *state, int h,
                                const double *levels, int n_levels, double *mean,

@@ -198,6 +198,34 @@ static int auto_forecast(const void *options, const double *state, R_xlen_t stat
                                       lower, upper, message);
 }
 
+/* The chosen model with its coefficients frozen (model_arima.h), on y
+ * after its leading missing values as the fit reads it; the state keeps the
+ * chosen orders. */
+static int auto_filter(const void *options, const double *state, R_xlen_t state_len,
+                       const double *y, R_xlen_t n, double frequency, lagrs_fit *out)
+{
+    (void) options;
+    (void) state_len;
+    (void) frequency;
+    lagrs_arima_spec spec;
+    state_spec(state, &spec);
+    int codes[] = {spec.p, spec.d, spec.q, spec.P, spec.D, spec.Q, spec.period,
+                   (int) state[6]};
+    memcpy(out->codes, codes, sizeof codes);
+    R_xlen_t start = 0;
+    while (start < n && isnan(y[start]))
+        start++;
+    double *residuals = out->residuals;
+    for (R_xlen_t t = 0; residuals != NULL && t < start; t++)
+        residuals[t] = NAN;
+    if (residuals != NULL)
+        out->residuals = residuals + start;
+    int status = lagrs_arima_state_filter(&spec, state + ORDERS_LEN, state, ORDERS_LEN,
+                                          y + start, n - start, out);
+    out->residuals = residuals;
+    return status;
+}
+
 static int auto_coef_name(const void *options, const lagrs_fit *fit, int k, char *buf,
                           size_t size)
 {
@@ -237,5 +265,5 @@ const lagrs_family lagrs_family_auto_arima = {
     8, code_names,
     8, info_names,
     auto_parse, auto_work, auto_fit, auto_forecast, auto_coef_name, auto_label,
-    NULL  /* filter: none yet, cross-validation refits */
+    auto_filter
 };

@@ -300,6 +300,50 @@ static int baseline_fit(const void *options, const double *y, R_xlen_t n, double
     return fit_lagwalk(y, n, lag, o->method == LAGRS_BASELINE_DRIFT, out);
 }
 
+/* What stays frozen when a fit is applied to a longer stretch (the filter;
+ * cross-validation with refit = FALSE):
+ *   mean    everything: the mean, its sd and the length the intervals use,
+ *           so the forecast is the fit's (a mean model has nothing else);
+ *   naive, snaive  no parameter is estimated: the forecast repeats the
+ *           stretch's own last period, with the fit's residual variance;
+ *   drift   the slope, its standard error and the residual variance; the
+ *           walk starts from the stretch's last value.
+ * The residual variance stays the fit's, as forecast's arima2() keeps an
+ * ARIMA's sigma2. */
+static int baseline_filter(const void *options, const double *state, R_xlen_t state_len,
+                           const double *y, R_xlen_t n, double frequency, lagrs_fit *out)
+{
+    const baseline_options *o = (const baseline_options *) options;
+    if (o->method == LAGRS_BASELINE_MEAN) {
+        baseline_fit(options, y, n, frequency, out);
+        if (out->status > LAGRS_FIT_WARNING)
+            return out->status;
+        memcpy(out->state, state, sizeof(double) * (size_t) state_len);
+        for (R_xlen_t t = 0; out->residuals != NULL && t < n; t++)
+            out->residuals[t] = y[t] - state[ST_FUTURE];
+        out->sigma2 = state[ST_SCALE] * state[ST_SCALE];
+        return out->status;
+    }
+    if (baseline_fit(options, y, n, frequency, out) > LAGRS_FIT_WARNING)
+        return out->status;
+    if (out->codes[1] != (int) state[ST_LAG]) {
+        snprintf(out->message, LAGRS_MSG_LEN, "the lag %d differs from the fit's (%d)",
+                 out->codes[1], (int) state[ST_LAG]);
+        free(out->state);
+        out->state = NULL;
+        return out->status = LAGRS_BASELINE_ERR_INPUT;
+    }
+    /* the residuals about the frozen drift instead of the stretch's own */
+    double shift = out->state[ST_COEF] - state[ST_COEF];
+    for (R_xlen_t t = 1; shift != 0 && out->residuals != NULL && t < n; t++)
+        out->residuals[t] += shift;
+    out->state[ST_SCALE] = state[ST_SCALE];
+    out->state[ST_COEF] = state[ST_COEF];
+    out->state[ST_COEF + 1] = state[ST_COEF + 1];
+    out->sigma2 = state[ST_SCALE];
+    return out->status;
+}
+
 /* meanf()'s intervals: mean -/+ t s sqrt(1 + 1/n), with t the quantile of
  * Student's t with n - 1 degrees of freedom (-Inf when n is 1). */
 static void forecast_mean(const double *state, int h, const double *levels, int n_levels,
@@ -389,5 +433,5 @@ const lagrs_family lagrs_family_baseline = {
     0, NULL,
     baseline_parse, baseline_work, baseline_fit, baseline_forecast, baseline_coef_name,
     baseline_label,
-    NULL  /* filter: none yet, cross-validation refits */
+    baseline_filter
 };

@@ -434,6 +434,21 @@ static int croston_fit(const void *options, const double *y, R_xlen_t n, double 
     return out->status = status;
 }
 
+/* The fit's smoothing parameters frozen: the method's filter on y with
+ * them, nothing chosen.  A fit of a series without demand chose none; its
+ * filter chooses them as a fit would. */
+static int croston_frozen(const void *options, const double *state, R_xlen_t state_len,
+                          const double *y, R_xlen_t n, double frequency, lagrs_fit *out)
+{
+    (void) state_len;
+    croston_options frozen = *(const croston_options *) options;
+    if (!isnan(state[LAGRS_CROSTON_ST_ALPHA]))
+        frozen.alpha = state[LAGRS_CROSTON_ST_ALPHA];
+    if (frozen.type == LAGRS_CROSTON_TSB && !isnan(state[LAGRS_CROSTON_ST_BETA]))
+        frozen.beta = state[LAGRS_CROSTON_ST_BETA];
+    return croston_fit(&frozen, y, n, frequency, out);
+}
+
 int lagrs_croston_keep(lagrs_fit *out, double forecast, const double *params, int n_coef)
 {
     out->state = malloc(sizeof(double) * LAGRS_CROSTON_ST_LEN);
@@ -490,5 +505,5 @@ const lagrs_family lagrs_family_croston = {
     0, NULL,
     croston_parse, croston_work, croston_fit, lagrs_croston_forecast, croston_coef_name,
     croston_label,
-    NULL  /* filter: none yet, cross-validation refits */
+    croston_frozen
 };

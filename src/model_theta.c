@@ -609,7 +609,8 @@ const lagrs_family lagrs_family_theta = {
     2, code_names,
     1, info_names,
     theta_parse, theta_work, theta_fit, theta_forecast, theta_coef_name, theta_label,
-    NULL  /* filter: none yet, cross-validation refits */
+    NULL  /* no filter yet (frozen alpha, theta, drift and seasonal indices would need
+            * them in the state): cross-validation refits at every origin */
 };
 /* ---- the optimised Theta models: OTM and DOTM --------------------------- */
 
@@ -1057,5 +1058,6 @@ const lagrs_family lagrs_family_theta_otm = {
     2, code_names,
     1, info_names,
     otm_parse, otm_work, otm_fit, otm_family_forecast, otm_coef_name, otm_label,
-    NULL  /* filter: none yet, cross-validation refits */
+    NULL  /* no filter yet (frozen alpha, theta, drift and seasonal indices would need
+            * them in the state): cross-validation refits at every origin */
 };
