@@ -323,10 +323,16 @@ match_actuals <- function(fc, data, value) {
 #' @export
 #' @method accuracy lagrs_cv
 accuracy.lagrs_cv <- function(object, batch = NULL, by = c("id", "model"), ...) {
+  cv_accuracy(object, if (is.null(batch)) NULL else batch_collection(batch), by)
+}
+
+# accuracy() of a cross-validation given its series' collection (NULL: no
+# MASE, RMSSE).
+cv_accuracy <- function(object, collection, by) {
   cv <- unclass(object)
   by <- check_accuracy_by(by, names(cv), c("id", "model", "step", "cutoff"))
-  scales <- if (is.null(batch)) list(mae = NA_real_, rmse = NA_real_) else
-    cv_window_scales(cv, batch_collection(batch))
+  scales <- if (is.null(collection)) list(mae = NA_real_, rmse = NA_real_) else
+    cv_window_scales(cv, collection)
   path <- intersect(c("model", "id", "cutoff"), names(cv))
   accuracy_table(cv, cv$actual, scales$mae, scales$rmse, by, path)
 }
