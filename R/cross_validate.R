@@ -83,12 +83,10 @@ cross_validate <- function(series, model, h, n_windows = 1, step = 1, refit = TR
   collection <- series_collection(series, id = id, value = value, time = time)
   progress <- resolve_progress(progress)
   windows <- cv_windows(lengths(collection$values), h, n_windows, step, initial, window)
-  fcs <- cv_run(models, collection, windows, h, level, progress, every)
-  tables <- lapply(fcs, cv_table, collection = collection, windows = windows, h = h,
-                   level = level)
-  if (inherits(model, "lagrs_model")) return(new_lagrs_cv(tables[[1L]], level))
-  names(tables) <- names(models)
-  new_lagrs_cv(stack_models(tables), level)
+  fc <- cv_run(models, collection, windows, h, level, progress, every)
+  table <- cv_table(fc, collection, windows, h, level,
+                    if (inherits(model, "lagrs_model")) NULL else names(models))
+  new_lagrs_cv(table, level)
 }
 
 # refit: TRUE, FALSE or a whole number k >= 1; the number of origins per
@@ -106,44 +104,47 @@ check_refit <- function(refit) {
   as.integer(refit)
 }
 
-# Every model over every window that can run, in one pass of the runner:
-# the windows of a series are cut into blocks of `every` (the first of each
-# is fitted, the others filtered).  One list(mean, lower, upper, status,
-# message) per model, over the windows that can run.
+# Every model over every window, in one pass of the runner: C cuts the
+# windows of a series that can run into blocks of `every` (the first of each
+# is fitted, the others filtered); a window that cannot run (start -1) is
+# only marked as failed.  The C outputs are already
+# the table's columns, model after model, window after window, step after
+# step (src/cvR.c), so nothing is copied on the way to the table.
 cv_run <- function(models, collection, windows, h, level, progress, every) {
-  run <- windows[windows$problem == "", , drop = FALSE]
-  n_run <- nrow(run)
-  rank <- sequence(rle(run$series)$lengths) - 1L
-  first <- which(c(TRUE, diff(run$series) != 0L | diff(rank %/% every) != 0L)[seq_len(n_run)])
-  n_models <- length(models)
-  offsets <- (seq_len(n_models) - 1L) * n_run
-  fc <- .Call(C_cv_batch_call, collection$values, collection_frequency(collection),
-              vapply(models, function(m) m$family, ""),
-              lapply(models, function(m) m$options),
-              rep(seq_len(n_models), each = n_run), rep(as.integer(run$series), n_models),
-              rep(as.double(run$start), n_models), rep(as.double(run$cutoff), n_models),
-              as.integer(rep(offsets, each = length(first)) + first - 1L), h, level,
-              progress)
-  lapply(offsets, function(offset) {
-    cols <- offset + seq_len(n_run)
-    rows <- offset * h + seq_len(n_run * h)
-    list(mean = fc$mean[, cols, drop = FALSE], lower = fc$lower[rows, , drop = FALSE],
-         upper = fc$upper[rows, , drop = FALSE], status = fc$status[cols],
-         message = fc$message[cols])
-  })
+  start <- windows$start
+  start[windows$problem != ""] <- -1
+  tsp <- cv_tsp(collection)
+  .Call(C_cv_batch_call, collection$values, collection_frequency(collection),
+        vapply(models, function(m) m$family, ""), lapply(models, function(m) m$options),
+        windows$series, as.double(start), as.double(windows$cutoff), every, h, level,
+        tsp$start, tsp$frequency, progress)
+}
+
+# The series' ts starts and frequencies when every series is a ts (the
+# table's times are then ts times), else empty.
+cv_tsp <- function(collection) {
+  tsp <- collection$tsp
+  if (!length(tsp) || any(vapply(tsp, is.null, TRUE))) {
+    return(list(start = double(), frequency = double()))
+  }
+  starts_freqs <- matrix(unlist(tsp, use.names = FALSE), nrow = 3L)
+  list(start = starts_freqs[1L, ], frequency = starts_freqs[3L, ])
 }
 
 # One row per (series, origin): series (position), cutoff (training length),
 # start (0-based first training value) and why a window cannot run ("" when
 # it can).
 cv_windows <- function(n, h, n_windows, step, initial, window) {
-  per_series <- lapply(seq_along(n), function(i) {
-    last <- n[i] - h
-    cutoff <- if (is.null(initial)) last - rev(seq_len(n_windows) - 1L) * step else
-      if (last >= initial) seq(initial, last, by = step) else initial
-    data.frame(series = i, cutoff = cutoff)
-  })
-  out <- do.call(rbind, per_series)
+  last <- n - h
+  if (is.null(initial)) {
+    series <- rep(seq_along(n), each = n_windows)
+    cutoff <- last[series] - rep(rev(seq_len(n_windows) - 1L) * step, length(n))
+  } else {
+    counts <- ifelse(last >= initial, (last - initial) %/% step + 1L, 1L)
+    series <- rep(seq_along(n), counts)
+    cutoff <- initial + (sequence(counts) - 1L) * step
+  }
+  out <- data.frame(series = series, cutoff = cutoff)
   out$start <- if (is.null(window)) 0 else out$cutoff - window
   out$problem <- ""
   short <- out$cutoff < 1 | out$cutoff + h > n[out$series]
@@ -154,64 +155,40 @@ cv_windows <- function(n, h, n_windows, step, initial, window) {
   out
 }
 
-# The long table of one model, from its forecasts (cv_run()).
-cv_table <- function(fc, collection, windows, h, level) {
-  ok <- windows$problem == ""
-  n_rows <- nrow(windows) * h
-  rows <- rep(which(ok), each = h)
-  at <- function(values) {
-    out <- rep(NA_real_, n_rows)
-    out[(rows - 1L) * h + rep(seq_len(h), sum(ok))] <- values
-    out
+# The long table, built from the C outputs and per-window vectors repeated
+# h times (no per-row intermediates beyond the columns themselves).
+cv_table <- function(fc, collection, windows, h, level, model_names) {
+  n_win <- nrow(windows)
+  n_models <- max(1L, length(model_names))
+  n_rows <- n_win * h * n_models
+  per_row <- function(v) rep(rep(v, length.out = n_win * n_models), each = h)
+  columns <- list()
+  if (!is.null(model_names)) columns$model <- rep(model_names, each = n_win * h)
+  columns$id <- per_row(collection$ids[windows$series])
+  if (is.null(fc$cutoff)) {
+    columns$cutoff <- per_row(windows$cutoff)
+    columns$step <- rep.int(seq_len(h), n_win * n_models)
+    columns$time <- columns$cutoff + columns$step
+  } else {
+    columns$cutoff <- fc$cutoff
+    columns$step <- rep.int(seq_len(h), n_win * n_models)
+    columns$time <- fc$time
   }
-  window_of_row <- rep(seq_len(nrow(windows)), each = h)
-  step <- rep(seq_len(h), nrow(windows))
-  series <- windows$series[window_of_row]
-  cutoff <- windows$cutoff[window_of_row]
-  status <- rep("error", nrow(windows))
-  status[ok] <- status_labels(fc$status)
-  message <- windows$problem
-  message[ok] <- fc$message
-  out <- data.frame(id = collection$ids[series], stringsAsFactors = FALSE)
-  out <- cbind(out, cv_times(collection, series, cutoff, step))
-  out$actual <- cv_actuals(collection$values, series, cutoff + step)
-  out$mean <- at(as.vector(fc$mean))
+  columns$actual <- fc$actual
+  columns$mean <- fc$mean
   for (k in seq_along(level)) {
-    out[[paste0("lo_", format(level[k]))]] <- at(fc$lower[, k])
-    out[[paste0("hi_", format(level[k]))]] <- at(fc$upper[, k])
+    columns[[paste0("lo_", format(level[k]))]] <- fc$lower[[k]]
+    columns[[paste0("hi_", format(level[k]))]] <- fc$upper[[k]]
   }
-  out$status <- status[window_of_row]
-  out$message <- message[window_of_row]
-  failed <- out$status == "error"
-  out[failed, setdiff(names(out), c("id", "cutoff", "step", "time", "actual", "status",
-                                    "message"))] <- NA_real_
-  out
-}
-
-# cutoff and time columns: ts times when every series is a ts, else indices.
-cv_times <- function(collection, series, cutoff, step) {
-  tsp <- collection$tsp
-  if (length(tsp) && all(!vapply(tsp, is.null, TRUE))) {
-    starts_freqs <- matrix(unlist(tsp, use.names = FALSE), nrow = 3L)
-    start <- starts_freqs[1L, series]
-    freq <- starts_freqs[3L, series]
-    return(data.frame(cutoff = start + (cutoff - 1) / freq, step = step,
-                      time = start + (cutoff + step - 1) / freq))
-  }
-  data.frame(cutoff = cutoff, step = step, time = cutoff + step)
-}
-
-# y[position] of each row's series (1-based positions; NA past the end).
-cv_actuals <- function(values, series, position) {
-  n <- lengths(values)
-  offsets <- cumsum(c(0, n))[series]
-  out <- unlist(values, use.names = FALSE)[offsets + position]
-  out[position > n[series]] <- NA_real_
-  out
+  problem <- rep(windows$problem, n_models)
+  message <- fc$message
+  message[problem != ""] <- problem[problem != ""]
+  columns$status <- rep(status_labels(fc$status), each = h)
+  columns$message <- rep(message, each = h)
+  structure(columns, class = "data.frame", row.names = c(NA_integer_, -n_rows))
 }
 
 new_lagrs_cv <- function(table, level) {
-  rownames(table) <- NULL
   attr(table, "level") <- level
   class(table) <- c("lagrs_cv", "data.frame")
   table

@@ -49,7 +49,8 @@ SEXP model_families_call(void);
 SEXP model_coef_names_call(SEXP family, SEXP options);
 /* Cross-validation windows of any family (cvR.c). */
 SEXP cv_batch_call(SEXP series, SEXP frequency, SEXP families, SEXP options,
-                   SEXP win_model, SEXP win_series, SEXP win_start, SEXP win_cutoff,
-                   SEXP block_first, SEXP h, SEXP levels, SEXP progress);
+                   SEXP win_series, SEXP win_start, SEXP win_cutoff,
+                   SEXP refit_every, SEXP h, SEXP levels, SEXP tsp_start,
+                   SEXP tsp_frequency, SEXP progress);
 
 #endif

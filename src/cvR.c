@@ -28,16 +28,39 @@ typedef struct {
     void **options;               /* per model */
     const double **y;
     const double *frequency;
-    const int *model, *series;    /* per window (0-based) */
-    const double *start, *cutoff; /* per window: the training window [start, cutoff) */
+    /* the windows of one model (every model has the same): */
+    R_xlen_t n_win;
+    const int *series;            /* 1-based */
+    const double *start, *cutoff; /* the training window [start, cutoff) */
     const R_xlen_t *block;        /* block b: windows block[b] .. block[b + 1] - 1 */
+    R_xlen_t n_blocks;
+    /* window w of the output is window w % n_win of model w / n_win */
+    R_xlen_t n_windows;
     int h, n_levels;
     const double *levels;
-    R_xlen_t n_windows;
-    double *mean, *lower, *upper;  /* h x windows; (h * windows) x levels */
+    double *mean;              /* h per window */
+    double **lower, **upper;   /* per level: h per window */
     int *status;
-    char *messages;            /* LAGRS_MSG_LEN per window */
+    char **messages;           /* per window: NULL (none) or malloc()ed text */
+    const double *tsp_start, *tsp_frequency;  /* per series, or NULL: not ts */
 } cv_ctx;
+
+/* Window w's message: most windows have none, so only the others take
+ * memory (a block that Ctrl-C cut short and runs again replaces its own). */
+static void cv_message(cv_ctx *ctx, R_xlen_t w, const char *message)
+{
+    free(ctx->messages[w]);
+    ctx->messages[w] = NULL;
+    size_t len = strnlen(message, LAGRS_MSG_LEN - 1);
+    if (len == 0)
+        return;
+    char *text = malloc(len + 1);
+    if (text == NULL)
+        return;  /* the status still says what happened */
+    memcpy(text, message, len);
+    text[len] = '\0';
+    ctx->messages[w] = text;
+}
 
 static void cv_fail(cv_ctx *ctx, R_xlen_t w, int status, const char *message)
 {
@@ -45,18 +68,17 @@ static void cv_fail(cv_ctx *ctx, R_xlen_t w, int status, const char *message)
         ctx->mean[w * ctx->h + j] = NAN;
     for (int k = 0; k < ctx->n_levels; k++)
         for (int j = 0; j < ctx->h; j++)
-            ctx->lower[((R_xlen_t) k * ctx->n_windows + w) * ctx->h + j] =
-                ctx->upper[((R_xlen_t) k * ctx->n_windows + w) * ctx->h + j] = NAN;
+            ctx->lower[k][w * ctx->h + j] = ctx->upper[k][w * ctx->h + j] = NAN;
     ctx->status[w] = status > LAGRS_FIT_WARNING ? status : LAGRS_FIT_ERROR;
-    snprintf(ctx->messages + w * LAGRS_MSG_LEN, LAGRS_MSG_LEN, "%s", message);
+    cv_message(ctx, w, message);
 }
 
-/* The family's bounds (level after level) into the level-major output. */
-static void cv_bounds(cv_ctx *ctx, R_xlen_t w, const double *bounds, double *out)
+/* The family's bounds (level after level) into the per-level outputs. */
+static void cv_bounds(cv_ctx *ctx, R_xlen_t w, const double *bounds, double **out)
 {
     for (int k = 0; k < ctx->n_levels; k++)
-        memcpy(out + ((R_xlen_t) k * ctx->n_windows + w) * ctx->h,
-               bounds + (R_xlen_t) k * ctx->h, sizeof(double) * (size_t) ctx->h);
+        memcpy(out[k] + w * ctx->h, bounds + (R_xlen_t) k * ctx->h,
+               sizeof(double) * (size_t) ctx->h);
 }
 
 static void cv_fit_init(lagrs_fit *fit)
@@ -72,10 +94,11 @@ static void cv_fit_init(lagrs_fit *fit)
 static void cv_estimate(cv_ctx *ctx, R_xlen_t w, const lagrs_fit *frozen, lagrs_fit *fit)
 {
     cv_fit_init(fit);
-    const lagrs_family *family = ctx->family[ctx->model[w]];
-    const void *options = ctx->options[ctx->model[w]];
-    R_xlen_t start = (R_xlen_t) ctx->start[w], cutoff = (R_xlen_t) ctx->cutoff[w];
-    int i = ctx->series[w];
+    R_xlen_t m = w / ctx->n_win, v = w % ctx->n_win;
+    const lagrs_family *family = ctx->family[m];
+    const void *options = ctx->options[m];
+    R_xlen_t start = (R_xlen_t) ctx->start[v], cutoff = (R_xlen_t) ctx->cutoff[v];
+    int i = ctx->series[v] - 1;
     if (frozen == NULL)
         family->fit(options, ctx->y[i] + start, cutoff - start, ctx->frequency[i], fit);
     else
@@ -86,7 +109,7 @@ static void cv_estimate(cv_ctx *ctx, R_xlen_t w, const lagrs_fit *frozen, lagrs_
 /* Window w's forecasts from its fit (or filter). */
 static void cv_forecast(cv_ctx *ctx, R_xlen_t w, const lagrs_fit *fit)
 {
-    const lagrs_family *family = ctx->family[ctx->model[w]];
+    const lagrs_family *family = ctx->family[w / ctx->n_win];
     R_xlen_t width = (R_xlen_t) ctx->h * ctx->n_levels;
     double *bounds = fit->status <= LAGRS_FIT_WARNING && fit->state != NULL ?
         malloc(sizeof(double) * (size_t) (2 * width > 0 ? 2 * width : 1)) : NULL;
@@ -95,30 +118,34 @@ static void cv_forecast(cv_ctx *ctx, R_xlen_t w, const lagrs_fit *fit)
                 : "out of memory");
         return;
     }
-    int status = family->forecast(ctx->options[ctx->model[w]], fit->state, fit->state_len,
+    int status = family->forecast(ctx->options[w / ctx->n_win], fit->state, fit->state_len,
                                   ctx->h, ctx->levels, ctx->n_levels,
                                   ctx->mean + w * ctx->h, bounds, bounds + width, NULL);
     cv_bounds(ctx, w, bounds, ctx->lower);
     cv_bounds(ctx, w, bounds + width, ctx->upper);
     ctx->status[w] = status > fit->status ? status : fit->status;
-    char *to = ctx->messages + w * LAGRS_MSG_LEN;
-    memcpy(to, fit->message, LAGRS_MSG_LEN);
-    to[LAGRS_MSG_LEN - 1] = '\0';
+    cv_message(ctx, w, fit->message);
     free(bounds);
 }
 
 /* One block: the fit at its first window, then each later window filtered
  * with that fit frozen (refitted when the family has no filter).  A failed
  * fit fails the windows that depend on it, with its status and message. */
-static void cv_block(R_xlen_t b, void *vctx)
+static void cv_block(R_xlen_t task, void *vctx)
 {
     cv_ctx *ctx = (cv_ctx *) vctx;
-    R_xlen_t first = ctx->block[b], end = ctx->block[b + 1];
+    R_xlen_t m = task / ctx->n_blocks, b = task % ctx->n_blocks;
+    R_xlen_t first = m * ctx->n_win + ctx->block[b], end = m * ctx->n_win + ctx->block[b + 1];
+    if (ctx->start[ctx->block[b]] < 0) {
+        /* a window R found too short: its own block, its message R's */
+        cv_fail(ctx, first, LAGRS_FIT_ERROR, "");
+        return;
+    }
     lagrs_fit frozen;
     cv_estimate(ctx, first, NULL, &frozen);
     cv_forecast(ctx, first, &frozen);
     int usable = frozen.status <= LAGRS_FIT_WARNING && frozen.state != NULL;
-    int can_filter = ctx->family[ctx->model[first]]->filter != NULL;
+    int can_filter = ctx->family[m]->filter != NULL;
     for (R_xlen_t w = first + 1; w < end; w++) {
         if (!usable) {
             cv_fail(ctx, w, frozen.status, frozen.message);
@@ -132,26 +159,84 @@ static void cv_block(R_xlen_t b, void *vctx)
     free(frozen.state);
 }
 
-/* The windows' outputs: list(mean, lower, upper, status, message). */
+/* The outputs, in the rows of R's table (window after window, h steps
+ * each): list(mean, actual, lower, upper, status, message), lower and upper
+ * lists of one vector per level, status and message one per window, and
+ * for ts series the cutoff and time columns (else NULL). */
 static SEXP cv_output(cv_ctx *ctx)
 {
     R_xlen_t rows = (R_xlen_t) ctx->h * ctx->n_windows;
-    if (rows > INT_MAX)
-        Rf_error("%lld windows x %d steps is more forecasts than one run holds",
-                 (long long) ctx->n_windows, ctx->h);
-    const char *names[] = {"mean", "lower", "upper", "status", "message", ""};
+    const char *names[] = {"mean", "actual", "lower", "upper", "status", "message",
+                           "cutoff", "time", ""};
     SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));
-    SET_VECTOR_ELT(ans, 0, Rf_allocMatrix(REALSXP, ctx->h, (int) ctx->n_windows));
-    SET_VECTOR_ELT(ans, 1, Rf_allocMatrix(REALSXP, (int) rows, ctx->n_levels));
-    SET_VECTOR_ELT(ans, 2, Rf_allocMatrix(REALSXP, (int) rows, ctx->n_levels));
-    SET_VECTOR_ELT(ans, 3, Rf_allocVector(INTSXP, ctx->n_windows));
-    SET_VECTOR_ELT(ans, 4, Rf_allocVector(STRSXP, ctx->n_windows));
+    if (ctx->tsp_start != NULL) {
+        SET_VECTOR_ELT(ans, 6, Rf_allocVector(REALSXP, rows));
+        SET_VECTOR_ELT(ans, 7, Rf_allocVector(REALSXP, rows));
+    }
+    SET_VECTOR_ELT(ans, 0, Rf_allocVector(REALSXP, rows));
+    SET_VECTOR_ELT(ans, 1, Rf_allocVector(REALSXP, rows));
+    SET_VECTOR_ELT(ans, 2, Rf_allocVector(VECSXP, ctx->n_levels));
+    SET_VECTOR_ELT(ans, 3, Rf_allocVector(VECSXP, ctx->n_levels));
+    SET_VECTOR_ELT(ans, 4, Rf_allocVector(INTSXP, ctx->n_windows));
+    SET_VECTOR_ELT(ans, 5, Rf_allocVector(STRSXP, ctx->n_windows));
     ctx->mean = REAL(VECTOR_ELT(ans, 0));
-    ctx->lower = REAL(VECTOR_ELT(ans, 1));
-    ctx->upper = REAL(VECTOR_ELT(ans, 2));
-    ctx->status = INTEGER(VECTOR_ELT(ans, 3));
+    ctx->lower = (double **) R_alloc(ctx->n_levels + 1, sizeof(double *));
+    ctx->upper = (double **) R_alloc(ctx->n_levels + 1, sizeof(double *));
+    for (int k = 0; k < ctx->n_levels; k++) {
+        SET_VECTOR_ELT(VECTOR_ELT(ans, 2), k, Rf_allocVector(REALSXP, rows));
+        SET_VECTOR_ELT(VECTOR_ELT(ans, 3), k, Rf_allocVector(REALSXP, rows));
+        ctx->lower[k] = REAL(VECTOR_ELT(VECTOR_ELT(ans, 2), k));
+        ctx->upper[k] = REAL(VECTOR_ELT(VECTOR_ELT(ans, 3), k));
+    }
+    ctx->status = INTEGER(VECTOR_ELT(ans, 4));
     UNPROTECT(1);
     return ans;
+}
+
+/* The table's cutoff and time columns when the series are ts (tsp_start,
+ * tsp_frequency per series; else NULL): start + (cutoff - 1) / frequency
+ * and start + (cutoff + step - 1) / frequency, R's arithmetic. */
+static void cv_times(cv_ctx *ctx, SEXP ans)
+{
+    if (ctx->tsp_start == NULL)
+        return;
+    double *cutoff_time = REAL(VECTOR_ELT(ans, 6)), *time = REAL(VECTOR_ELT(ans, 7));
+    for (R_xlen_t w = 0; w < ctx->n_windows; w++) {
+        int i = ctx->series[w % ctx->n_win] - 1;
+        double start = ctx->tsp_start[i], frequency = ctx->tsp_frequency[i];
+        double cutoff = ctx->cutoff[w % ctx->n_win];
+        for (int j = 0; j < ctx->h; j++) {
+            cutoff_time[w * ctx->h + j] = start + (cutoff - 1) / frequency;
+            time[w * ctx->h + j] = start + (cutoff + (j + 1) - 1) / frequency;
+        }
+    }
+}
+
+/* After the run, on the main thread: the actual values (NA past the end),
+ * R's NA in every forecast of a failed window, the messages. */
+static void cv_finish(cv_ctx *ctx, const R_xlen_t *lengths, SEXP ans)
+{
+    cv_times(ctx, ans);
+    double *actual = REAL(VECTOR_ELT(ans, 1));
+    SEXP messages = VECTOR_ELT(ans, 5);
+    for (R_xlen_t w = 0; w < ctx->n_windows; w++) {
+        R_xlen_t cutoff = (R_xlen_t) ctx->cutoff[w % ctx->n_win];
+        int i = ctx->series[w % ctx->n_win] - 1;
+        for (int j = 0; j < ctx->h; j++)
+            actual[w * ctx->h + j] = cutoff + j < lengths[i] && cutoff + j >= 0
+                ? ctx->y[i][cutoff + j] : NA_REAL;
+        if (ctx->status[w] > LAGRS_FIT_WARNING) {
+            for (int j = 0; j < ctx->h; j++) {
+                ctx->mean[w * ctx->h + j] = NA_REAL;
+                for (int k = 0; k < ctx->n_levels; k++)
+                    ctx->lower[k][w * ctx->h + j] = ctx->upper[k][w * ctx->h + j] = NA_REAL;
+            }
+        }
+        if (ctx->messages[w] != NULL)
+            SET_STRING_ELT(messages, w, Rf_mkChar(ctx->messages[w]));
+        else
+            SET_STRING_ELT(messages, w, R_BlankString);
+    }
 }
 
 /* The models: a family and parsed options per model. */
@@ -171,64 +256,127 @@ static void cv_models(SEXP families, SEXP options, cv_ctx *ctx)
     }
 }
 
-/* The windows (checked: inside their series, blocks of one model and one
- * series in order) and the work of the blocks' fits. */
-static double cv_windows(SEXP series, const R_xlen_t *lengths, R_xlen_t n_models,
-                         SEXP win_model, SEXP win_series, SEXP win_start, SEXP win_cutoff,
-                         SEXP block_first, cv_ctx *ctx)
+/* The refit blocks of one model's windows: a new block at each series, at
+ * every `every`-th window of a series that can run (start >= 0), and at
+ * each window that cannot (a block of its own).  R_alloc'ed starts, and
+ * their count in *n_blocks; the last entry is n. */
+static R_xlen_t *cv_blocks(const int *series_of, const double *start, R_xlen_t n, int every,
+                           R_xlen_t *n_blocks)
 {
-    R_xlen_t n = ctx->n_windows = XLENGTH(win_series), n_blocks = XLENGTH(block_first);
-    if (TYPEOF(win_model) != INTSXP || TYPEOF(win_series) != INTSXP ||
-        TYPEOF(win_start) != REALSXP || TYPEOF(win_cutoff) != REALSXP ||
-        TYPEOF(block_first) != INTSXP || XLENGTH(win_model) != n ||
-        XLENGTH(win_start) != n || XLENGTH(win_cutoff) != n || (n > 0) != (n_blocks > 0))
-        Rf_error("internal error: cv_batch_call's windows do not match");
-    int *model = (int *) R_alloc(n > 0 ? n : 1, sizeof(int));
-    int *series_index = (int *) R_alloc(n > 0 ? n : 1, sizeof(int));
-    R_xlen_t *block = (R_xlen_t *) R_alloc(n_blocks + 1, sizeof(R_xlen_t));
-    for (R_xlen_t b = 0; b < n_blocks; b++)
-        block[b] = INTEGER(block_first)[b];
-    block[n_blocks] = n;
-    double work = 0;
-    for (R_xlen_t b = 0, w = 0; b < n_blocks; b++) {
-        if (block[b] != w || block[b + 1] <= block[b])
-            Rf_error("internal error: cv_batch_call's blocks do not match");
-        for (; w < block[b + 1]; w++) {
-            model[w] = INTEGER(win_model)[w] - 1;
-            series_index[w] = INTEGER(win_series)[w] - 1;
-            double s = REAL(win_start)[w], c = REAL(win_cutoff)[w];
-            if (model[w] < 0 || model[w] >= n_models || series_index[w] < 0 ||
-                series_index[w] >= XLENGTH(series) || !(s >= 0) || !(c > s) ||
-                c > (double) lengths[series_index[w]] || model[w] != model[block[b]] ||
-                series_index[w] != series_index[block[b]])
-                Rf_error("internal error: window %lld is outside its series or block",
-                         (long long) w + 1);
-            /* a filter is a fraction of a fit; only the sum matters */
-            double fit_work = ctx->family[model[w]]->work(ctx->options[model[w]],
-                                                          (R_xlen_t) (c - s));
-            work += w == block[b] ? fit_work : 0.05 * fit_work;
-        }
+    R_xlen_t *block = (R_xlen_t *) R_alloc(n + 1, sizeof(R_xlen_t));
+    R_xlen_t count = 0, rank = 0;
+    for (R_xlen_t w = 0; w < n; w++) {
+        int skip = start[w] < 0, new_series = w == 0 || series_of[w] != series_of[w - 1];
+        if (new_series)
+            rank = 0;
+        if (new_series || skip || start[w - 1] < 0 || rank % every == 0)
+            block[count++] = w;
+        rank += !skip;
     }
-    ctx->model = model;
-    ctx->series = series_index;
-    ctx->block = block;
-    ctx->start = REAL(win_start);
-    ctx->cutoff = REAL(win_cutoff);
+    block[count] = n;
+    *n_blocks = count;
+    return block;
+}
+
+/* The windows of one model (checked: inside their series, grouped by
+ * series), their blocks and the work of every model's fits. */
+static double cv_windows(SEXP series, const R_xlen_t *lengths, R_xlen_t n_models,
+                         SEXP win_series, SEXP win_start, SEXP win_cutoff, int every,
+                         cv_ctx *ctx)
+{
+    R_xlen_t n = ctx->n_win = XLENGTH(win_series);
+    if (TYPEOF(win_series) != INTSXP || TYPEOF(win_start) != REALSXP ||
+        TYPEOF(win_cutoff) != REALSXP || XLENGTH(win_start) != n ||
+        XLENGTH(win_cutoff) != n || every < 1)
+        Rf_error("internal error: cv_batch_call's windows do not match");
+    const int *series_of = INTEGER(win_series);
+    const double *start = REAL(win_start), *cutoff = REAL(win_cutoff);
+    double work = 0;
+    for (R_xlen_t w = 0; w < n; w++) {
+        int i = series_of[w] - 1;
+        double s = start[w], c = cutoff[w];
+        /* start < 0: a window that cannot run (R says why) */
+        if (i < 0 || i >= XLENGTH(series) || isnan(c) ||
+            (s >= 0 && !(c > s && c <= (double) lengths[i])) ||
+            (w > 0 && series_of[w] < series_of[w - 1]))
+            Rf_error("internal error: window %lld is outside its series", (long long) w + 1);
+    }
+    ctx->block = cv_blocks(series_of, start, n, every, &ctx->n_blocks);
+    for (R_xlen_t b = 0; b < ctx->n_blocks; b++)
+        for (R_xlen_t w = ctx->block[b]; w < ctx->block[b + 1] && start[w] >= 0; w++)
+            for (R_xlen_t m = 0; m < n_models; m++) {
+                /* a filter is a fraction of a fit; only the sum matters */
+                double fit_work = ctx->family[m]->work(ctx->options[m],
+                                                       (R_xlen_t) (cutoff[w] - start[w]));
+                work += w == ctx->block[b] ? fit_work : 0.05 * fit_work;
+            }
+    ctx->series = series_of;
+    ctx->start = start;
+    ctx->cutoff = cutoff;
+    ctx->n_windows = n * n_models;
     return work;
 }
 
+/* The windows' messages, owned by an external pointer so that they are
+ * freed even when Ctrl-C or an error ends the call. */
+typedef struct {
+    R_xlen_t n;
+    char **text;
+} cv_message_store;
+
+static void cv_messages_free(SEXP owner)
+{
+    cv_message_store *store = (cv_message_store *) R_ExternalPtrAddr(owner);
+    if (store == NULL)
+        return;
+    for (R_xlen_t w = 0; w < store->n; w++)
+        free(store->text[w]);
+    free(store->text);
+    free(store);
+    R_ClearExternalPtr(owner);
+}
+
+static SEXP cv_messages_new(R_xlen_t n, char ***text)
+{
+    cv_message_store *store = calloc(1, sizeof *store);
+    char **slots = calloc((size_t) (n > 0 ? n : 1), sizeof(char *));
+    if (store == NULL || slots == NULL) {
+        free(store);
+        free(slots);
+        Rf_error("out of memory");
+    }
+    store->n = n;
+    store->text = slots;
+    SEXP owner = PROTECT(R_MakeExternalPtr(store, R_NilValue, R_NilValue));
+    R_RegisterCFinalizerEx(owner, cv_messages_free, TRUE);
+    UNPROTECT(1);
+    *text = slots;
+    return owner;
+}
+
 /* series: list of double vectors; frequency: double per series; families,
- * options: per model, its family name and options; win_model, win_series
- * (1-based), win_start (0-based), win_cutoff: the windows, checked by R
- * (0 <= start < cutoff <= length), each block's in order; block_first: the
- * first window (0-based) of each block; h: integer(1); levels: percent;
- * progress: logical(1). */
+ * options: per model, its family name and options; win_series (1-based),
+ * win_start (0-based), win_cutoff: the windows of each model, checked by R
+ * (0 <= start < cutoff <= length; start < 0: the window cannot run and is
+ * marked failed), grouped by series in order of cutoff; refit_every: the
+ * windows per refit block (integer(1)); h: integer(1); levels: percent;
+ * tsp_start, tsp_frequency: per series when every series is a ts, else
+ * empty; progress: logical(1). */
 SEXP cv_batch_call(SEXP series, SEXP frequency, SEXP families, SEXP options,
-                   SEXP win_model, SEXP win_series, SEXP win_start, SEXP win_cutoff,
-                   SEXP block_first, SEXP h, SEXP levels, SEXP progress)
+                   SEXP win_series, SEXP win_start, SEXP win_cutoff,
+                   SEXP refit_every, SEXP h, SEXP levels, SEXP tsp_start,
+                   SEXP tsp_frequency, SEXP progress)
 {
     cv_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
+    if (TYPEOF(tsp_start) != REALSXP || TYPEOF(tsp_frequency) != REALSXP ||
+        XLENGTH(tsp_start) != XLENGTH(tsp_frequency) ||
+        (XLENGTH(tsp_start) != 0 && XLENGTH(tsp_start) != XLENGTH(series)))
+        Rf_error("internal error: cv_batch_call's ts attributes do not match");
+    if (XLENGTH(tsp_start) > 0) {
+        ctx.tsp_start = REAL(tsp_start);
+        ctx.tsp_frequency = REAL(tsp_frequency);
+    }
     cv_models(families, options, &ctx);
     const R_xlen_t *lengths;
     lagrs_batch_series(series, 0.0, &ctx.y, &lengths);
@@ -236,18 +384,17 @@ SEXP cv_batch_call(SEXP series, SEXP frequency, SEXP families, SEXP options,
         TYPEOF(levels) != REALSXP)
         Rf_error("internal error: cv_batch_call's arguments do not match");
     ctx.frequency = REAL(frequency);
-    double work = cv_windows(series, lengths, XLENGTH(families), win_model, win_series,
-                             win_start, win_cutoff, block_first, &ctx);
+    double work = cv_windows(series, lengths, XLENGTH(families), win_series, win_start,
+                             win_cutoff, Rf_asInteger(refit_every), &ctx);
     ctx.h = Rf_asInteger(h);
     ctx.levels = REAL(levels);
     ctx.n_levels = (int) XLENGTH(levels);
-    ctx.messages = R_alloc(ctx.n_windows > 0 ? ctx.n_windows : 1, LAGRS_MSG_LEN);
+    SEXP owner = PROTECT(cv_messages_new(ctx.n_windows, &ctx.messages));
     SEXP ans = PROTECT(cv_output(&ctx));
-    lagrs_run_batch(XLENGTH(block_first), cv_block, &ctx, work,
+    lagrs_run_batch(ctx.n_blocks * XLENGTH(families), cv_block, &ctx, work,
                     Rf_asLogical(progress) == 1, "cross-validating");
-    SEXP messages = VECTOR_ELT(ans, 4);
-    for (R_xlen_t w = 0; w < ctx.n_windows; w++)
-        SET_STRING_ELT(messages, w, Rf_mkChar(ctx.messages + w * LAGRS_MSG_LEN));
-    UNPROTECT(1);
+    cv_finish(&ctx, lengths, ans);
+    cv_messages_free(owner);
+    UNPROTECT(2);
     return ans;
 }
