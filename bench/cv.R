@@ -9,6 +9,17 @@
 # windows. The two loops are timed on a sample of the series (default 20)
 # and scaled; the output says so. Medians of 3 runs for lagrs; the machine's
 # load is printed before and after.
+#
+# Then, on the same series and threads:
+#   - refit = FALSE (fit at the first origin, filter the 7 others with the
+#     coefficients frozen) against lagrs's own refit = TRUE (target: 10x);
+#   - tune_batch() over arima_grid()'s 3 x 2 x 3 orders, n_windows = 4:
+#     seconds, and the share of series whose cross-validated winner is not
+#     the model of lowest AICc among the same 18 fitted to the whole series;
+#   - memory: R's allocations during cross_validate() (bench::mark(memory =
+#     TRUE)'s mem_alloc, i.e. Rprofmem: every R vector allocated, not the C
+#     kernels' malloc()ed workspace, which each fit frees) against
+#     object.size() of the table it returns (target: at most 1.5x).
 if (!exists("save_bench_results")) source(file.path("bench", "common.R"))
 suppressMessages({
   library(lagrs)
@@ -70,3 +81,60 @@ print(table, row.names = FALSE, digits = 3)
 cat("targets: at least 50x the tsCV loop, at least 20x the stats::arima loop\n")
 cat("load after:", load_now(), "\n")
 if (n_series == 1000L) save_bench_results(format(table, digits = 3), "cv", threads = 2L)
+
+# ---- refit = FALSE, tune_batch(), memory -------------------------------------
+old <- lagrs_threads(2)
+t_frozen <- median_time(cross_validate(series, model, h = h, n_windows = n_windows,
+                                       refit = FALSE, progress = FALSE))
+t_every4 <- median_time(cross_validate(series, model, h = h, n_windows = n_windows,
+                                       refit = 4, progress = FALSE))
+grid <- arima_grid()
+t_tune <- system.time(tuned <- tune_batch(series, grid, h = h, n_windows = 4L,
+                                          progress = FALSE))[["elapsed"]]
+t_fits <- system.time(fits <- fit_batch(series, grid, progress = FALSE))[["elapsed"]]
+aicc <- vapply(fits$batches, function(b) unname(b$aicc), numeric(n_series))
+aicc_best <- colnames(aicc)[apply(aicc, 1, function(a) {
+  if (all(is.na(a))) NA_integer_ else which.min(a)
+})]
+scored <- !is.na(tuned$best$model) & !is.na(aicc_best)
+share <- mean(tuned$best$model[scored] != aicc_best[scored])
+memory <- lapply(c(every = TRUE, frozen = FALSE), function(refit) {
+  run <- function() cross_validate(series, model, h = h, n_windows = n_windows,
+                                   refit = refit, progress = FALSE)
+  out <- run()
+  alloc <- bench::mark(run(), iterations = 1, memory = TRUE, check = FALSE,
+                       filter_gc = FALSE)$mem_alloc
+  c(alloc = as.numeric(alloc), size = as.numeric(utils::object.size(out)))
+})
+lagrs_threads(old)
+
+refit_table <- data.frame(
+  method = c("cross_validate refit = TRUE, 2 threads", "cross_validate refit = 4, 2 threads",
+             "cross_validate refit = FALSE, 2 threads",
+             sprintf("tune_batch, arima_grid() (%d models), n_windows = 4", length(grid)),
+             sprintf("fit_batch of the %d models (for AICc)", length(grid))),
+  seconds = c(t_lagrs, t_every4, t_frozen, t_tune, t_fits),
+  ratio = c(1, t_lagrs / t_every4, t_lagrs / t_frozen, NA, NA))
+cat("\nrefit = FALSE and every 4 origins against refit = TRUE (ratio = its speed-up)\n")
+print(refit_table, row.names = FALSE, digits = 3)
+cat(sprintf("target: refit = FALSE at least 10x faster than refit = TRUE: %.1fx\n",
+            t_lagrs / t_frozen))
+cat(sprintf("tune_batch: winner is not the AICc-best model for %.1f%% of %d series\n",
+            100 * share, sum(scored)))
+memory_table <- data.frame(
+  run = c("refit = TRUE", "refit = FALSE"),
+  allocated_mb = vapply(memory, function(m) m[["alloc"]] / 2^20, 1),
+  table_mb = vapply(memory, function(m) m[["size"]] / 2^20, 1),
+  ratio = vapply(memory, function(m) m[["alloc"]] / m[["size"]], 1))
+cat("\nmemory: R allocations of cross_validate() (bench::mark mem_alloc) / object.size of its table\n")
+print(memory_table, row.names = FALSE, digits = 3)
+cat("target: at most 1.5x\n")
+cat("load after:", load_now(), "\n")
+if (n_series == 1000L) {
+  extra <- rbind(format(refit_table, digits = 3),
+                 data.frame(method = "tune_batch: share of winners not AICc-best",
+                            seconds = "", ratio = format(share, digits = 3)),
+                 data.frame(method = paste("memory ratio,", memory_table$run),
+                            seconds = "", ratio = format(memory_table$ratio, digits = 3)))
+  save_bench_results(extra, "cv_refit", threads = 2L)
+}

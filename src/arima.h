@@ -188,6 +188,16 @@ int lagrs_arima_forecast_kernel(const lagrs_arima_spec *spec,
                                 int h, const double *xreg_future, int n_xreg,
                                 double *mean, double *se, char *msg);
 
+/* Carries a fit's filter on over y[n_old .. n - 1], y[0 .. n_old - 1] being
+ * the series the fit saw (arima_extend.c): fit->state_a and fit->state_P,
+ * the filtered state a fit leaves, are advanced in place with the
+ * coefficients fit->coef (n_coef of them, no xreg), as a fit of y[0..n-1]
+ * with every coefficient fixed would leave them, up to rounding.  The
+ * drift regressor continues n_old + 1, n_old + 2, ...  Returns a status;
+ * msg (LAGRS_ARIMA_MSG_LEN) may be NULL. */
+int lagrs_arima_extend_kernel(const lagrs_arima_spec *spec, lagrs_arima_result *fit,
+                              const double *y, R_xlen_t n_old, R_xlen_t n, char *msg);
+
 /* 1 when the AR polynomial 1 - a_1 z - ... - a_p z^p has all roots outside
  * the unit circle (stationary), 0 otherwise. */
 int lagrs_arima_ar_stationary(const double *ar, int p);

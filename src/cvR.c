@@ -11,7 +11,9 @@
  * (model, series) pair, laid out by R, grouped into refit blocks.  A block
  * is a run of consecutive windows of one model and one series: its first
  * window is fitted, the others are filtered with that fit's parameters
- * frozen (the family's filter; a family without one refits each window).
+ * frozen (the family's filter, or its extend from the previous window's
+ * state when the windows expand; a family without a filter refits each
+ * window).
  * refit = TRUE makes every window a block, refit = FALSE one block per
  * (model, series), an integer k blocks of k windows.  The unit of work
  * scheduled by the batch runner is one block, so the filters of a block run
@@ -90,8 +92,11 @@ static void cv_fit_init(lagrs_fit *fit)
         fit->info[k] = NAN;
 }
 
-/* Window w's fit (frozen NULL) or filter with a frozen fit, into *fit. */
-static void cv_estimate(cv_ctx *ctx, R_xlen_t w, const lagrs_fit *frozen, lagrs_fit *fit)
+/* Window w's fit (frozen NULL), or with a frozen fit's parameters: its
+ * extend (extend set: the frozen state was made from this window's first
+ * values) or its filter, into *fit. */
+static void cv_estimate(cv_ctx *ctx, R_xlen_t w, const lagrs_fit *frozen, int extend,
+                        lagrs_fit *fit)
 {
     cv_fit_init(fit);
     R_xlen_t m = w / ctx->n_win, v = w % ctx->n_win;
@@ -101,6 +106,9 @@ static void cv_estimate(cv_ctx *ctx, R_xlen_t w, const lagrs_fit *frozen, lagrs_
     int i = ctx->series[v] - 1;
     if (frozen == NULL)
         family->fit(options, ctx->y[i] + start, cutoff - start, ctx->frequency[i], fit);
+    else if (extend)
+        family->extend(options, frozen->state, frozen->state_len, ctx->y[i] + start,
+                       cutoff - start, ctx->frequency[i], fit);
     else
         family->filter(options, frozen->state, frozen->state_len, ctx->y[i] + start,
                        cutoff - start, ctx->frequency[i], fit);
@@ -129,8 +137,12 @@ static void cv_forecast(cv_ctx *ctx, R_xlen_t w, const lagrs_fit *fit)
 }
 
 /* One block: the fit at its first window, then each later window filtered
- * with that fit frozen (refitted when the family has no filter).  A failed
- * fit fails the windows that depend on it, with its status and message. */
+ * with that fit frozen (refitted when the family has no filter).  With
+ * expanding windows a family's extend carries the last window's state on
+ * over the new values instead (each window then costs its `step` new
+ * values, not its whole length); the windows run in order, so the results
+ * do not depend on the thread.  A failed fit fails the windows that depend
+ * on it, with its status and message. */
 static void cv_block(R_xlen_t task, void *vctx)
 {
     cv_ctx *ctx = (cv_ctx *) vctx;
@@ -141,21 +153,37 @@ static void cv_block(R_xlen_t task, void *vctx)
         cv_fail(ctx, first, LAGRS_FIT_ERROR, "");
         return;
     }
-    lagrs_fit frozen;
-    cv_estimate(ctx, first, NULL, &frozen);
+    lagrs_fit frozen, last;
+    cv_estimate(ctx, first, NULL, 0, &frozen);
     cv_forecast(ctx, first, &frozen);
     int usable = frozen.status <= LAGRS_FIT_WARNING && frozen.state != NULL;
-    int can_filter = ctx->family[m]->filter != NULL;
+    const lagrs_family *family = ctx->family[m];
+    last = frozen;  /* the latest usable state; owns its state when not frozen's */
     for (R_xlen_t w = first + 1; w < end; w++) {
         if (!usable) {
             cv_fail(ctx, w, frozen.status, frozen.message);
             continue;
         }
+        int expanding = ctx->start[w % ctx->n_win] == ctx->start[ctx->block[b]];
         lagrs_fit fit;
-        cv_estimate(ctx, w, can_filter ? &frozen : NULL, &fit);
+        if (family->filter == NULL)
+            cv_estimate(ctx, w, NULL, 0, &fit);
+        else if (family->extend != NULL && expanding)
+            cv_estimate(ctx, w, &last, 1, &fit);
+        else
+            cv_estimate(ctx, w, &frozen, 0, &fit);
         cv_forecast(ctx, w, &fit);
-        free(fit.state);
+        if (family->extend != NULL && expanding && family->filter != NULL &&
+            fit.status <= LAGRS_FIT_WARNING && fit.state != NULL) {
+            if (last.state != frozen.state)
+                free(last.state);
+            last = fit;
+        } else {
+            free(fit.state);
+        }
     }
+    if (last.state != frozen.state)
+        free(last.state);
     free(frozen.state);
 }
 

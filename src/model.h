@@ -49,6 +49,14 @@
  *           reads), without estimating anything.  Cross-validation with
  *           refit = FALSE calls it at every origin after the first.  NULL
  *           when the family has none: the caller then refits.  Any thread.
+ *   extend  as filter, when the first m values of y are the very values the
+ *           state was made from (by fit, filter or extend of y[0..m-1]: the
+ *           same stretch, grown at its end): carries the state on over the
+ *           new values instead of filtering y again (the same values up to
+ *           rounding), so each later origin of an expanding window costs
+ *           only its new values.  Its statistics other than sigma2 may be
+ *           NaN; with residuals asked it filters.  NULL: the caller filters.
+ *           Any thread.
  */
 #ifndef LAGRS_MODEL_H
 #define LAGRS_MODEL_H
@@ -102,6 +110,8 @@ typedef struct lagrs_family {
                      size_t size);
     void (*label)(const void *options, const lagrs_fit *fit, char *buf, size_t size);
     int (*filter)(const void *options, const double *state, R_xlen_t state_len,
+                  const double *y, R_xlen_t n, double frequency, lagrs_fit *out);
+    int (*extend)(const void *options, const double *state, R_xlen_t state_len,
                   const double *y, R_xlen_t n, double frequency, lagrs_fit *out);
 } lagrs_family;
 

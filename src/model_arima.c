@@ -259,6 +259,65 @@ int lagrs_arima_state_filter(lagrs_arima_spec *spec, const double *frozen,
     return out->status = status;
 }
 
+int lagrs_arima_state_extend(const lagrs_arima_spec *spec, const double *frozen,
+                             const double *prefix, R_xlen_t prefix_len, const double *y,
+                             R_xlen_t n, lagrs_fit *out)
+{
+    R_xlen_t n_old = (R_xlen_t) frozen[ST_N];
+    if (n < n_old || out->residuals != NULL) {
+        lagrs_arima_spec full = *spec;
+        return lagrs_arima_state_filter(&full, frozen, prefix, prefix_len, y, n, out);
+    }
+    out->convergence = 0;
+    int status = screen_series(y, n, lagrs_arima_min_obs(spec), 1, out->message);
+    if (status != LAGRS_ARIMA_OK)
+        return out->status = status;
+    lagrs_arima_result res;
+    memset(&res, 0, sizeof res);
+    out->state = lagrs_arima_state_alloc(spec, prefix_len, &out->state_len, &res);
+    if (out->state == NULL) {
+        snprintf(out->message, LAGRS_MSG_LEN, "out of memory");
+        return out->status = LAGRS_ARIMA_ERR_MEMORY;
+    }
+    if (prefix_len > 0)
+        memcpy(out->state, prefix, sizeof(double) * (size_t) prefix_len);
+    memcpy(out->state + prefix_len, frozen,
+           sizeof(double) * (size_t) (out->state_len - prefix_len));
+    res.n_coef = lagrs_arima_n_coef(spec, 0);
+    status = lagrs_arima_extend_kernel(spec, &res, y, n_old, n, out->message);
+    if (status > LAGRS_ARIMA_WARNING) {
+        free(out->state);
+        out->state = NULL;
+        return out->status = status;
+    }
+    out->state[prefix_len + ST_N] = (double) n;
+    out->sigma2 = frozen[ST_SIGMA2];
+    out->loglik = out->aic = out->aicc = out->bic = out->nobs = NAN;
+    out->coef_offset = (int) prefix_len + ST_HEADER;
+    out->n_coef = res.n_coef;
+    return out->status = status;
+}
+
+static void filter_codes(const arima_options *o, int period, lagrs_fit *out)
+{
+    for (int k = 0; k < 6; k++)
+        out->codes[k] = o->order[k];
+    out->codes[6] = period;
+}
+
+static int arima_extend(const void *options, const double *state, R_xlen_t state_len,
+                        const double *y, R_xlen_t n, double frequency, lagrs_fit *out)
+{
+    (void) state_len;
+    (void) frequency;
+    const arima_options *o = (const arima_options *) options;
+    int period = (int) state[ST_PERIOD];
+    filter_codes(o, period, out);
+    lagrs_arima_spec spec;
+    spec_of(o, period, &spec);
+    return lagrs_arima_state_extend(&spec, state, NULL, 0, y, n, out);
+}
+
 static int arima_filter(const void *options, const double *state, R_xlen_t state_len,
                         const double *y, R_xlen_t n, double frequency, lagrs_fit *out)
 {
@@ -266,9 +325,7 @@ static int arima_filter(const void *options, const double *state, R_xlen_t state
     (void) frequency;
     const arima_options *o = (const arima_options *) options;
     int period = (int) state[ST_PERIOD];
-    for (int k = 0; k < 6; k++)
-        out->codes[k] = o->order[k];
-    out->codes[6] = period;
+    filter_codes(o, period, out);
     lagrs_arima_spec spec;
     spec_of(o, period, &spec);
     return lagrs_arima_state_filter(&spec, state, NULL, 0, y, n, out);
@@ -339,5 +396,5 @@ const lagrs_family lagrs_family_arima = {
     7, code_names,
     0, NULL,
     arima_parse, arima_work, arima_fit, arima_forecast, arima_coef_name, arima_label,
-    arima_filter
+    arima_filter, arima_extend
 };

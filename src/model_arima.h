@@ -28,6 +28,15 @@ int lagrs_arima_state_filter(lagrs_arima_spec *spec, const double *frozen,
                              const double *prefix, R_xlen_t prefix_len, const double *y,
                              R_xlen_t n, lagrs_fit *out);
 
+/* The extend of both ARIMA families: as lagrs_arima_state_filter() when y's
+ * first values (as many as the state's series length) are those the state
+ * was made from: the state's filter carried on over the rest
+ * (lagrs_arima_extend_kernel()); loglik and the criteria NaN.  With
+ * residuals asked, or a y shorter than the state's series, it filters. */
+int lagrs_arima_state_extend(const lagrs_arima_spec *spec, const double *frozen,
+                             const double *prefix, R_xlen_t prefix_len, const double *y,
+                             R_xlen_t n, lagrs_fit *out);
+
 /* h forecasts with normal intervals from such a state. */
 int lagrs_arima_state_forecast(const lagrs_arima_spec *spec, const double *state, int h,
                                const double *levels, int n_levels, double *mean,

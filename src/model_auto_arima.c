@@ -198,15 +198,12 @@ static int auto_forecast(const void *options, const double *state, R_xlen_t stat
                                       lower, upper, message);
 }
 
-/* The chosen model with its coefficients frozen (model_arima.h), on y
- * after its leading missing values as the fit reads it; the state keeps the
- * chosen orders. */
-static int auto_filter(const void *options, const double *state, R_xlen_t state_len,
-                       const double *y, R_xlen_t n, double frequency, lagrs_fit *out)
+/* The chosen model with its coefficients frozen (model_arima.h), filtered
+ * or extended over y after its leading missing values, as the fit reads it;
+ * the state keeps the chosen orders. */
+static int auto_frozen(const double *state, const double *y, R_xlen_t n, lagrs_fit *out,
+                       int extend)
 {
-    (void) options;
-    (void) state_len;
-    (void) frequency;
     lagrs_arima_spec spec;
     state_spec(state, &spec);
     int codes[] = {spec.p, spec.d, spec.q, spec.P, spec.D, spec.Q, spec.period,
@@ -220,10 +217,31 @@ static int auto_filter(const void *options, const double *state, R_xlen_t state_
         residuals[t] = NAN;
     if (residuals != NULL)
         out->residuals = residuals + start;
-    int status = lagrs_arima_state_filter(&spec, state + ORDERS_LEN, state, ORDERS_LEN,
-                                          y + start, n - start, out);
+    int status = extend
+        ? lagrs_arima_state_extend(&spec, state + ORDERS_LEN, state, ORDERS_LEN, y + start,
+                                   n - start, out)
+        : lagrs_arima_state_filter(&spec, state + ORDERS_LEN, state, ORDERS_LEN, y + start,
+                                   n - start, out);
     out->residuals = residuals;
     return status;
+}
+
+static int auto_filter(const void *options, const double *state, R_xlen_t state_len,
+                       const double *y, R_xlen_t n, double frequency, lagrs_fit *out)
+{
+    (void) options;
+    (void) state_len;
+    (void) frequency;
+    return auto_frozen(state, y, n, out, 0);
+}
+
+static int auto_extend(const void *options, const double *state, R_xlen_t state_len,
+                       const double *y, R_xlen_t n, double frequency, lagrs_fit *out)
+{
+    (void) options;
+    (void) state_len;
+    (void) frequency;
+    return auto_frozen(state, y, n, out, 1);
 }
 
 static int auto_coef_name(const void *options, const lagrs_fit *fit, int k, char *buf,
@@ -265,5 +283,5 @@ const lagrs_family lagrs_family_auto_arima = {
     8, code_names,
     8, info_names,
     auto_parse, auto_work, auto_fit, auto_forecast, auto_coef_name, auto_label,
-    auto_filter
+    auto_filter, auto_extend
 };
