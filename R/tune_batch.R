@@ -146,7 +146,7 @@ print.lagrs_tuned <- function(x, ...) {
   if (n_failed) cat(", ", n_failed, " series without a winner", sep = "")
   cat("\nwinners:\n")
   wins <- table(factor(x$best$model, levels = colnames(x$scores)))
-  print(wins[wins > 0])
+  print(stats::setNames(as.vector(wins), names(wins))[wins > 0])
   invisible(x)
 }
 

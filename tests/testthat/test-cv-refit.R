@@ -209,3 +209,27 @@ test_that("bad refit values are errors naming `refit`", {
     expect_error(cross_validate(lh, m, h = 2, refit = bad), "`refit` must be TRUE, FALSE")
   }
 })
+
+test_that("with sliding windows, refit = FALSE filters each window from its start", {
+  skip_if_not_installed("forecast")
+  y <- LakeHuron
+  h <- 3
+  width <- 60
+  cv <- cross_validate(y, arima_model(c(2, 0, 0)), h = h, n_windows = 4, refit = FALSE,
+                       window = width, level = 80, progress = FALSE)
+  first <- length(y) - h - 3
+  sliding <- function(cutoff) {
+    ts(as.numeric(y)[(cutoff - width + 1):cutoff], frequency = 1,
+       start = tsp(y)[1L] + cutoff - width)
+  }
+  batch <- fit_batch(sliding(first), arima_model(c(2, 0, 0)), progress = FALSE)
+  frozen <- forecast::Arima(sliding(first), order = c(2, 0, 0), fixed = batch$coef[1, ])
+  frozen$sigma2 <- batch$sigma2[[1]]
+  for (k in 0:3) {
+    f <- forecast::forecast(forecast::Arima(sliding(first + k), model = frozen), h = h,
+                            level = 80)
+    rows <- cv$cutoff == tsp(y)[1L] + first + k - 1
+    expect_equal(cv$mean[rows], as.numeric(f$mean), tolerance = 1e-10)
+    expect_equal(cv$lo_80[rows], as.numeric(f$lower), tolerance = 1e-10)
+  }
+})
