@@ -584,6 +584,61 @@ static int theta_forecast(const void *options, const double *state, R_xlen_t sta
     return LAGRS_FIT_OK;
 }
 
+/* The seasonal index of position t of a series, from a state made at
+ * length n_fit (which keeps the indexes of positions n_fit .. n_fit + m - 1). */
+static double state_index(const double *state, R_xlen_t n_fit, int m, R_xlen_t t)
+{
+    R_xlen_t k = (t - n_fit) % m;
+    return state[ST_HEADER + (k < 0 ? k + m : k)];
+}
+
+/* The filter: the fit's alpha, initial level, drift, sigma2 and seasonal
+ * indexes (by position, as its decomposition gave them) frozen, on a
+ * longer stretch y: y divided by the indexes, SES with the fit's alpha
+ * from its initial level, and the forecast from the stretch's last level
+ * and length (thetaf's drift term uses the length).  Nothing is estimated,
+ * not even the seasonal test. */
+static int theta_filter(const void *options, const double *state, R_xlen_t state_len,
+                        const double *y, R_xlen_t n, double frequency, lagrs_fit *out)
+{
+    (void) options;
+    (void) frequency;
+    int m = (int) state[ST_PERIOD], seasonal = state[ST_SEASONAL] != 0, constant;
+    R_xlen_t n_fit = (R_xlen_t) state[ST_N];
+    out->codes[0] = m;
+    out->codes[1] = seasonal;
+    out->convergence = 0;
+    int status = screen_series(y, n, &constant, out->message);
+    if (status != LAGRS_FIT_OK)
+        return out->status = status;
+    out->state = malloc(sizeof(double) * (size_t) state_len);
+    if (out->state == NULL) {
+        snprintf(out->message, LAGRS_MSG_LEN, "out of memory");
+        return out->status = THETA_ERR_MEMORY;
+    }
+    out->state_len = state_len;
+    memcpy(out->state, state, sizeof(double) * (size_t) state_len);
+    double alpha = state[ST_ALPHA], level = state[ST_LEVEL0];
+    int hw = n_fit <= ETS_MIN_N;  /* the short fits' form of the recursion */
+    for (R_xlen_t t = 0; t < n; t++) {
+        double index = seasonal ? state_index(state, n_fit, m, t) : 1;
+        double x = seasonal ? y[t] / index : y[t], e = x - level;
+        if (out->residuals != NULL)
+            out->residuals[t] = y[t] - (seasonal ? (x - e) * index : x - e);
+        level = hw ? alpha * x + (1 - alpha) * level : level + alpha * (x - level);
+    }
+    out->state[ST_LEVEL] = level;
+    out->state[ST_N] = (double) n;
+    for (int j = 0; seasonal && j < m; j++)
+        out->state[ST_HEADER + j] = state_index(state, n_fit, m, n + j);
+    out->sigma2 = state[ST_SIGMA2];
+    out->loglik = out->aic = out->aicc = out->bic = NAN;
+    out->nobs = (double) n;
+    out->coef_offset = 0;
+    out->n_coef = ST_N_COEF;
+    return out->status = LAGRS_FIT_OK;
+}
+
 static int theta_coef_name(const void *options, const lagrs_fit *fit, int k, char *buf,
                            size_t size)
 {
@@ -609,8 +664,7 @@ const lagrs_family lagrs_family_theta = {
     2, code_names,
     1, info_names,
     theta_parse, theta_work, theta_fit, theta_forecast, theta_coef_name, theta_label,
-    NULL  /* no filter yet (frozen alpha, theta, drift and seasonal indices would need
-            * them in the state): cross-validation refits at every origin */
+    theta_filter
 };
 /* ---- the optimised Theta models: OTM and DOTM --------------------------- */
 
@@ -1058,6 +1112,5 @@ const lagrs_family lagrs_family_theta_otm = {
     2, code_names,
     1, info_names,
     otm_parse, otm_work, otm_fit, otm_family_forecast, otm_coef_name, otm_label,
-    NULL  /* no filter yet (frozen alpha, theta, drift and seasonal indices would need
-            * them in the state): cross-validation refits at every origin */
+    NULL  /* no filter yet: cross-validation refits OTM and DOTM at every origin */
 };

@@ -233,3 +233,43 @@ test_that("with sliding windows, refit = FALSE filters each window from its star
     expect_equal(cv$lo_80[rows], as.numeric(f$lower), tolerance = 1e-10)
   }
 })
+
+test_that("frozen Theta: thetaf()'s alpha, level, drift and seasonal indexes on longer stretches", {
+  skip_if_not_installed("forecast")
+  h <- 4
+  for (y in list(USAccDeaths, Nile)) {
+    expect_identical(fit_batch(y, theta_model(), progress = FALSE)$fits$codes[[1, "seasonal"]],
+                     as.integer(frequency(y) > 1))
+    cv <- cross_validate(y, theta_model(), h = h, n_windows = 5, refit = FALSE, level = 80,
+                         progress = FALSE)
+    first <- length(y) - h - 4
+    train <- train_of(y, first)
+    m <- frequency(y)
+    # thetaf() on the first window, step by step (its source), kept frozen
+    seasonal <- m > 1 && {
+      r <- as.numeric(stats::acf(train, lag.max = m, plot = FALSE)$acf)[-1L]
+      abs(r[m]) > stats::qnorm(0.95) * sqrt((1 + 2 * sum(r[-m]^2)) / first)
+    }
+    index <- if (seasonal) as.numeric(stats::decompose(train, "multiplicative")$figure) else 1
+    index_at <- function(t) if (seasonal) index[(t - 1) %% m + 1] else 1
+    x <- as.numeric(train) / index_at(seq_len(first))
+    ses <- forecast::ses(x, h = h)
+    alpha <- max(1e-10, ses$model$par[["alpha"]])
+    level0 <- ses$model$par[["l"]]
+    drift <- stats::lsfit(0:(first - 1), x)$coefficients[[2]] / 2
+    sigma <- sqrt(ses$model$sigma2)
+    for (cutoff in first:(first + 4)) {
+      level <- level0
+      for (t in seq_len(cutoff)) {
+        level <- level + alpha * (y[t] / index_at(t) - level)
+      }
+      mean <- (level + drift * (0:(h - 1) + (1 - (1 - alpha)^cutoff) / alpha)) *
+        index_at(cutoff + seq_len(h))
+      # thetaf's intervals: the reseasonalised mean -/+ z * the SES se
+      lower <- mean - stats::qnorm(0.9) * sigma * sqrt(1 + (0:(h - 1)) * alpha^2)
+      rows <- cv$cutoff == tsp(y)[1L] + (cutoff - 1) / m
+      expect_equal(cv$mean[rows], mean, tolerance = 1e-6)
+      expect_equal(cv$lo_80[rows], lower, tolerance = 1e-6)
+    }
+  }
+})
