@@ -29,10 +29,10 @@
 #' `forecast::Arima(y, model = fit)` gives it; for the baselines the mean
 #' model's mean, drift's slope and every method's residual variance
 #' (`naive()` and `snaive()` estimate nothing else); for Croston, SBA and
-#' TSB the smoothing parameters; for the standard Theta model its alpha,
-#' initial level, drift, variance and seasonal indexes. ADIDA/IMAPA and the
-#' optimised Theta models (OTM, DOTM) have no filter and are refitted at
-#' every origin whatever `refit` says. With expanding windows, ARIMA's
+#' TSB the smoothing parameters, for ADIDA also its aggregation level; for
+#' the standard Theta model its alpha, initial level, drift, variance and
+#' seasonal indexes. IMAPA and the optimised Theta models (OTM, DOTM) keep
+#' nothing to freeze and are refitted at every origin whatever `refit` says. With expanding windows, ARIMA's
 #' filter carries the previous origin's Kalman state on over the new values
 #' instead of filtering the whole series again. An integer
 #' `refit = k` refits at the 1st, (k+1)th, (2k+1)th... origin of each series

@@ -46,8 +46,8 @@
  *           forecast::Arima(y, model = fit) or ets(y, model = fit) do: fills
  *           *out as fit does (statistics of y under the frozen parameters,
  *           residuals when asked, a new malloc()ed state that forecast
- *           reads), without estimating anything.  Cross-validation with
- *           refit = FALSE calls it at every origin after the first.  NULL
+ *           reads), without estimating anything.  Cross-validation calls
+ *           it at the origins of a refit block after the first.  NULL
  *           when the family has none: the caller then refits.  Any thread.
  *   extend  as filter, when the first m values of y are the very values the
  *           state was made from (by fit, filter or extend of y[0..m-1]: the

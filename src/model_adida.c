@@ -210,8 +210,28 @@ static int adida_fit(const void *options, const double *y, R_xlen_t n, double fr
     free(fitted);
     if (!lagrs_croston_keep(out, forecast, params, adida_n_coef(o)))
         return out_of_memory(out);
+    out->state[LAGRS_CROSTON_ST_LEVEL] = (double) top;
     out->loglik = out->aic = out->aicc = out->bic = NAN;
     return out->status = status;
+}
+
+/* ADIDA's filter: the fit's aggregation level and smoothing parameters
+ * frozen, the method run on the longer stretch's buckets.  IMAPA keeps
+ * neither its levels' parameters nor anything else to freeze: its filter
+ * fits again (cross-validation then refits IMAPA at every origin). */
+static int adida_frozen(const void *options, const double *state, R_xlen_t state_len,
+                        const double *y, R_xlen_t n, double frequency, lagrs_fit *out)
+{
+    (void) state_len;
+    adida_options frozen = *(const adida_options *) options;
+    if (frozen.combine == LAGRS_ADIDA_SINGLE) {
+        frozen.aggregation = state[LAGRS_CROSTON_ST_LEVEL];
+        if (!isnan(state[LAGRS_CROSTON_ST_ALPHA]))
+            frozen.alpha = state[LAGRS_CROSTON_ST_ALPHA];
+        if (frozen.method == LAGRS_CROSTON_TSB && !isnan(state[LAGRS_CROSTON_ST_BETA]))
+            frozen.beta = state[LAGRS_CROSTON_ST_BETA];
+    }
+    return adida_fit(&frozen, y, n, frequency, out);
 }
 
 static int adida_coef_name(const void *options, const lagrs_fit *fit, int k, char *buf,
@@ -246,7 +266,5 @@ const lagrs_family lagrs_family_adida = {
     1, info_names,
     adida_parse, adida_work, adida_fit, lagrs_croston_forecast, adida_coef_name,
     adida_label,
-    /* no filter: the aggregation level and IMAPA's per-level parameters are
-     * not in the state, so cross-validation refits at every origin */
-    NULL
+    adida_frozen
 };

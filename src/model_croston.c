@@ -458,6 +458,7 @@ int lagrs_croston_keep(lagrs_fit *out, double forecast, const double *params, in
     out->state[LAGRS_CROSTON_ST_FORECAST] = forecast;
     out->state[LAGRS_CROSTON_ST_ALPHA] = params[0];
     out->state[LAGRS_CROSTON_ST_BETA] = params[1];
+    out->state[LAGRS_CROSTON_ST_LEVEL] = 1;
     out->coef_offset = LAGRS_CROSTON_ST_ALPHA;
     out->n_coef = n_coef;
     return 1;

@@ -55,16 +55,19 @@ int lagrs_croston_run(int type, double alpha, double beta, const double *x, R_xl
                       double *forecast, double *fitted, double *mse, double *params);
 
 /* The state both intermittent families keep, which their forecast reads:
- * the flat forecast, then the parameters alpha and beta. */
+ * the flat forecast, then the parameters alpha and beta, then the
+ * aggregation level (1 for the Croston family) that ADIDA's filter keeps. */
 enum lagrs_croston_state {
     LAGRS_CROSTON_ST_FORECAST,
     LAGRS_CROSTON_ST_ALPHA,
     LAGRS_CROSTON_ST_BETA,
+    LAGRS_CROSTON_ST_LEVEL,
     LAGRS_CROSTON_ST_LEN
 };
 
-/* Sets out's malloc()ed state from the forecast and params[0..1], and its
- * coefficients to the first n_coef of alpha, beta.  0 when out of memory. */
+/* Sets out's malloc()ed state from the forecast and params[0..1] (level
+ * 1), and its coefficients to the first n_coef of alpha, beta.  0 when out
+ * of memory. */
 int lagrs_croston_keep(lagrs_fit *out, double forecast, const double *params, int n_coef);
 
 /* The forecast of such a state (the family function): flat, no intervals. */

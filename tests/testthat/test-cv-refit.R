@@ -273,3 +273,29 @@ test_that("frozen Theta: thetaf()'s alpha, level, drift and seasonal indexes on 
     }
   }
 })
+
+test_that("frozen ADIDA keeps its aggregation level and alpha; IMAPA refits", {
+  skip_if_not_installed("forecast")
+  set.seed(8)
+  demand <- rpois(80, 0.3) * rpois(80, 5)
+  h <- 2
+  cv <- cross_validate(demand, adida_model("classic"), h = h, n_windows = 5, refit = FALSE,
+                       progress = FALSE)
+  first <- length(demand) - h - 4
+  fit <- fit_batch(demand[1:first], adida_model("classic"), progress = FALSE)
+  level <- fit$fits$info[[1, "aggregation"]]
+  alpha <- coef(fit)[1, "alpha"]
+  expect_gt(level, 1)
+  for (cutoff in first:(first + 4)) {
+    # buckets of `level` periods aligned on the window's end, Croston on their sums
+    n_buckets <- cutoff %/% level
+    kept <- demand[(cutoff - n_buckets * level + 1):cutoff]
+    sums <- colSums(matrix(kept, nrow = level))
+    ref <- as.numeric(forecast::croston(sums, h = 1, alpha = alpha)$mean)[1] / level
+    expect_equal(cv$mean[cv$cutoff == cutoff], rep(ref, h), tolerance = 1e-12)
+  }
+  imapa <- imapa_model("classic")
+  expect_identical(cross_validate(demand, imapa, h = h, n_windows = 3, refit = FALSE,
+                                  progress = FALSE)$mean,
+                   cross_validate(demand, imapa, h = h, n_windows = 3, progress = FALSE)$mean)
+})
