@@ -46,9 +46,13 @@
 #' @section Failures:
 #' A member that fails on a series is left out of that series' combination:
 #' the series gets the status `"warning"` and a message that names the
-#' member. The series fails only when every member fails. A series too short
-#' for one cross-validation window gets equal weights and no conformal
-#' bounds, with a warning.
+#' member. The series fails only when every member fails.
+#'
+#' The cross-validation keeps at least two seasons of a seasonal series (six
+#' values of one without seasons) before its first origin, so a short series
+#' gets fewer windows than `cv_windows` (the batch's code `cv_windows` gives
+#' how many it had). A series too short for a single window gets equal
+#' weights and no conformal bounds, with a warning.
 #'
 #' @param ... The members: named `lagrs_model`s (not ensembles), for example
 #'   `arima = arima_model(), theta = theta_model()`.
@@ -191,4 +195,54 @@ member_batch <- function(object, m) {
   x$fits$status <- parts$status
   x$status[] <- ifelse(usable, "ok", "error")
   structure(x, class = "lagrs_batch")
+}
+
+# An ensemble's plot draws each member's forecast faintly beside the
+# combination.
+#' @export
+plot_behind.lagrs_ensemble_batch <- function(x, h) {
+  members <- unclass(x)$model$spec$members
+  means <- lapply(seq_along(members), function(m) forecast(member_batch(x, m), h = h,
+                                                            level = 80)[c("id", "mean")])
+  colours <- grDevices::hcl.colors(length(members), "Dark 3", alpha = 0.5)
+  function(id, times) {
+    for (m in seq_along(members)) {
+      graphics::lines(as.numeric(times), means[[m]]$mean[means[[m]]$id == id], col = colours[m],
+                      lwd = 1)
+    }
+    graphics::legend("topleft", legend = names(members), col = colours, lwd = 1, bty = "n",
+                     cex = 0.7)
+  }
+}
+
+#' Conformal prediction intervals for any model
+#'
+#' `conformal_model(model)` is `model` with split conformal intervals: the
+#' model is cross-validated on each series at `windows` rolling origins (the
+#' last ones, one step apart, each forecasting `h` steps), and the bounds at
+#' step \eqn{j} come from the absolute errors at that step, as described in
+#' [ensemble_model()] (it is an ensemble of one member). With \eqn{W}
+#' windows a level up to \eqn{100 W / (W + 1)} percent is reached: the
+#' default of 19 windows reaches 95%.
+#'
+#' @param model A `lagrs_model`.
+#' @param h The calibrated horizon; `NULL` means each series' seasonal
+#'   period, or 6. Forecasts beyond it have no bounds.
+#' @param windows The number of rolling origins.
+#' @return A `lagrs_model`.
+#' @export
+#' @examples
+#' set.seed(2)
+#' y <- list(a = 20 + cumsum(rnorm(80)), b = 20 + cumsum(rnorm(80)))
+#' fit <- fit_batch(y, conformal_model(naive_model(), h = 4))
+#' forecast(fit, h = 4, level = 80)
+conformal_model <- function(model, h = NULL, windows = 19) {
+  if (!inherits(model, "lagrs_model") || inherits(model, "lagrs_ensemble_model")) {
+    stop("`model` must be a lagrs_model that is not an ensemble (an ensemble takes ",
+         "`intervals = \"conformal\"` itself), not ", describe_value(model), ".", call. = FALSE)
+  }
+  out <- ensemble_model(model = model, intervals = "conformal", cv_h = h,
+                        cv_windows = windows)
+  out$label <- paste0(model$label, " with conformal intervals")
+  out
 }

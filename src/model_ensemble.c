@@ -55,7 +55,7 @@ static const char *const option_names[] = {
     "combine", "weights", "intervals", "cv_h", "cv_windows", "n_members", "n_packed"
 };
 #define N_HEADER_OPTIONS 7
-static const char *const code_names[] = {"members_used", "cv_h"};
+static const char *const code_names[] = {"members_used", "cv_h", "cv_windows"};
 
 /* ---- options ---------------------------------------------------------- */
 
@@ -392,6 +392,7 @@ typedef struct {
     double *member_residuals;   /* [m][t] */
     int score_steps, score_windows;
     double *scores;             /* [step][window] */
+    int cv_windows;             /* the windows the cross-validation had */
 } ensemble_parts;
 
 static void free_parts(ensemble_parts *p, int n_members)
@@ -454,6 +455,7 @@ static int assemble_state(const ensemble_options *o, const ensemble_parts *p, in
     out->n_coef = M;
     out->codes[0] = n_used;
     out->codes[1] = cv_h > 0 ? cv_h : LAGRS_NA_CODE;
+    out->codes[2] = cv_h > 0 ? p->cv_windows : LAGRS_NA_CODE;
     return LAGRS_FIT_OK;
 }
 
@@ -475,14 +477,27 @@ static void fit_members(const ensemble_options *o, const double *y, R_xlen_t n,
     }
 }
 
+/* The fewest values a cross-validation window trains on: two seasons of a
+ * seasonal series, six values otherwise. */
+static R_xlen_t min_train(double frequency)
+{
+    int period = (int) floor(frequency + 0.5);
+    return period > 1 ? 2 * (R_xlen_t) period : 6;
+}
+
 /* The cross-validation a fit needs: weights and conformal scores. Returns 0
  * when the series is too short for a single window (or memory ran out). */
 static int cross_validate_members(const ensemble_options *o, const double *y, R_xlen_t n,
                                   double frequency, ensemble_parts *p, int h)
 {
     int windows = cv_windows_needed(o);
+    /* as many of the windows asked for as leave min_train values before
+     * the first origin */
+    R_xlen_t room = n - h - min_train(frequency) + 1;
+    if (room < windows)
+        windows = room > 0 ? (int) room : 0;
     cv_table cv = {h, windows, NULL, NULL};
-    int ran = windows > 0 && n - h - (windows - 1) >= 1;
+    int ran = windows > 0;
     if (ran) {
         cv.forecast = (double *) malloc(sizeof(double) * (size_t) o->n_members * windows * h);
         cv.ok = (int *) calloc((size_t) o->n_members * windows, sizeof(int));
@@ -503,7 +518,8 @@ static int cross_validate_members(const ensemble_options *o, const double *y, R_
     }
     free(cv.forecast);
     free(cv.ok);
-    return windows == 0 || (ran && had);
+    p->cv_windows = windows;
+    return cv_windows_needed(o) == 0 || (ran && had);
 }
 
 static int default_cv_h(const ensemble_options *o, double frequency)
@@ -705,6 +721,7 @@ static int ensemble_filter(const void *options, const double *state, R_xlen_t st
     }
     p.score_steps = (int) state[H_SCORE_STEPS];
     p.score_windows = (int) state[H_SCORE_WINDOWS];
+    p.cv_windows = p.score_windows;
     size_t n_scores = (size_t) p.score_steps * p.score_windows;
     p.scores = (double *) malloc(sizeof(double) * (n_scores > 0 ? n_scores : 1));
     if (p.scores != NULL && n_scores > 0)
@@ -774,7 +791,7 @@ static void ensemble_label(const void *options, const lagrs_fit *fit, char *buf,
 const lagrs_family lagrs_family_ensemble = {
     "ensemble",
     N_HEADER_OPTIONS, option_names, sizeof(ensemble_options),
-    2, code_names,
+    3, code_names,
     0, NULL,
     ensemble_parse, ensemble_work, ensemble_fit, ensemble_forecast, ensemble_coef_name,
     ensemble_label, ensemble_filter

@@ -184,3 +184,40 @@ test_that("bad ensembles give errors that name the argument", {
   expect_error(ensemble_model(a = naive_model(), cv_windows = 0), "cv_windows")
   expect_error(ensemble_model(a = naive_model(), cv_h = NA), "cv_h")
 })
+
+test_that("conformal_model() gives any model conformal bounds; short series get fewer windows", {
+  series <- ensemble_series()
+  fit <- fit_batch(series, conformal_model(naive_model(), h = 3, windows = 19))
+  expect_identical(unname(coef(fit)[, "model"]), rep(1, length(series)))
+  fc <- forecast(fit, h = 3, level = 90)
+  for (id in names(series)) {
+    y <- as.numeric(series[[id]])
+    n <- length(y)
+    period <- stats::frequency(series[[id]])
+    windows <- min(19, n - 3 - (if (period > 1) 2 * period else 6) + 1)
+    origins <- n - 3 - (windows - 1):0
+    errors <- t(sapply(origins, function(o) abs(y[o + 1:3] - y[o])))
+    width <- apply(errors, 2, sort)[min(windows, ceiling((windows + 1) * 0.9)), ]
+    got <- rows_of(fc, id)
+    expect_equal(got$hi_90 - got$mean, width, tolerance = 1e-12, label = id)
+    expect_identical(unname(fit$fits$codes[match(id, fit$ids), "cv_windows"]),
+                     as.integer(windows))
+  }
+  expect_error(conformal_model(3), "`model` must be a lagrs_model")
+  tiny <- fit_batch(list(a = c(1, 3, 2, 4, 3)), conformal_model(naive_model(), h = 2))
+  expect_identical(unname(tiny$status), "warning")
+  expect_match(tiny$message[["a"]], "too short for cross-validated")
+  expect_true(all(is.na(forecast(tiny, h = 2)$hi_80)))
+})
+
+test_that("an ensemble batch plots its members behind the combination", {
+  series <- ensemble_series()[c("nile", "walk")]
+  fit <- fit_batch(series, ensemble_model(naive = naive_model(), theta = theta_model()))
+  path <- tempfile(fileext = ".pdf")
+  grDevices::pdf(path)
+  on.exit({
+    grDevices::dev.off()
+    unlink(path)
+  })
+  expect_identical(plot(fit, h = 6), fit)
+})
