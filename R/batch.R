@@ -314,6 +314,13 @@ print.lagrs_batch_forecast <- function(x, n = 10L, ...) {
   invisible(x)
 }
 
+# What a batch's plot draws over each series' forecast: a function of the id
+# and the forecast's times (nothing, unless the family says otherwise).
+plot_behind <- function(x, h) UseMethod("plot_behind")
+
+#' @export
+plot_behind.lagrs_batch <- function(x, h) function(id, times) invisible(NULL)
+
 # ---- specification helpers (shared with auto_arima_batch) -----------------
 
 # Checks a batch's model the way arima_fit() checks a single one, and returns
@@ -394,6 +401,7 @@ plot.lagrs_batch <- function(x, ids = NULL, h = 12, level = c(80, 95), ...) {
   old <- graphics::par(mfrow = c(ceiling(n / cols), cols), mar = c(4, 4, 2.5, 1),
                        oma = c(1.5, 0, 0, 0))
   on.exit(graphics::par(old))
+  behind <- plot_behind(x, h)
   for (id in ids) {
     if (x$status[[id]] == "error") {
       graphics::plot.new()
@@ -403,6 +411,7 @@ plot.lagrs_batch <- function(x, ids = NULL, h = 12, level = c(80, 95), ...) {
     }
     fc <- forecast(batch_member(x, id), h = h, level = level)
     graphics::plot(fc, main = id, legend = FALSE, ...)
+    behind(id, stats::time(fc$mean))
   }
   # one legend for the whole grid, in the outer margin below the panels
   graphics::par(fig = c(0, 1, 0, 1), oma = c(0, 0, 0, 0), mar = c(0, 0, 0, 0), new = TRUE)

@@ -73,6 +73,8 @@ coef_matrix <- function(coef, ids, model) {
   out <- matrix(NA_real_, length(ids), length(used), dimnames = list(ids, used))
   rows <- rep(seq_along(coef), lengths(coef))
   out[cbind(rows, match(unlist(each), used))] <- unlist(coef, use.names = FALSE)
+  relabel <- match(used, names(model$coef_labels))
+  colnames(out)[!is.na(relabel)] <- model$coef_labels[relabel[!is.na(relabel)]]
   out
 }
 
@@ -83,12 +85,14 @@ new_lagrs_batch <- function(fits, collection, model, call) {
            list(coef = coef_matrix(fits$coef, ids, model), spec = spec, model = model,
                 series = collection,
                 fits = fits[c("status", "codes", "info", "state", "label", "residuals")],
-                call = call),
-           batch_elements(model, fits, ids))
+                call = call))
+  extra <- batch_elements(model, fits, ids)
+  out[names(extra)] <- extra
   structure(out, class = c(model$batch_class, "lagrs_batch"))
 }
 
-# What a family's batches carry besides the common elements.
+# What a family's batches carry besides the common elements (or in place of
+# one of them, such as `message`).
 batch_elements <- function(model, fits, ids) UseMethod("batch_elements")
 
 #' @export

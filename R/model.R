@@ -18,16 +18,22 @@ model_families <- function() {
 # `batch_class` is the subclass of its batches, if any. A family's R file
 # gives its model class the methods batch_elements() (what its batches add)
 # and member_fit() (one series' fit as a single-series object).
+# `packed` is a double vector of nested options that follow the declared
+# ones, named "packed" (the members of an ensemble); `coef_labels` renames
+# the C names of the coefficients (a named character vector, C name = label).
 new_lagrs_model <- function(family, options, spec, label, subclass = NULL,
-                            batch_class = NULL) {
+                            batch_class = NULL, packed = NULL, coef_labels = NULL) {
   declared <- model_families()[[family]]$options
   if (is.null(declared) || !setequal(names(options), declared)) {
     stop("internal error: the options of a ", family, " model must be named ",
          paste(declared, collapse = ", "), call. = FALSE)
   }
   options <- vapply(declared, function(name) as.double(options[[name]]), 1)
+  if (length(packed)) {
+    options <- c(options, stats::setNames(as.double(packed), rep("packed", length(packed))))
+  }
   structure(list(family = family, options = options, spec = spec, label = label,
-                 batch_class = batch_class),
+                 batch_class = batch_class, coef_labels = coef_labels),
             class = c(subclass, "lagrs_model"))
 }
 

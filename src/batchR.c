@@ -29,7 +29,15 @@ void *lagrs_model_options(const lagrs_family *family, SEXP options)
     SEXP names = Rf_getAttrib(options, R_NamesSymbol);
     if (TYPEOF(options) != REALSXP || TYPEOF(names) != STRSXP)
         Rf_error("internal error: model options must be a named double vector");
-    double *values = (double *) R_alloc(family->n_options + 1, sizeof(double));
+    /* values named "packed" follow the declared ones, in order: a family
+     * with nested options (the ensemble's members) reads them from there */
+    R_xlen_t n_packed = 0;
+    for (R_xlen_t j = 0; j < XLENGTH(names); j++)
+        n_packed += strcmp(CHAR(STRING_ELT(names, j)), "packed") == 0;
+    double *values = (double *) R_alloc(family->n_options + n_packed + 1, sizeof(double));
+    for (R_xlen_t j = 0, k = family->n_options; j < XLENGTH(names); j++)
+        if (strcmp(CHAR(STRING_ELT(names, j)), "packed") == 0)
+            values[k++] = REAL(options)[j];
     for (int k = 0; k < family->n_options; k++) {
         R_xlen_t j = 0;
         while (j < XLENGTH(names) && strcmp(CHAR(STRING_ELT(names, j)), family->option_names[k]))

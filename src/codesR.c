@@ -8,13 +8,14 @@
 #include "model_croston.h"
 #include "model_baseline.h"
 #include "model_theta.h"
+#include "model_ensemble.h"
 #include <string.h>
 
 /* The codes and rules that R and C share are defined once, in the C headers;
  * this entry point hands them to R as one named list, which R/codes.R reads
  * once at load.  Each feature adds one section() call below, by name. */
 
-#define MAX_SECTIONS 32
+#define MAX_SECTIONS 64
 
 typedef struct {
     SEXP values[MAX_SECTIONS];
@@ -139,6 +140,22 @@ static void theta_sections(section_list *list)
     section(list, "theta_type", names, values, LAGRS_THETA_N_TYPES);
 }
 
+static void ensemble_sections(section_list *list)
+{
+    const char *combine_names[] = {"mean", "median", "weighted"};
+    const int combines[] = {LAGRS_COMBINE_MEAN, LAGRS_COMBINE_MEDIAN, LAGRS_COMBINE_WEIGHTED};
+    section(list, "ensemble_combine", combine_names, combines, LAGRS_ENSEMBLE_N_COMBINE);
+    const char *weight_names[] = {"equal", "cv", "ic"};
+    const int weights[] = {LAGRS_WEIGHTS_EQUAL, LAGRS_WEIGHTS_CV, LAGRS_WEIGHTS_IC};
+    section(list, "ensemble_weights", weight_names, weights, LAGRS_ENSEMBLE_N_WEIGHTS);
+    const char *interval_names[] = {"quantile", "conformal"};
+    const int intervals[] = {LAGRS_INTERVALS_QUANTILE, LAGRS_INTERVALS_CONFORMAL};
+    section(list, "ensemble_intervals", interval_names, intervals, LAGRS_ENSEMBLE_N_INTERVALS);
+    const char *limit_names[] = {"max_members"};
+    const int limits[] = {LAGRS_ENSEMBLE_MAX_MEMBERS};
+    section(list, "ensemble_limits", limit_names, limits, 1);
+}
+
 SEXP lagrs_codes_call(void)
 {
     section_list list;
@@ -152,6 +169,7 @@ SEXP lagrs_codes_call(void)
     croston_sections(&list);
     baseline_sections(&list);
     theta_sections(&list);
+    ensemble_sections(&list);
     SEXP ans = PROTECT(Rf_allocVector(VECSXP, list.n));
     SEXP names = PROTECT(Rf_allocVector(STRSXP, list.n));
     for (int k = 0; k < list.n; k++) {
