@@ -27,12 +27,8 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(forecast_batch_call, 7),
     CALLDEF(model_families_call, 0),
     CALLDEF(model_coef_names_call, 2),
-<<<<<<< HEAD
-    CALLDEF(cv_batch_call, 13),
-=======
     CALLDEF(ensemble_member_states_call, 2),
-    CALLDEF(cv_batch_call, 10),
->>>>>>> ensemble
+    CALLDEF(cv_batch_call, 13),
     CALLDEF(dated_spacing_call, 4),
     CALLDEF(list_collection_call, 1),
     CALLDEF(auto_arima_plan_call, 3),
