@@ -6,6 +6,7 @@
 #include "batchR.h"
 #include "collectionR.h"
 #include "auto_arimaR.h"
+#include "etsR.h"
 #include <R_ext/Rdynload.h>
 
 #define CALLDEF(name, n) {#name, (DL_FUNC) &name, n}
@@ -26,6 +27,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(forecast_batch_call, 7),
     CALLDEF(model_families_call, 0),
     CALLDEF(model_coef_names_call, 2),
+    CALLDEF(ets_states_call, 2),
     CALLDEF(cv_batch_call, 10),
     CALLDEF(dated_spacing_call, 4),
     CALLDEF(list_collection_call, 1),
