@@ -71,6 +71,9 @@ int ets_state_size(const ets_spec *spec);
 int ets_calc(const double *y, R_xlen_t n, const ets_spec *spec, const ets_params *par,
              const double *init, int nmse, double *e, double *states, double *last,
              double *lik, double *amse);
+/* ets_calc's errors and likelihood alone (no states, no amse), faster. */
+int ets_calc_lik(const double *y, R_xlen_t n, const ets_spec *spec, const ets_params *par,
+                 const double *init, double *e, double *lik);
 /* etsforecast: the point forecasts h steps from a state; -1 as above. */
 int ets_point_forecast(const double *state, const ets_spec *spec, double phi, int h,
                        double *f);

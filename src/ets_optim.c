@@ -30,8 +30,9 @@ static int roots_inside_unit_circle(double *c, int deg)
         double scale = fabs(next[deg]);
         if (!(scale > 0) || !isfinite(scale))
             return 0;
+        scale = 1 / scale;   /* only the signs and ratios matter */
         for (int j = 0; j <= deg; j++)
-            c[j] = next[j] / scale;
+            c[j] = next[j] * scale;
     }
     return 1;
 }
@@ -161,15 +162,18 @@ static double objective(int n_par, const double *par, void *ctx)
     double init[ETS_MAX_STATE], lik, amse[ETS_MAX_NMSE];
     if (!full_init(d->spec, par + n_par - d->n_state, d->n_state, init))
         return INFINITY;
-    if (ets_calc(d->y, d->n, d->spec, &p, init, d->ctl->nmse, d->e, NULL, NULL, &lik,
-                 amse) != 0)
+    int crit = d->ctl->opt_crit;
+    int failed = crit == ETS_CRIT_MSE || crit == ETS_CRIT_AMSE
+        ? ets_calc(d->y, d->n, d->spec, &p, init, d->ctl->nmse, d->e, NULL, NULL, &lik, amse)
+        : ets_calc_lik(d->y, d->n, d->spec, &p, init, d->e, &lik);
+    if (failed)
         return INFINITY;
     if (lik < -1e10)
         lik = -1e10;   /* forecast avoids perfect fits */
     if (isnan(lik))
         return INFINITY;
     double value = 0;
-    switch (d->ctl->opt_crit) {
+    switch (crit) {
     case ETS_CRIT_LIK:
         return lik;
     case ETS_CRIT_MSE:

@@ -175,3 +175,70 @@ int ets_simulate(const double *state, const ets_spec *spec, const ets_params *pa
     }
     return 0;
 }
+
+/* ets_calc's one-step errors and likelihood alone, for the optimiser: the
+ * same operations on the same values (so the same doubles), without the
+ * longer forecasts amse needs and with the seasonal states in a ring (the
+ * slot of s_m takes the new s_1) instead of shifted each step. */
+int ets_calc_lik(const double *y, R_xlen_t n, const ets_spec *spec, const ets_params *par,
+                 const double *init, double *e, double *lik)
+{
+    const int trend = spec->trend, season = spec->season, mult_error = spec->error == ETS_MULT;
+    const int m = season > ETS_NONE ? spec->m : 1, unit_phi = fabs(par->phi - 1.0) < ETS_TOL;
+    const double alpha = par->alpha, gamma = par->gamma, phi = par->phi;
+    const double beta_alpha = par->beta / par->alpha;
+    double ring[ETS_MAX_PERIOD];
+    double l = init[0], b = trend > ETS_NONE ? init[1] : 0.0;
+    if (season > ETS_NONE)
+        memcpy(ring, init + 1 + (trend > ETS_NONE), sizeof(double) * (size_t) m);
+    int oldest = m - 1;   /* ring[oldest] is s_m */
+    /* sum log|f| as the log of running products: one log per ~100 values
+     * instead of one per value (the sum to about 1e-15 relative) */
+    double sse = 0.0, log_f = 0.0, product = 1.0;
+    for (R_xlen_t i = 0; i < n; i++) {
+        double q, phib = 0, f;
+        if (trend == ETS_NONE) {
+            q = l;
+        } else if (trend == ETS_ADD) {
+            phib = phi * b;
+            q = l + phib;
+        } else {
+            if (b < 0) {
+                *lik = NAN;
+                return -1;
+            }
+            phib = unit_phi ? b : pow(b, phi);
+            q = l * phib;
+        }
+        double s_m = season > ETS_NONE ? ring[oldest] : 0.0;
+        f = season == ETS_NONE ? q : season == ETS_ADD ? q + s_m : q * s_m;
+        double yi = y[i], err = mult_error ? (yi - f) / f : yi - f;
+        e[i] = err;
+        double p = season == ETS_NONE ? yi : season == ETS_ADD ? yi - s_m
+            : fabs(s_m) < ETS_TOL ? ETS_HUGE : yi / s_m;
+        double old_l = l;
+        l = q + alpha * (p - q);
+        if (trend > ETS_NONE) {
+            double r = trend == ETS_ADD ? l - old_l
+                : fabs(old_l) < ETS_TOL ? ETS_HUGE : l / old_l;
+            b = phib + beta_alpha * (r - phib);
+        }
+        if (season > ETS_NONE) {
+            double t = season == ETS_ADD ? yi - q : fabs(q) < ETS_TOL ? ETS_HUGE : yi / q;
+            ring[oldest] = s_m + gamma * (t - s_m);
+            oldest = oldest == 0 ? m - 1 : oldest - 1;
+        }
+        sse = sse + err * err;
+        if (mult_error) {
+            product *= fabs(f);
+            if (!(product > 1e-150 && product < 1e150)) {
+                log_f += log(product);
+                product = 1.0;
+            }
+        }
+    }
+    *lik = (double) n * log(sse);
+    if (mult_error)
+        *lik += 2 * (log_f + log(product));
+    return 0;
+}
