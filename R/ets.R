@@ -60,9 +60,10 @@ ets_error_message <- function(message) {
 
 new_lagrs_ets <- function(fits, y, model, series) {
   codes <- fits$codes[1L, ]
-  letters <- c("N", "A", "M")
-  components <- c(letters[codes[["error"]] + 1L], letters[codes[["trend"]] + 1L],
-                  letters[codes[["season"]] + 1L], as.character(codes[["damped"]] == 1L))
+  letters <- lagrs_codes("ets_component")
+  letter <- function(code) names(letters)[match(code, letters)]
+  components <- c(letter(codes[["error"]]), letter(codes[["trend"]]),
+                  letter(codes[["season"]]), as.character(as.logical(codes[["damped"]])))
   state <- fits$state[[1L]]
   run <- .Call(C_ets_states_call, as.double(y), state)
   m <- codes[["period"]]
