@@ -218,7 +218,9 @@ static int series_period(const ets_options *o, double frequency, char *message)
         return o->ctl.period;
     if (frequency < 1)
         return 1;
-    if (frequency != floor(frequency) || frequency > 1e7) {
+    if (frequency > ETS_MAX_PERIOD)   /* weekly 52.18: non-seasonal, as forecast */
+        return frequency > 1e7 ? (int) 1e7 : (int) frequency;
+    if (frequency != floor(frequency)) {
         snprintf(message, LAGRS_MSG_LEN,
                  "the series' frequency %g is not a whole number: give `period`", frequency);
         return 0;

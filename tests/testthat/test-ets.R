@@ -206,6 +206,11 @@ test_that("bad input fails with a message naming the argument, or status error",
   expect_warning(fit <- ets_fit(ts(rnorm(200, 10) + sin(1:200), frequency = 30)),
                  "period 30 is above 24")
   expect_identical(fit$components[3], "N")
+  # a weekly frequency (not whole, above 24) is non-seasonal too, as in forecast
+  set.seed(3)
+  expect_warning(weekly <- ets_fit(ts(100 + rnorm(150), frequency = 365.25 / 7)),
+                 "above 24")
+  expect_identical(weekly$components[3], "N")
   expect_warning(constant <- ets_fit(rep(5, 20)), "constant")
   expect_identical(as.numeric(forecast(constant, h = 3)$upper[, 2]), rep(5, 3))
   # in a batch, the bad series fail alone
