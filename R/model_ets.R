@@ -43,8 +43,10 @@
 #' model is made (so `set.seed()` first makes them reproducible). Their
 #' Monte-Carlo error: a bound at level \eqn{100(1 - 2p)\%} has standard
 #' error about \eqn{\sqrt{p(1 - p)/5000} / f(q_p)} (\eqn{f} the forecast
-#' density at the bound), about 2% of the forecast standard deviation at
-#' the 95% level.
+#' density at the bound): about 4% of the forecast standard deviation for a
+#' bound of a 95% interval when the paths are near normal, more in the long
+#' right tails of multiplicative trends (forecast's own bounds have the same
+#' error).
 #'
 #' Each fit's coefficients are `forecast::ets()`'s `par`: `alpha`, `beta`,
 #' `gamma`, `phi` (those the model has), then the initial states `l`, `b`,
