@@ -11,7 +11,7 @@ utils::globalVariables(c("time", "value", "lower", "upper", "interval", "what", 
 #' fitted values) or chosen series of a batch (one facet per series). They
 #' return ggplot objects, which can be modified as usual.
 #'
-#' @param object A `lagrs_forecast`, `lagrs_arima` or `lagrs_batch` object.
+#' @param object A `lagrs_forecast`, `lagrs_arima`, `lagrs_ets` or `lagrs_batch` object.
 #' @param include How many of the last observations to show (default all).
 #' @param ids,h,level For a batch: the series to show (by default the first
 #'   four that fitted), the horizon and the interval levels.
@@ -114,4 +114,5 @@ register_s3_method <- function(pkg, generic, class, fun) {
   register_s3_method("ggplot2", "autoplot", "lagrs_forecast", autoplot.lagrs_forecast)
   register_s3_method("ggplot2", "autoplot", "lagrs_arima", autoplot.lagrs_arima)
   register_s3_method("ggplot2", "autoplot", "lagrs_batch", autoplot.lagrs_batch)
+  register_s3_method("ggplot2", "autoplot", "lagrs_ets", autoplot.lagrs_arima)
 }

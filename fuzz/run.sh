@@ -8,7 +8,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-"rolling arima"}
+targets=${FUZZ_TARGETS:-"rolling arima ets"}
 
 if ! ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a > /dev/null 2>&1; then
   echo "fuzz: installing libclang-rt-14-dev (libFuzzer and sanitizer runtimes)"
@@ -26,6 +26,7 @@ for t in $targets; do
   case $t in
     rolling) srcs="fuzz/fuzz_rolling.c src/rolling.c src/rolling_sum.c src/rolling_order.c src/threads.c" ;;
     arima) srcs="fuzz/fuzz_arima.c src/arima_spec.c src/arima_params.c src/arima_kalman.c src/arima_arma_filter.c src/arima_css.c src/arima_likelihood.c src/arima_fit.c src/arima_forecast.c src/arima_optim.c src/linalg.c" ;;
+    ets) srcs="fuzz/fuzz_ets.c src/model.c src/model_ets.c src/ets_recursion.c src/ets_init.c src/ets_optim.c src/ets_select.c src/ets_forecast.c src/decompose.c src/unitroot.c src/stl.c src/nelder_mead.c src/linalg.c src/threads.c src/model_arima.c src/model_auto_arima.c src/model_baseline.c src/model_croston.c src/model_adida.c src/model_theta.c src/arima_spec.c src/arima_params.c src/arima_kalman.c src/arima_arma_filter.c src/arima_css.c src/arima_likelihood.c src/arima_fit.c src/arima_forecast.c src/arima_optim.c src/auto_arima.c src/auto_arima_plan.c" ;;
     *) echo "unknown target $t"; exit 1 ;;
   esac
   bin="$build/fuzz_$t"

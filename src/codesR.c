@@ -9,6 +9,7 @@
 #include "model_baseline.h"
 #include "model_theta.h"
 #include "model_ensemble.h"
+#include "ets.h"
 #include <string.h>
 
 /* The codes and rules that R and C share are defined once, in the C headers;
@@ -156,6 +157,27 @@ static void ensemble_sections(section_list *list)
     section(list, "ensemble_limits", limit_names, limits, 1);
 }
 
+/* ETS: the component, criterion and bounds codes of ets_model()'s options */
+static void ets_sections(section_list *list)
+{
+    const char *component_names[] = {"N", "A", "M"};
+    const int component_values[] = {ETS_NONE, ETS_ADD, ETS_MULT};
+    section(list, "ets_component", component_names, component_values, 3);
+    const char *ic_names[] = {"aicc", "aic", "bic"};
+    const int ic_values[] = {ETS_IC_AICC, ETS_IC_AIC, ETS_IC_BIC};
+    section(list, "ets_ic", ic_names, ic_values, 3);
+    const char *crit_names[] = {"lik", "amse", "mse", "sigma", "mae"};
+    const int crit_values[] = {ETS_CRIT_LIK, ETS_CRIT_AMSE, ETS_CRIT_MSE, ETS_CRIT_SIGMA,
+                               ETS_CRIT_MAE};
+    section(list, "ets_opt_crit", crit_names, crit_values, 5);
+    const char *bounds_names[] = {"both", "usual", "admissible"};
+    const int bounds_values[] = {ETS_BOUNDS_BOTH, ETS_BOUNDS_USUAL, ETS_BOUNDS_ADMISSIBLE};
+    section(list, "ets_bounds", bounds_names, bounds_values, 3);
+    const char *limit_names[] = {"max_period", "max_nmse", "npaths"};
+    const int limit_values[] = {ETS_MAX_PERIOD, ETS_MAX_NMSE, ETS_NPATHS};
+    section(list, "ets_limits", limit_names, limit_values, 3);
+}
+
 SEXP lagrs_codes_call(void)
 {
     section_list list;
@@ -170,6 +192,7 @@ SEXP lagrs_codes_call(void)
     baseline_sections(&list);
     theta_sections(&list);
     ensemble_sections(&list);
+    ets_sections(&list);
     SEXP ans = PROTECT(Rf_allocVector(VECSXP, list.n));
     SEXP names = PROTECT(Rf_allocVector(STRSXP, list.n));
     for (int k = 0; k < list.n; k++) {

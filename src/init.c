@@ -7,6 +7,7 @@
 #include "collectionR.h"
 #include "auto_arimaR.h"
 #include "model_ensembleR.h"
+#include "etsR.h"
 #include <R_ext/Rdynload.h>
 
 #define CALLDEF(name, n) {#name, (DL_FUNC) &name, n}
@@ -28,6 +29,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(model_families_call, 0),
     CALLDEF(model_coef_names_call, 2),
     CALLDEF(ensemble_member_states_call, 2),
+    CALLDEF(ets_states_call, 2),
     CALLDEF(cv_batch_call, 13),
     CALLDEF(dated_spacing_call, 4),
     CALLDEF(list_collection_call, 1),

@@ -13,6 +13,7 @@ static const lagrs_family *const families[] = {
     &lagrs_family_theta_otm,
     &lagrs_family_baseline,
     &lagrs_family_ensemble,
+    &lagrs_family_ets,
 };
 
 #define N_FAMILIES ((int) (sizeof families / sizeof families[0]))

@@ -123,6 +123,7 @@ extern const lagrs_family lagrs_family_theta;
 extern const lagrs_family lagrs_family_theta_otm;
 extern const lagrs_family lagrs_family_baseline;
 extern const lagrs_family lagrs_family_ensemble;
+extern const lagrs_family lagrs_family_ets;
 
 /* The family of that name, or NULL. */
 const lagrs_family *lagrs_family_find(const char *name);

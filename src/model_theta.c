@@ -1,5 +1,7 @@
 #include "model_theta.h"
 #include "nelder_mead.h"
+#include "decompose.h"
+#include "unitroot.h"
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -75,22 +77,6 @@ static double theta_work(const void *options, R_xlen_t n)
 
 /* ---- R's sums ----------------------------------------------------------- */
 
-/* mean(): a long double sum, then one pass of correction */
-static double r_mean(const double *x, R_xlen_t n, R_xlen_t stride)
-{
-    long double s = 0.0L;
-    for (R_xlen_t i = 0; i < n; i++)
-        s += x[i * stride];
-    s /= n;
-    if (isfinite((double) s)) {
-        long double t = 0.0L;
-        for (R_xlen_t i = 0; i < n; i++)
-            t += x[i * stride] - s;
-        s += t / n;
-    }
-    return (double) s;
-}
-
 /* forecast's is.constant(): all.equal(x, rep(x[1], n)), which compares only
  * the values that differ from x[1], relatively when they are not tiny. */
 static int nearly_constant(const double *x, R_xlen_t n)
@@ -143,53 +129,6 @@ static int seasonal_test(const double *y, R_xlen_t n, int m, double *work)
     }
     double stat = sqrt((1 + 2 * sum_sq) / (double) n);
     return fabs(r_m) / stat > lagrs_qnorm(0.95);
-}
-
-/* stats::filter(x, f, sides = 2) with decompose()'s centred moving average
- * (weights 1/m, or 1/(2m) at both ends when m is even): NaN at the ends. */
-static void moving_average(const double *y, R_xlen_t n, int m, double *trend)
-{
-    int n_filter = m % 2 == 0 ? m + 1 : m;
-    R_xlen_t shift = n_filter / 2;
-    double inner = 1.0 / m, outer = m % 2 == 0 ? 0.5 / m : inner;
-    for (R_xlen_t i = 0; i < n; i++) {
-        if (i + shift - (n_filter - 1) < 0 || i + shift >= n) {
-            trend[i] = NAN;
-            continue;
-        }
-        double z = 0.0;
-        for (int j = 0; j < n_filter; j++) {
-            double weight = (j == 0 || j == n_filter - 1) ? outer : inner;
-            z += weight * y[i + shift - j];
-        }
-        trend[i] = z;
-    }
-}
-
-/* decompose(type = "multiplicative")$figure: the mean ratio of the series
- * to its trend at each position of the period, normalised to mean 1.
- * Returns 0 when an index is not finite. */
-static int seasonal_indexes(const double *y, R_xlen_t n, int m, double *work,
-                            double *figure)
-{
-    double *ratio = work, *kept = work + n;
-    moving_average(y, n, m, ratio);
-    for (R_xlen_t t = 0; t < n; t++)
-        ratio[t] = y[t] / ratio[t];
-    for (int i = 0; i < m; i++) {
-        R_xlen_t n_kept = 0;
-        for (R_xlen_t t = i; t < n; t += m)
-            if (!isnan(ratio[t]))
-                kept[n_kept++] = ratio[t];
-        figure[i] = n_kept > 0 ? r_mean(kept, n_kept, 1) : NAN;
-    }
-    double mean = r_mean(figure, m, 1);
-    for (int i = 0; i < m; i++) {
-        figure[i] /= mean;
-        if (!isfinite(figure[i]))
-            return 0;
-    }
-    return 1;
 }
 
 /* ---- step 2: simple exponential smoothing ------------------------------ */
@@ -310,7 +249,7 @@ static int ses_ets(const double *x, R_xlen_t n, double *e, ses_fit *fit)
     ses_data d = {x, n};
     R_xlen_t first = n < 10 ? n : 10;
     double start[2] = {ETS_ALPHA_LOWER + 0.2 * (ETS_ALPHA_UPPER - ETS_ALPHA_LOWER),
-                       r_mean(x, first, 1)};
+                       lagrs_r_mean(x, first)};
     double par[2];
     int fncount;
     lagrs_nm_control ctl = lagrs_nm_defaults();
@@ -354,7 +293,7 @@ static void ses_short(const double *x, R_xlen_t n, int m, double *e, ses_fit *fi
     fit->level = ses_errors(x, n, alpha, x[0], 1, e);
     for (R_xlen_t t = 0; t < n; t++)
         e[t] = e[t] * e[t];
-    fit->sigma2 = r_mean(e, n, 1);
+    fit->sigma2 = lagrs_r_mean(e, n);
     ses_errors(x, n, alpha, x[0], 1, e);
 }
 
@@ -439,7 +378,7 @@ static int deseasonalise(const double *y, R_xlen_t n, int m, double *work, doubl
         return 0;
     if (!seasonal_test(y, n, m, work))
         return 0;
-    int usable = seasonal_indexes(y, n, m, work, figure);
+    int usable = lagrs_decompose_figure(y, n, m, 1, work, figure);
     for (int i = 0; usable && i < m; i++)
         if (fabs(figure[i]) < SMALL_INDEX)
             usable = 0;
@@ -814,7 +753,7 @@ static void otm_line(const double *x, R_xlen_t n, double *work, double *a_n, dou
 {
     for (R_xlen_t t = 0; t < n; t++)
         work[t] = (double) (t + 1) * x[t];
-    double mean_ty = r_mean(work, n, 1), mean_y = r_mean(x, n, 1), size = (double) n;
+    double mean_ty = lagrs_r_mean(work, n), mean_y = lagrs_r_mean(x, n), size = (double) n;
     *b_n = 6 * (2 * mean_ty - (1 + size) * mean_y) / (size * size - 1);
     *a_n = mean_y - (size + 1) * *b_n / 2;
 }
@@ -852,7 +791,7 @@ static int otm_deseasonalise(const double *y, R_xlen_t n, int m, double *work,
     memcpy(x, y, sizeof(double) * (size_t) n);
     if (m < OTM_MIN_PERIOD || n < 2 * (R_xlen_t) m || !otm_seasonal_test(y, n, m, work))
         return 0;
-    int usable = seasonal_indexes(y, n, m, work, figure);
+    int usable = lagrs_decompose_figure(y, n, m, 1, work, figure);
     for (int i = 0; usable && i < m; i++)
         usable = figure[i] != 0;
     if (!usable) {
@@ -876,7 +815,7 @@ static double otm_sigma2(const double *x, const double *mu, R_xlen_t n, double *
     R_xlen_t count = n - OTM_FIRST_DYNAMIC_ERROR;
     for (R_xlen_t t = 0; t < count; t++)
         work[t] = x[t + OTM_FIRST_DYNAMIC_ERROR] - mu[t + OTM_FIRST_DYNAMIC_ERROR];
-    double mean = r_mean(work, count, 1);
+    double mean = lagrs_r_mean(work, count);
     long double sum = 0.0L;
     for (R_xlen_t t = 0; t < count; t++)
         sum += (work[t] - mean) * (work[t] - mean);
@@ -944,7 +883,7 @@ static int otm_estimate(otm_data *d, const double *y, double *mu, double *work, 
     otm_line(d->x, d->n, work, &d->a_n, &d->b_n);
     for (R_xlen_t t = 0; t < d->n; t++)
         work[t] = fabs(d->x[t]);
-    d->scale = r_mean(work, d->n, 1);
+    d->scale = lagrs_r_mean(work, d->n);
     if (!(d->scale > 0))  /* all zero: any unit gives the same minimum */
         d->scale = 1;
     double start[3] = {y[0] / 2, 0.5, 2}, par[3], value;

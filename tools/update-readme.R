@@ -16,6 +16,7 @@ markdown_table <- function(table) {
 sections <- list(
   batch = "Many series: 10,000 series x 100 points, ARIMA(1,1,1), fit + forecast(h = 10) (`bench/batch.R`)",
   batch_auto = "Automatic order selection: 1,000 monthly series x 120 points (`bench/batch_auto.R`)",
+  ets = "Automatic exponential smoothing: 1,000 monthly series x 120 points, fit + forecast(h = 18) (`bench/ets.R`)",
   arima = "One series: fit + forecast(h = 10) (`bench/arima.R`)",
   rolling = "Rolling windows (`bench/rolling.R`; `peer_over_lagrs` above 1 means lagrs is faster)"
 )
