@@ -81,9 +81,9 @@ ensemble_model <- function(..., combine = c("mean", "median", "weighted"),
                            intervals = c("quantile", "conformal"), cv_h = NULL,
                            cv_windows = 3) {
   members <- check_members(list(...))
-  combine <- check_choice(combine, "ensemble_combine", "combine")
-  weights <- check_choice(weights, "ensemble_weights", "weights")
-  intervals <- check_choice(intervals, "ensemble_intervals", "intervals")
+  combine <- check_choice(combine, "combine", names(lagrs_codes("ensemble_combine")))
+  weights <- check_choice(weights, "weights", names(lagrs_codes("ensemble_weights")))
+  intervals <- check_choice(intervals, "intervals", names(lagrs_codes("ensemble_intervals")))
   if (weights != "equal" && combine != "weighted") {
     stop("`weights = \"", weights, "\"` needs `combine = \"weighted\"`.", call. = FALSE)
   }
@@ -136,18 +136,6 @@ check_members <- function(members) {
 pack_member <- function(model) {
   index <- match(model$family, names(model_families())) - 1L
   c(index, length(model$options), unname(model$options))
-}
-
-# One of the names C declares for a code section; the whole default vector
-# means its first.
-check_choice <- function(value, section, arg) {
-  choices <- names(lagrs_codes(section))
-  if (identical(value, choices)) return(choices[1L])
-  if (!is.character(value) || length(value) != 1L || is.na(value) || !value %in% choices) {
-    stop("`", arg, "` must be one of ", paste0("\"", choices, "\"", collapse = ", "),
-         ", not ", describe_value(value), ".", call. = FALSE)
-  }
-  value
 }
 
 # Messages name members by position in C ("member 2"); here by their names.

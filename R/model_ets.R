@@ -153,16 +153,6 @@ check_component <- function(x, arg, choices) {
   x
 }
 
-# One of `choices`; all of them (the argument's default) means the first.
-check_choice <- function(x, arg, choices) {
-  if (identical(x, choices)) return(choices[1L])
-  if (!is.character(x) || length(x) != 1L || is.na(x) || !x %in% choices) {
-    stop("`", arg, "` must be one of ", paste0("\"", choices, "\"", collapse = ", "),
-         ", not ", describe_value(x), ".", call. = FALSE)
-  }
-  x
-}
-
 # NA for NULL (estimate), else a number in [0, 1]
 check_unit <- function(x, arg) {
   if (is.null(x)) return(NA_real_)

@@ -128,7 +128,7 @@
 #' coef(dotm)
 theta_model <- function(period = NULL, type = c("standard", "optimized", "dynamic")) {
   period <- if (is.null(period)) NA_real_ else check_count(period, "period")
-  type <- check_theta_type(type)
+  type <- check_choice(type, "type", names(lagrs_codes("theta_type")))
   spec <- list(period = if (is.na(period)) NULL else period, type = type)
   if (type == "standard") {
     return(new_lagrs_model("theta", c(period = period), spec, "Theta"))
@@ -139,14 +139,3 @@ theta_model <- function(period = NULL, type = c("standard", "optimized", "dynami
                   spec, label)
 }
 
-# One of the type names C declares; all of them (the argument's default)
-# means the first, "standard".
-check_theta_type <- function(type) {
-  choices <- names(lagrs_codes("theta_type"))
-  if (identical(type, choices)) return(choices[1L])
-  if (!is.character(type) || length(type) != 1L || is.na(type) || !type %in% choices) {
-    stop("`type` must be one of ", paste0("\"", choices, "\"", collapse = ", "),
-         ", not ", describe_value(type), ".", call. = FALSE)
-  }
-  type
-}

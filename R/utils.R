@@ -33,3 +33,13 @@ check_count <- function(x, arg, min = 1L) {
   }
   as.integer(x)
 }
+
+# One of `choices`; all of them (the argument's default) means the first.
+check_choice <- function(x, arg, choices) {
+  if (identical(x, choices)) return(choices[1L])
+  if (!is.character(x) || length(x) != 1L || is.na(x) || !x %in% choices) {
+    stop("`", arg, "` must be one of ", paste0("\"", choices, "\"", collapse = ", "),
+         ", not ", describe_value(x), ".", call. = FALSE)
+  }
+  x
+}
