@@ -24,7 +24,7 @@ cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
 status=0
 for t in $targets; do
   case $t in
-    rolling) srcs="fuzz/fuzz_rolling.c src/rolling.c src/rolling_sum.c src/rolling_order.c src/threads.c" ;;
+    rolling) srcs="fuzz/fuzz_rolling.c src/rolling.c src/rolling_sum.c src/rolling_order.c src/rolling_quantile.c src/threads.c" ;;
     arima) srcs="fuzz/fuzz_arima.c src/arima_spec.c src/arima_params.c src/arima_kalman.c src/arima_arma_filter.c src/arima_css.c src/arima_likelihood.c src/arima_fit.c src/arima_forecast.c src/arima_optim.c src/linalg.c" ;;
     *) echo "unknown target $t"; exit 1 ;;
   esac
