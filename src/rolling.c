@@ -3,8 +3,8 @@
 
 /* Rolling-window statistics: window geometry, the kernel of one chunk (which
  * hands the work to its family's file: rolling_sum.c, rolling_order.c,
- * rolling_quantile.c) and
- * the driver that cuts many series into chunks and runs them in parallel.
+ * rolling_quantile.c) and the driver that cuts many series into chunks and
+ * runs them in parallel.
  * Plain C; the entry point is rollingR.c. */
 
 /* ------------------------------------------------------------------------ */

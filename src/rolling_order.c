@@ -3,8 +3,8 @@
 #include <string.h>
 
 /* Rolling minimum and maximum (the median and quantile are in
- * rolling_quantile.c).  The kernel walks the outputs first..last-1 of one series as the window
- * [lo, hi) slides, as the sums do (rolling_sum.c). */
+ * rolling_quantile.c).  The kernel walks the outputs first..last-1 of one
+ * series as the window [lo, hi) slides, as the sums do (rolling_sum.c). */
 
 /* ------------------------------------------------------------------------ */
 /* Minimum and maximum: van Herk / Gil-Werman, O(1) a step whatever the data */

@@ -117,36 +117,35 @@ static void merge_keys(const uint64_t *a, int n_a, const uint64_t *b, int n_b, u
         memcpy(dst + n_a, b, (size_t) n_b * sizeof(uint64_t));
         return;
     }
-    if (n_a == n_b) {
-        /* From both ends at once: two independent chains of loads and
-         * compares.  With equal halves that are not already in order,
-         * neither end runs past its half before n_a steps. */
-        const uint64_t *a_lo = a, *b_lo = b, *a_hi = a + n_a - 1, *b_hi = b + n_b - 1;
-        uint64_t *d_lo = dst, *d_hi = dst + n_a + n_b - 1;
-        for (int k = 0; k < n_a; k++) {
-            uint64_t x = *a_lo, y = *b_lo, u = *a_hi, v = *b_hi;
-            int lo_b = y < x, hi_a = u > v;
-            *d_lo++ = lo_b ? y : x;
-            *d_hi-- = hi_a ? u : v;
-            a_lo += !lo_b;
-            b_lo += lo_b;
-            a_hi -= hi_a;
-            b_hi -= !hi_a;
-        }
-        return;
+    /* From both ends at once, two independent chains of loads and
+     * compares.  In k steps the front takes at most k from either run, and
+     * so does the back: neither runs past a run's end within the shorter
+     * run's length. */
+    const uint64_t *a_lo = a, *b_lo = b, *a_hi = a + n_a - 1, *b_hi = b + n_b - 1;
+    uint64_t *d_lo = dst, *d_hi = dst + n_a + n_b - 1;
+    int safe = n_a < n_b ? n_a : n_b;
+    for (int k = 0; k < safe; k++) {
+        uint64_t x = *a_lo, y = *b_lo, u = *a_hi, v = *b_hi;
+        int lo_b = y < x, hi_a = u > v;
+        *d_lo++ = lo_b ? y : x;
+        *d_hi-- = hi_a ? u : v;
+        a_lo += !lo_b;
+        b_lo += lo_b;
+        a_hi -= hi_a;
+        b_hi -= !hi_a;
     }
-    const uint64_t *a_end = a + n_a, *b_end = b + n_b;
-    while (a < a_end && b < b_end) {
-        uint64_t x = *a, y = *b;
-        int take_b = y < x;
-        *dst++ = take_b ? y : x;
-        a += !take_b;
-        b += take_b;
+    /* what is left lies between the two ends */
+    while (a_lo <= a_hi && b_lo <= b_hi) {
+        uint64_t x = *a_lo, y = *b_lo;
+        int lo_b = y < x;
+        *d_lo++ = lo_b ? y : x;
+        a_lo += !lo_b;
+        b_lo += lo_b;
     }
-    while (a < a_end)
-        *dst++ = *a++;
-    while (b < b_end)
-        *dst++ = *b++;
+    while (a_lo <= a_hi)
+        *d_lo++ = *a_lo++;
+    while (b_lo <= b_hi)
+        *d_lo++ = *b_lo++;
 }
 
 /* Runs of four by a sorting network, then merges; returns a or tmp. */
