@@ -342,7 +342,7 @@ static inline int a_first(const sorted_block *a, const sorted_block *b)
 
 /* Moves the pointers until `target` values are small, keeping every small
  * value <= every other. */
-static void blocks_seek(sorted_block *a, sorted_block *b, int target)
+static inline void blocks_seek(sorted_block *a, sorted_block *b, int target)
 {
     int n_small = a->n_small + b->n_small;
     for (; n_small < target; n_small++) {
