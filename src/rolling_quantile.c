@@ -389,29 +389,51 @@ static double r_mean2(double a, double b)
     return (double) s;
 }
 
+/* Where the order statistics of `present` values sit: the number of
+ * values below the first one, and for a quantile, stats::quantile(type =
+ * 7)'s index = 1 + (n - 1) * p and lo = floor(index).  Kept from one output
+ * to the next, as the count rarely changes (floor() is a call without
+ * SSE4.1). */
+typedef struct {
+    R_xlen_t present;
+    int target;
+    double index, lo_index;
+} order_rank;
+
+static inline void order_rank_set(order_rank *r, R_xlen_t present, const lagrs_roll_spec *spec)
+{
+    if (r->present == present)
+        return;
+    r->present = present;
+    if (spec->stat == LAGRS_ROLL_MEDIAN) {
+        r->target = (int) ((present + 1) / 2 - 1);
+    } else {
+        r->index = 1.0 + (double) (present - 1) * spec->prob;
+        r->lo_index = floor(r->index);
+        r->target = (int) r->lo_index - 1;
+    }
+}
+
 /* The median or the quantile of `present` (>= 1) values in the blocks. */
 static double blocks_answer(sorted_block *a, sorted_block *b, R_xlen_t present,
-                            const lagrs_roll_spec *spec)
+                            const lagrs_roll_spec *spec, order_rank *rank)
 {
     double second;
+    order_rank_set(rank, present, spec);
+    blocks_seek(a, b, rank->target);
     if (spec->stat == LAGRS_ROLL_MEDIAN) {
-        blocks_seek(a, b, (int) ((present + 1) / 2 - 1));
         if (present % 2 == 1)
             return blocks_peek(a, b, NULL);
         double first = blocks_peek(a, b, &second);
         return r_mean2(first, second);
     }
-    /* stats::quantile(type = 7): index = 1 + (n - 1) * p, lo = floor(index);
-     * interpolate only when the two order statistics differ, with the same
-     * expression. */
-    double index = 1.0 + (double) (present - 1) * spec->prob;
-    double lo_index = floor(index);
-    blocks_seek(a, b, (int) lo_index - 1);
-    if (!(index > lo_index))
+    /* interpolate only when the two order statistics differ, with
+     * quantile()'s expression */
+    if (!(rank->index > rank->lo_index))
         return blocks_peek(a, b, NULL);
     double qs = blocks_peek(a, b, &second);
     if (second != qs) {
-        double frac = index - lo_index;
+        double frac = rank->index - rank->lo_index;
         qs = (1 - frac) * qs + frac * second;
     }
     return qs;
@@ -443,6 +465,7 @@ void order_kernel(const double *x, R_xlen_t n, R_xlen_t first,
     block_build(new, x + start, (int) (end - start < w ? end - start : w), &scratch);
 
     R_xlen_t lo = start, hi = start, n_nan = 0;
+    order_rank rank = {-1, 0, 0.0, 0.0};
     for (R_xlen_t i = first; i < last; i++) {
         R_xlen_t new_hi = window_hi(i, n, spec), new_lo = window_lo(i, spec);
         for (; lo < new_lo; lo++) {
@@ -478,7 +501,7 @@ void order_kernel(const double *x, R_xlen_t n, R_xlen_t first,
         else if (n_nan > 0 && !spec->na_rm)
             ans = spec->na_value;
         else
-            ans = blocks_answer(old, new, present, spec);
+            ans = blocks_answer(old, new, present, spec, &rank);
         out[i] = ans;
     }
 }
