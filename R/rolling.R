@@ -78,10 +78,13 @@
 #' Sum, mean, variance and standard deviation take O(n) time whatever the
 #' width. Minimum and maximum take O(n) whatever the data, monotone or not
 #' (the van Herk / Gil-Werman block prefix and suffix maxima: three
-#' comparisons per observation). Median and quantile take O(n log(width)):
-#' two heaps, indexed by window position so that the value leaving the
-#' window is removed without a search, hold the lower and upper parts of
-#' the window, and the order statistics a quantile needs are their tops.
+#' comparisons per observation). Median and quantile take O(n log(width))
+#' by Suomela's (2014) sorted blocks: the series is cut into blocks of
+#' `width`, each block is sorted once (a radix or merge sort), and as the
+#' window slides, each value leaving or entering is unlinked from or linked
+#' back into its block's sorted list, while a pointer into each of the two
+#' lists a window spans moves a step or two to the order statistics the
+#' quantile needs.
 #' Outputs whose window cannot hold `min_obs` observations (the first
 #' `width - 1` of a right-aligned window with the default `min_obs`) are
 #' `fill` whatever the data and are written directly. The other outputs of

@@ -1,6 +1,8 @@
 # Rolling-window benchmarks against the R peers.
 #
 #   make bench LIB=/tmp/lib-x        or    Rscript bench/rolling.R
+#   Rscript bench/rolling.R median   (only some sections: mean, median, sd;
+#                                     the table is then printed, not saved)
 #
 # Prints median times (each run after an untimed run of the same method and
 # a gc(), the methods of a case taking turns: see time_case()), memory
@@ -22,6 +24,14 @@ cat(sprintf("lagrs %s, %d threads; R %s; %s\n", packageVersion("lagrs"),
 for (p in c("data.table", "RcppRoll", "zoo")) {
   cat(sprintf("  %-10s %s\n", p, if (has(p)) format(packageVersion(p)) else "not installed"))
 }
+
+sections <- commandArgs(trailingOnly = TRUE)
+all_sections <- c("mean", "median", "sd")
+if (!all(sections %in% all_sections)) {
+  stop("sections are ", paste(all_sections, collapse = ", "), call. = FALSE)
+}
+if (length(sections) == 0L) sections <- all_sections
+cat(sprintf("uptime: %s\n", paste(system("uptime", intern = TRUE), collapse = " ")))
 
 rows <- list()
 pending <- list()
@@ -84,7 +94,7 @@ iters <- function(n) if (n >= 1e7) 5L else 15L
 
 # (a) one long series ---------------------------------------------------------
 set.seed(1)
-for (n in c(1e6, 1e7)) {
+if ("mean" %in% sections) for (n in c(1e6, 1e7)) {
   x <- rnorm(n)
   for (width in c(100L, 10000L)) {
     case <- sprintf("mean n=%.0e w=%d", n, width)
@@ -112,55 +122,71 @@ for (n in c(1e6, 1e7)) {
 }
 
 # (b) many series: 1000 x 10000 matrix, each column a series -----------------
-m <- matrix(rnorm(1e7), 1000, 10000)
-case <- "mean 1000x10000 matrix w=50"
-add(case, "lagrs::rolling_mean", rolling_mean(m, 50L), 5L)
-add(case, "m + 0 (copy floor)", m + 0, 5L)
-if (has("data.table")) {
-  cols <- as.data.frame(m)
-  add(case, "data.table::frollmean fast (columns)", data.table::frollmean(cols, 50L), 5L)
-  add(case, "data.table::frollmean exact (columns)",
-      data.table::frollmean(cols, 50L, algo = "exact"), 1L)
+if ("mean" %in% sections) {
+  m <- matrix(rnorm(1e7), 1000, 10000)
+  case <- "mean 1000x10000 matrix w=50"
+  add(case, "lagrs::rolling_mean", rolling_mean(m, 50L), 5L)
+  add(case, "m + 0 (copy floor)", m + 0, 5L)
+  if (has("data.table")) {
+    cols <- as.data.frame(m)
+    add(case, "data.table::frollmean fast (columns)", data.table::frollmean(cols, 50L), 5L)
+    add(case, "data.table::frollmean exact (columns)",
+        data.table::frollmean(cols, 50L, algo = "exact"), 1L)
+  }
+  if (has("RcppRoll")) {
+    add(case, "RcppRoll::roll_meanr (matrix)", RcppRoll::roll_meanr(m, 50L, fill = NA), 1L)
+  }
+  time_case()
+  if (exists("cols")) rm(cols)
+  rm(m)
+  invisible(gc())
 }
-if (has("RcppRoll")) {
-  add(case, "RcppRoll::roll_meanr (matrix)", RcppRoll::roll_meanr(m, 50L, fill = NA), 1L)
-}
-time_case()
-if (exists("cols")) rm(cols)
-rm(m)
-invisible(gc())
 
-# rolling median and sd ----------------------------------------------------
+# rolling median, quantile and sd ----------------------------------------------
+# runmed()'s default algorithm at these sizes (k >= 20, n >= 300) is
+# Turlach's double heap; Stuetzle's (its choice below those sizes) is
+# O(n * k).
+set.seed(2)
 x <- rnorm(1e6)
-for (width in c(101L, 10001L)) {
+if ("median" %in% sections) for (width in c(101L, 10001L)) {
   case <- sprintf("median n=1e6 w=%d", width)
   add(case, "lagrs::rolling_median", rolling_median(x, width), 5L)
   if (has("zoo")) add(case, "zoo::rollmedianr", zoo::rollmedianr(x, width, fill = NA), 3L)
-  add(case, "stats::runmed", stats::runmed(x, width, endrule = "keep"), 3L)
+  add(case, "stats::runmed", stats::runmed(x, width, endrule = "keep"), 5L)
+  add(case, "stats::runmed Stuetzle",
+      stats::runmed(x, width, endrule = "keep", algorithm = "Stuetzle"), 1L,
+      skip = too_slow(1e6, width, 2e8))
   if (has("RcppRoll")) {
     add(case, "RcppRoll::roll_medianr", RcppRoll::roll_medianr(x, width), 1L,
         skip = too_slow(1e6, width, 2e8))
   }
   time_case()
-}
-for (width in c(100L, 10000L)) {
-  case <- sprintf("sd n=1e6 w=%d", width)
-  add(case, "lagrs::rolling_sd", rolling_sd(x, width), 15L)
-  if (has("RcppRoll")) {
-    add(case, "RcppRoll::roll_sdr", RcppRoll::roll_sdr(x, width), 1L,
-        skip = too_slow(1e6, width, 2e8))
-  }
+  # no peer computes rolling quantiles in O(n log width): runmed is the yardstick
+  case <- sprintf("quantile(0.25) n=1e6 w=%d", width)
+  add(case, "lagrs::rolling_quantile", rolling_quantile(x, width, prob = 0.25), 5L)
+  add(case, "stats::runmed", stats::runmed(x, width, endrule = "keep"), 5L)
   time_case()
 }
-x5 <- x[1:1e5]
-case <- "sd n=1e5 w=100"
-add(case, "lagrs::rolling_sd", rolling_sd(x5, 100L), 15L)
-if (has("zoo")) add(case, "zoo::rollapplyr(sd)", zoo::rollapplyr(x5, 100L, sd, fill = NA), 1L)
-if (has("data.table")) {
-  add(case, "data.table::frollapply(sd)", data.table::frollapply(x5, 100L, sd), 1L)
+if ("sd" %in% sections) {
+  for (width in c(100L, 10000L)) {
+    case <- sprintf("sd n=1e6 w=%d", width)
+    add(case, "lagrs::rolling_sd", rolling_sd(x, width), 15L)
+    if (has("RcppRoll")) {
+      add(case, "RcppRoll::roll_sdr", RcppRoll::roll_sdr(x, width), 1L,
+          skip = too_slow(1e6, width, 2e8))
+    }
+    time_case()
+  }
+  x5 <- x[1:1e5]
+  case <- "sd n=1e5 w=100"
+  add(case, "lagrs::rolling_sd", rolling_sd(x5, 100L), 15L)
+  if (has("zoo")) add(case, "zoo::rollapplyr(sd)", zoo::rollapplyr(x5, 100L, sd, fill = NA), 1L)
+  if (has("data.table")) {
+    add(case, "data.table::frollapply(sd)", data.table::frollapply(x5, 100L, sd), 1L)
+  }
+  if (has("RcppRoll")) add(case, "RcppRoll::roll_sdr", RcppRoll::roll_sdr(x5, 100L), 5L)
+  time_case()
 }
-if (has("RcppRoll")) add(case, "RcppRoll::roll_sdr", RcppRoll::roll_sdr(x5, 100L), 5L)
-time_case()
 
 # report ---------------------------------------------------------------------
 tab <- do.call(rbind, rows)
@@ -175,13 +201,23 @@ fmt$peer_over_lagrs <- ifelse(is.na(tab$peer_over_lagrs), "-",
 cat("\n")
 print(fmt[, c("case", "method", "median_ms", "mem_MB", "peer_over_lagrs", "note")],
       row.names = FALSE, right = FALSE)
-save_bench_results(fmt[, c("case", "method", "median_ms", "mem_MB", "peer_over_lagrs", "note")],
-                   "rolling", threads = threads)
+if (setequal(sections, all_sections)) {
+  save_bench_results(fmt[, c("case", "method", "median_ms", "mem_MB", "peer_over_lagrs", "note")],
+                     "rolling", threads = threads)
+}
 
 # targets ----------------------------------------------------------------------
 cat("\nTargets (2 threads):\n")
 get_ms <- function(case, method) tab$median_ms[tab$case == case & tab$method == method]
-for (n in c(1e6, 1e7)) for (width in c(100L, 10000L)) {
+if ("median" %in% sections) for (width in c(101L, 10001L)) {
+  for (stat in c("median", "quantile(0.25)")) {
+    case <- sprintf("%s n=1e6 w=%d", stat, width)
+    ours <- get_ms(case, if (stat == "median") "lagrs::rolling_median" else "lagrs::rolling_quantile")
+    cat(sprintf("  %-26s runmed / lagrs = %.2f (target >= 2)\n", case,
+                get_ms(case, "stats::runmed") / ours))
+  }
+}
+if ("mean" %in% sections) for (n in c(1e6, 1e7)) for (width in c(100L, 10000L)) {
   case <- sprintf("mean n=%.0e w=%d", n, width)
   ours <- get_ms(case, "lagrs::rolling_mean")
   fast <- get_ms(case, "data.table::frollmean fast")
@@ -189,7 +225,10 @@ for (n in c(1e6, 1e7)) for (width in c(100L, 10000L)) {
   cat(sprintf("  %-26s lagrs / frollmean fast = %.2f (target <= 0.5)   lagrs / copy = %.2f (target <= 2)\n",
               case, ours / fast, ours / copy))
 }
-case <- "mean 1000x10000 matrix w=50"
-ours <- get_ms(case, "lagrs::rolling_mean")
-fast <- get_ms(case, "data.table::frollmean fast (columns)")
-cat(sprintf("  %-26s frollmean over columns / lagrs = %.2f (target >= 3)\n", case, fast / ours))
+if ("mean" %in% sections) {
+  case <- "mean 1000x10000 matrix w=50"
+  ours <- get_ms(case, "lagrs::rolling_mean")
+  fast <- get_ms(case, "data.table::frollmean fast (columns)")
+  cat(sprintf("  %-26s frollmean over columns / lagrs = %.2f (target >= 3)\n", case, fast / ours))
+}
+cat(sprintf("uptime: %s\n", paste(system("uptime", intern = TRUE), collapse = " ")))

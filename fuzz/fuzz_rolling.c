@@ -5,6 +5,8 @@
  *   - every output of min/max is fill, NA, or a value of its window;
  *   - a chunk computed alone equals the same outputs of the whole series for
  *     the order statistics (which keep no running sums);
+ *   - a median or quantile equals that of the window sorted by qsort(), with
+ *     R's arithmetic (mean() of two values; quantile(type = 7));
  *   - a mean of a window of finite values lies within the window's range;
  *   - a variance (sd squared) of a window of finite values agrees with
  *     var()'s long double two-pass variance to 1e-9 of the largest squared
@@ -21,6 +23,43 @@ static int same_double(double a, double b)
     if (isnan(a) || isnan(b))
         return isnan(a) && isnan(b);
     return a == b;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *) a, y = *(const double *) b;
+    return (x > y) - (x < y);
+}
+
+/* The median or quantile of window [lo, hi) of x, the slow way. */
+static double sorted_window_answer(const double *x, R_xlen_t lo, R_xlen_t hi,
+                                   const lagrs_roll_spec *spec, double *buf)
+{
+    R_xlen_t m = 0;
+    for (R_xlen_t j = lo; j < hi; j++)
+        if (!isnan(x[j]))
+            buf[m++] = x[j];
+    if ((spec->na_rm ? m : hi - lo) < spec->min_obs)
+        return spec->fill;
+    if (m < hi - lo && !spec->na_rm)
+        return spec->na_value;
+    qsort(buf, (size_t) m, sizeof *buf, compare_doubles);
+    if (spec->stat == LAGRS_ROLL_MEDIAN) {
+        if (m % 2 == 1)
+            return buf[m / 2];
+        /* mean(): a long double sum over the count, then one correction */
+        long double s = ((long double) buf[m / 2 - 1] + buf[m / 2]) / 2;
+        if (isfinite((double) s))
+            s += (((long double) buf[m / 2 - 1] - s) + ((long double) buf[m / 2] - s)) / 2;
+        return (double) s;
+    }
+    double index = 1.0 + (double) (m - 1) * spec->prob, lo_index = floor(index);
+    double qs = buf[(R_xlen_t) lo_index - 1];
+    if (index > lo_index && buf[(R_xlen_t) lo_index] != qs) {
+        double h = index - lo_index;
+        qs = (1 - h) * qs + h * buf[(R_xlen_t) lo_index];
+    }
+    return qs;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -42,8 +81,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     double *x = malloc((size_t) n * sizeof *x);
     double *whole = malloc((size_t) n * sizeof *whole);
     double *part = malloc((size_t) n * sizeof *part);
+    double *sorted = malloc((size_t) n * sizeof *sorted);
     void *ws = malloc(lagrs_roll_workspace_bytes(&spec, n) + 1);
-    if (!x || !whole || !part || !ws)
+    if (!x || !whole || !part || !sorted || !ws)
         abort();
     for (R_xlen_t i = 0; i < n; i++)
         x[i] = fuzz_double(&r);
@@ -127,6 +167,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 }
             }
         }
+        if (spec.stat == LAGRS_ROLL_MEDIAN || spec.stat == LAGRS_ROLL_QUANTILE) {
+            double want = sorted_window_answer(x, lo, hi, &spec, sorted);
+            if (!same_double(v, want)) {
+                fprintf(stderr, "stat %d at %ld: %.17g, sorted window %.17g\n", spec.stat,
+                        (long) i, v, want);
+                abort();
+            }
+        }
         if (i >= first && i < last && spec.stat >= LAGRS_ROLL_MIN &&
             !same_double(whole[i], part[i])) {
             fprintf(stderr, "chunk [%ld, %ld) differs at %ld: %.17g vs %.17g\n",
@@ -137,6 +185,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(x);
     free(whole);
     free(part);
+    free(sorted);
     free(ws);
     return 0;
 }

@@ -24,7 +24,7 @@ cflags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefin
 status=0
 for t in $targets; do
   case $t in
-    rolling) srcs="fuzz/fuzz_rolling.c src/rolling.c src/rolling_sum.c src/rolling_order.c src/threads.c" ;;
+    rolling) srcs="fuzz/fuzz_rolling.c src/rolling.c src/rolling_sum.c src/rolling_order.c src/rolling_quantile.c src/threads.c" ;;
     arima) srcs="fuzz/fuzz_arima.c src/arima_spec.c src/arima_params.c src/arima_kalman.c src/arima_arma_filter.c src/arima_css.c src/arima_likelihood.c src/arima_fit.c src/arima_forecast.c src/arima_optim.c src/linalg.c" ;;
     ets) srcs="fuzz/fuzz_ets.c src/model.c src/model_ets.c src/ets_recursion.c src/ets_init.c src/ets_optim.c src/ets_select.c src/ets_forecast.c src/decompose.c src/unitroot.c src/stl.c src/nelder_mead.c src/linalg.c src/threads.c src/model_arima.c src/model_auto_arima.c src/model_baseline.c src/model_croston.c src/model_adida.c src/model_theta.c src/arima_spec.c src/arima_params.c src/arima_kalman.c src/arima_arma_filter.c src/arima_css.c src/arima_likelihood.c src/arima_fit.c src/arima_forecast.c src/arima_optim.c src/auto_arima.c src/auto_arima_plan.c" ;;
     *) echo "unknown target $t"; exit 1 ;;

@@ -2,8 +2,9 @@
 #include <math.h>
 
 /* Rolling-window statistics: window geometry, the kernel of one chunk (which
- * hands the work to its family's file: rolling_sum.c, rolling_order.c) and
- * the driver that cuts many series into chunks and runs them in parallel.
+ * hands the work to its family's file: rolling_sum.c, rolling_order.c,
+ * rolling_quantile.c) and the driver that cuts many series into chunks and
+ * runs them in parallel.
  * Plain C; the entry point is rollingR.c. */
 
 /* ------------------------------------------------------------------------ */
@@ -83,7 +84,7 @@ size_t lagrs_roll_workspace_bytes(const lagrs_roll_spec *spec, R_xlen_t longest)
     }
     case LAGRS_ROLL_MEDIAN:
     case LAGRS_ROLL_QUANTILE:
-        return (size_t) cap * (2 * sizeof(heap_node) + sizeof(int));
+        return quantile_workspace_bytes(cap);
     default:
         return 0;
     }

@@ -1,5 +1,5 @@
 /* What the rolling kernels' files (rolling.c, rolling_sum.c,
- * rolling_order.c) share: window geometry and the kernel of each family.
+ * rolling_order.c, rolling_quantile.c) share: window geometry and the kernel of each family.
  * Plain C; nothing outside these files includes it. */
 #ifndef LAGRS_ROLLING_INTERNAL_H
 #define LAGRS_ROLLING_INTERNAL_H
@@ -34,12 +34,6 @@ static inline R_xlen_t window_cap(const lagrs_roll_spec *spec, R_xlen_t n)
     return spec->width < n ? spec->width : (n > 0 ? n : 1);
 }
 
-/* A value in the heaps of the median and quantile kernel. */
-typedef struct {
-    double value;
-    int slot;
-} heap_node;
-
 /* Sum, mean, var and sd (rolling_sum.c): outputs [first, last) of x[0..n). */
 void sum_family_kernel(const double *x, R_xlen_t n, R_xlen_t first,
                        R_xlen_t last, const lagrs_roll_spec *spec, double *out);
@@ -64,7 +58,9 @@ void minmax_kernel(const double *x, R_xlen_t n, R_xlen_t first,
                    R_xlen_t last, const lagrs_roll_spec *spec,
                    double *suffix, int want_max, double *out);
 
-/* Median and quantile (rolling_order.c). */
+/* Median and quantile (rolling_quantile.c), with a workspace of
+ * quantile_workspace_bytes(window_cap(spec, n)) bytes or more. */
+size_t quantile_workspace_bytes(R_xlen_t cap);
 void order_kernel(const double *x, R_xlen_t n, R_xlen_t first,
                   R_xlen_t last, const lagrs_roll_spec *spec,
                   void *workspace, double *out);

@@ -274,6 +274,91 @@ test_that("chunk boundaries give the same numbers as single windows", {
   }
 })
 
+# Median and quantile sort the observations in blocks of `width` from each
+# chunk's first window and walk two sorted lists (src/rolling_quantile.c):
+# these cover blocks that end mid-series, NA runs, ties and infinities.
+test_that("median and quantile match base R at every width, alignment and NA pattern", {
+  set.seed(7)
+  base <- round(rnorm(37), 1)   # ties
+  series <- list(
+    plain = base,
+    runs = c(base[1:9], rep(NA, 7), base[10:20], NaN, base[21:30]),
+    infinite = c(-Inf, base[1:10], Inf, Inf, base[11:20], -Inf, NA, 0, -0),
+    equal = rep(2.5, 23),
+    steps = rep(c(1, 2, 3), each = 9),
+    monotone = c(1:15, 15:1) + 0,
+    none = rep(NA_real_, 6),
+    one = 4
+  )
+  for (name in names(series)) {
+    x <- series[[name]]
+    n <- length(x)
+    for (width in unique(c(1L, 2L, 3L, 4L, 7L, n, n + 3L))) {
+      for (align in c("right", "center", "left")) {
+        for (min_obs in unique(c(1L, width))) {
+          if (min_obs > n && min_obs == width) next   # an error, tested elsewhere
+          for (na_rm in if (anyNA(x)) c(FALSE, TRUE) else FALSE) {
+            for (prob in c(NA, 0, 0.3, 1)) {
+              stat <- if (is.na(prob)) "median" else "quantile"
+              label <- sprintf("%s %s width=%d %s min_obs=%d na_rm=%s", name, stat, width,
+                               align, min_obs, na_rm)
+              res <- at_thread_counts(call_roll(x, width, stat, prob = prob, align = align,
+                                                min_obs = min_obs, na_rm = na_rm))
+              expect_identical(res[[1]], ref_roll(x, width, stat, align, min_obs, na_rm,
+                                                  prob = prob), label = label)
+              expect_identical(res[[2]], res[[1]], label = label)
+            }
+          }
+        }
+      }
+    }
+  }
+})
+
+test_that("median and quantile: values that differ in their last bits, long blocks", {
+  # Blocks are sorted on 64-bit keys whose low bits carry the observation's
+  # index; values that differ only there are put in order afterwards.
+  # Widths 50 (merge sort) and 3000 (radix sort).
+  set.seed(8)
+  x <- 1 + sample(0:5000, 9000, replace = TRUE) * 2^-52
+  x[sample(9000, 300)] <- 1 - sample(0:50, 300, replace = TRUE) * 2^-53
+  x[c(10, 4000)] <- NA
+  for (width in c(50L, 3000L)) {
+    at <- sort(unique(c(width:(width + 40), sample(width:9000, 60), 8990:9000)))
+    for (prob in c(NA, 0.23)) {
+      stat <- if (is.na(prob)) "median" else "quantile"
+      res <- call_roll(x, width, stat, prob = prob, na_rm = TRUE)
+      expect_identical(res[at], ref_roll(x, width, stat, na_rm = TRUE, prob = prob, at = at),
+                       label = paste(stat, width))
+    }
+  }
+})
+
+test_that("rolling_median agrees with stats::runmed across chunk boundaries", {
+  # runmed()'s default algorithm at these sizes is Turlach's double heap.
+  # Centred odd windows; runmed(endrule = "keep") leaves the first and last
+  # (width - 1) / 2 values alone, so those are compared to base R instead.
+  set.seed(9)
+  n <- 140000
+  x <- round(rnorm(n), 2)
+  for (width in c(101L, 10001L)) {
+    res <- at_thread_counts(rolling_median(x, width, align = "center"))
+    expect_identical(res[[2]], res[[1]], label = paste(width))
+    half <- (width - 1L) %/% 2L
+    inner <- (half + 1L):(n - half)
+    expect_identical(res[[1]][inner], stats::runmed(x, width, endrule = "keep")[inner],
+                     label = paste(width))
+    starts <- chunk_starts(n, width, "center")
+    expect_gt(length(starts), 1)
+    near <- as.vector(outer(starts, -3:3, "+"))
+    res_q <- at_thread_counts(rolling_quantile(x, width, prob = 0.85, align = "center"))
+    expect_identical(res_q[[2]], res_q[[1]], label = paste(width))
+    expect_identical(res_q[[1]][near],
+                     ref_roll(x, width, "quantile", "center", prob = 0.85, at = near),
+                     label = paste(width))
+  }
+})
+
 test_that("sums and means of chunks run in lock step equal those of chunks run alone", {
   # Chunks of sums and means run two by two in lock step when there are at
   # least two per thread: a series of 2 chunks runs as a pair at 1 thread
