@@ -299,3 +299,31 @@ test_that("frozen ADIDA keeps its aggregation level and alpha; IMAPA refits", {
                                   progress = FALSE)$mean,
                    cross_validate(demand, imapa, h = h, n_windows = 3, progress = FALSE)$mean)
 })
+
+test_that("frozen ETS equals forecast::ets(y, model = fit, use.initial.values = TRUE)", {
+  skip_if_not_installed("forecast")
+  h <- 6
+  n_windows <- 4
+  cases <- list(list(y = USAccDeaths, model = "AAA"), list(y = AirPassengers, model = "MAM"),
+                list(y = Nile, model = "ANN"), list(y = austres, model = "AAdN"))
+  for (case in cases) {
+    y <- case$y
+    comp <- strsplit(case$model, "")[[1]]
+    damped <- length(comp) == 4L
+    spec <- ets_model(error = comp[1], trend = comp[2], season = comp[length(comp)],
+                      damped = damped)
+    cv <- cross_validate(list(y = y), spec, h = h, n_windows = n_windows, refit = FALSE,
+                         level = 80)
+    first <- length(y) - h - n_windows + 1L
+    fit <- forecast::ets(train_of(y, first), model = paste(comp[c(1, 2, length(comp))],
+                                                            collapse = ""),
+                         damped = damped)
+    origins <- sort(unique(cv$cutoff))
+    for (k in seq_along(origins)[-1L] - 1L) {
+      again <- forecast::ets(train_of(y, first + k), model = fit, use.initial.values = TRUE)
+      f <- forecast::forecast(again, h = h, PI = FALSE)$mean
+      got <- cv$mean[cv$cutoff == origins[k + 1L]]
+      expect_lte(max(abs(got - as.numeric(f))) / stats::sd(y), 1e-5, label = case$model)
+    }
+  }
+})
