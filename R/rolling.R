@@ -124,56 +124,71 @@
 #' rolling_max(ts(x, start = 2000), 2)
 #' rolling_sum(data.frame(a = 1:5, b = c(2, 4, 6, 8, 10)), 2)
 rolling_mean <- function(x, width, align = c("right", "center", "left"),
-                         fill = NA, min_obs = width, na_rm = FALSE) {
-  rolling_apply("mean", x, width, align, fill, min_obs, na_rm)
+                         fill = NA, min_obs = width, na_rm = FALSE, id = NULL,
+                         time = NULL, value = NULL, by = c("rows", "time")) {
+  rolling_apply("mean", x, width, align, fill, if (!missing(min_obs)) min_obs, na_rm,
+                id = id, time = time, value = value, by = by)
 }
 
 #' @rdname rolling_mean
 #' @export
 rolling_sum <- function(x, width, align = c("right", "center", "left"),
-                        fill = NA, min_obs = width, na_rm = FALSE) {
-  rolling_apply("sum", x, width, align, fill, min_obs, na_rm)
+                        fill = NA, min_obs = width, na_rm = FALSE, id = NULL,
+                        time = NULL, value = NULL, by = c("rows", "time")) {
+  rolling_apply("sum", x, width, align, fill, if (!missing(min_obs)) min_obs, na_rm,
+                id = id, time = time, value = value, by = by)
 }
 
 #' @rdname rolling_mean
 #' @export
 rolling_var <- function(x, width, align = c("right", "center", "left"),
-                        fill = NA, min_obs = width, na_rm = FALSE) {
-  rolling_apply("var", x, width, align, fill, min_obs, na_rm)
+                        fill = NA, min_obs = width, na_rm = FALSE, id = NULL,
+                        time = NULL, value = NULL, by = c("rows", "time")) {
+  rolling_apply("var", x, width, align, fill, if (!missing(min_obs)) min_obs, na_rm,
+                id = id, time = time, value = value, by = by)
 }
 
 #' @rdname rolling_mean
 #' @export
 rolling_sd <- function(x, width, align = c("right", "center", "left"),
-                       fill = NA, min_obs = width, na_rm = FALSE) {
-  rolling_apply("sd", x, width, align, fill, min_obs, na_rm)
+                       fill = NA, min_obs = width, na_rm = FALSE, id = NULL,
+                       time = NULL, value = NULL, by = c("rows", "time")) {
+  rolling_apply("sd", x, width, align, fill, if (!missing(min_obs)) min_obs, na_rm,
+                id = id, time = time, value = value, by = by)
 }
 
 #' @rdname rolling_mean
 #' @export
 rolling_min <- function(x, width, align = c("right", "center", "left"),
-                        fill = NA, min_obs = width, na_rm = FALSE) {
-  rolling_apply("min", x, width, align, fill, min_obs, na_rm)
+                        fill = NA, min_obs = width, na_rm = FALSE, id = NULL,
+                        time = NULL, value = NULL, by = c("rows", "time")) {
+  rolling_apply("min", x, width, align, fill, if (!missing(min_obs)) min_obs, na_rm,
+                id = id, time = time, value = value, by = by)
 }
 
 #' @rdname rolling_mean
 #' @export
 rolling_max <- function(x, width, align = c("right", "center", "left"),
-                        fill = NA, min_obs = width, na_rm = FALSE) {
-  rolling_apply("max", x, width, align, fill, min_obs, na_rm)
+                        fill = NA, min_obs = width, na_rm = FALSE, id = NULL,
+                        time = NULL, value = NULL, by = c("rows", "time")) {
+  rolling_apply("max", x, width, align, fill, if (!missing(min_obs)) min_obs, na_rm,
+                id = id, time = time, value = value, by = by)
 }
 
 #' @rdname rolling_mean
 #' @export
 rolling_median <- function(x, width, align = c("right", "center", "left"),
-                           fill = NA, min_obs = width, na_rm = FALSE) {
-  rolling_apply("median", x, width, align, fill, min_obs, na_rm)
+                           fill = NA, min_obs = width, na_rm = FALSE, id = NULL,
+                           time = NULL, value = NULL, by = c("rows", "time")) {
+  rolling_apply("median", x, width, align, fill, if (!missing(min_obs)) min_obs, na_rm,
+                id = id, time = time, value = value, by = by)
 }
 
 #' @rdname rolling_mean
 #' @export
 rolling_quantile <- function(x, width, prob, align = c("right", "center", "left"),
-                             fill = NA, min_obs = width, na_rm = FALSE) {
+                             fill = NA, min_obs = width, na_rm = FALSE, id = NULL,
+                             time = NULL, value = NULL, by = c("rows", "time")) {
   if (missing(prob)) {
     stop("`prob` must be given: a single number between 0 and 1.", call. = FALSE)
   }
@@ -182,19 +197,46 @@ rolling_quantile <- function(x, width, prob, align = c("right", "center", "left"
     stop("`prob` must be a single number between 0 and 1, not ",
          describe_value(prob), ".", call. = FALSE)
   }
-  rolling_apply("quantile", x, width, align, fill, min_obs, na_rm, prob)
+  rolling_apply("quantile", x, width, align, fill, if (!missing(min_obs)) min_obs, na_rm,
+                prob, id = id, time = time, value = value, by = by)
 }
 
 # The one front end of the family: checks every argument, then hands the
-# series to the C entry point, which keeps x's shape and attributes.
+# series to the C entry point, which keeps x's shape and attributes. A long
+# data frame (id, time or value given) and several widths go to the
+# features engine (R/features.R), one column per width. `min_obs` NULL is
+# the default (see roll_spec()).
 rolling_apply <- function(stat, x, width, align, fill, min_obs, na_rm,
-                          prob = NA_real_) {
-  width <- check_count(width, "width")
+                          prob = NA_real_, id = NULL, time = NULL, value = NULL,
+                          by = "rows") {
+  by <- check_by(by)
+  long <- !is.null(id) || !is.null(time) || !is.null(value)
+  # series take one width (or Inf); a long data frame several
+  expanding <- is.numeric(width) && length(width) == 1L && identical(is.infinite(width), TRUE)
+  width <- if (long) check_widths(width, by) else if (expanding) Inf else check_count(width, "width")
   align <- check_align(align)
   check_fill(fill)
-  min_obs <- check_min_obs(min_obs, width)
+  if (!is.null(min_obs)) min_obs <- check_min_obs(min_obs, if (by == "time") Inf else max(width))
   check_flag(na_rm, "na_rm")
+  if (align == "center" && (by == "time" || any(is.infinite(width)))) {
+    stop("`align = \"center\"` needs a finite `width` over rows; use \"right\" or \"left\".",
+         call. = FALSE)
+  }
+  if (long) {
+    spec <- roll_spec(stat, width, align, min_obs, na_rm, fill, prob, by)
+    return(compute_features(x, spec, id, time, value, by))
+  }
+  if (by == "time") {
+    stop("`by = \"time\"` needs a long data frame `x` with a time column.", call. = FALSE)
+  }
   shape <- check_series(x)
+  if (is.infinite(width)) {
+    # all observations so far: a window as long as the longest series
+    width <- as.integer(max(shape$longest, 1))
+    if (is.null(min_obs)) min_obs <- 1L
+  }
+  if (is.null(min_obs)) min_obs <- width
+  min_obs <- check_min_obs(min_obs, width)
 
   if (min_obs == width && shape$longest > 0 && width > shape$longest) {
     stop("`width` (", width, ") is longer than ",
