@@ -125,7 +125,7 @@ rolling_ewma <- function(x, alpha = NULL, half_life = NULL, adjust = TRUE,
     stop("Give one of `alpha` and `half_life`.", call. = FALSE)
   }
   if (!is.null(alpha)) {
-    check_smoothing(alpha)
+    check_ewma_alpha(alpha)
     name <- paste0("ewma_", format(alpha, digits = 15, trim = TRUE))
   } else {
     check_positive(half_life, "half_life")
@@ -179,7 +179,7 @@ features <- function(x, ..., id = NULL, time = NULL, value = NULL, by = c("rows"
                           name = ifelse(k < 0, paste0("lead_", -k), paste0("lag_", k))))
     }
     if (what == "ewma") {
-      check_smoothing(widths, "ewma")
+      check_ewma_alpha(widths, "ewma")
       return(feature_spec("ewma", alpha = widths,
                           name = paste0("ewma_", format(widths, digits = 15, trim = TRUE))))
     }
@@ -317,7 +317,7 @@ check_widths <- function(width, by, arg = "width") {
   as.double(width)
 }
 
-check_smoothing <- function(alpha, arg = "alpha") {
+check_ewma_alpha <- function(alpha, arg = "alpha") {
   ok <- is.numeric(alpha) && !is.object(alpha) && length(alpha) >= 1L && !anyNA(alpha) &&
     all(alpha > 0 & alpha <= 1)
   if (!ok) {
