@@ -146,9 +146,10 @@ rolling_ewma <- function(x, alpha = NULL, half_life = NULL, adjust = TRUE,
 #' `...` names a feature and gives its widths: `lag = 1:7` is
 #' `lag_values(k = 1:7)`, `mean = c(7, 28)` is `rolling_mean(width = c(7,
 #' 28))`, and likewise `sum`, `var`, `sd`, `min`, `max` and `median` (right-
-#' aligned windows, `Inf` for an expanding one); `ewma = 0.3` is
-#' `rolling_ewma(alpha = 0.3)`. Columns come in the order given, named as
-#' the single verbs name them (`lag_1`, `mean_7`, `ewma_0.3`).
+#' aligned windows; `"expanding"`, or `list(7, "expanding")`, for all
+#' observations so far); `ewma = 0.3` is `rolling_ewma(alpha = 0.3)`.
+#' Columns come in the order given, named as the single verbs name them
+#' (`lag_1`, `mean_7`, `mean_expanding`, `ewma_0.3`).
 #'
 #' @inheritParams lag_values
 #' @param x A long data frame (or one numeric series).
@@ -206,8 +207,8 @@ feature_spec <- function(kind, stat = 0, width = 1, align = "right", min_obs = 1
 }
 
 # The windows of one rolling statistic. Over rows, `width` counts
-# observations (Inf: all so far); over time it is the span of the window in
-# time units, except Inf, which is the same window over rows. `min_obs`
+# observations (Inf: "expanding", all so far); over time it is the span of
+# the window in time units, except Inf, which is the same window over rows. `min_obs`
 # NULL is the default: the width over rows, 1 over time or when expanding.
 roll_spec <- function(stat, widths, align, min_obs, na_rm, fill, prob, by) {
   over_time <- by == "time" & is.finite(widths)
@@ -224,7 +225,8 @@ roll_spec <- function(stat, widths, align, min_obs, na_rm, fill, prob, by) {
   feature_spec("roll", stat = lagrs_codes("rolling_stat")[[stat]],
                width = ifelse(over_time, 1, widths), align = align, min_obs = min_obs,
                na_rm = na_rm, fill = fill, prob = prob, span = ifelse(over_time, widths, 0),
-               name = paste0(stat, "_", format(widths, digits = 15, trim = TRUE)))
+               name = paste0(stat, "_", ifelse(is.infinite(widths), "expanding",
+                                               format(widths, digits = 15, trim = TRUE))))
 }
 
 # Runs a spec on a long data frame (with id, time or value) or on series
@@ -301,20 +303,26 @@ check_shifts <- function(k, by, arg = "k") {
   as.double(k)
 }
 
-# Positive whole numbers or Inf (all observations so far); over time,
-# positive numbers.
+# Positive whole numbers, or "expanding" (all observations so far), alone
+# or in a list with numbers; over time, positive numbers. Gives doubles,
+# Inf for "expanding".
 check_widths <- function(width, by, arg = "width") {
-  ok <- is.numeric(width) && !is.object(width) && length(width) >= 1L && !anyNA(width) &&
-    all(width > 0) &&
-    (by == "time" || all(is.infinite(width) |
-                           (width == trunc(width) & width <= .Machine$integer.max)))
-  if (!ok) {
-    what <- if (by == "time") "positive numbers (time units) or Inf" else
-      "positive whole numbers or Inf"
-    stop("`", arg, "` must be ", what, " without NA, not ", describe_value(width), ".",
-         call. = FALSE)
+  parts <- if (is.list(width) && !is.object(width)) width else list(width)
+  one <- function(w) {
+    if (is.character(w) && !anyNA(w) && all(w == "expanding")) return(rep(Inf, length(w)))
+    if (!is.numeric(w) || is.object(w) || anyNA(w) || any(!is.finite(w)) || any(w <= 0)) {
+      return(NULL)
+    }
+    if (by == "rows" && any(w != trunc(w) | w > .Machine$integer.max)) return(NULL)
+    as.double(w)
   }
-  as.double(width)
+  widths <- lapply(parts, one)
+  if (!length(parts) || any(vapply(widths, is.null, TRUE)) || !length(unlist(widths))) {
+    what <- if (by == "time") "positive numbers (time units)" else "positive whole numbers"
+    stop("`", arg, "` must be ", what, " or \"expanding\" (or a list of them), not ",
+         describe_value(width), ".", call. = FALSE)
+  }
+  unlist(widths)
 }
 
 check_ewma_alpha <- function(alpha, arg = "alpha") {

@@ -105,20 +105,21 @@ test_that("the rolling family in long form equals it on each series alone", {
   }
 })
 
-test_that("width = Inf is the expanding window", {
+test_that("width = \"expanding\" is the expanding window", {
   x <- c(3, 1, 4, 1, 5, 9, 2, 6)
-  expect_equal(rolling_sum(x, Inf), cumsum(x))
-  expect_equal(rolling_mean(x, Inf), cumsum(x) / seq_along(x), tolerance = 1e-15)
-  expect_identical(rolling_max(x, Inf), cummax(x))
-  expect_identical(rolling_min(x, Inf), cummin(x))
-  expect_identical(rolling_median(x, Inf), vapply(seq_along(x), function(i) median(x[1:i]), 1))
-  expect_identical(rolling_max(x, Inf, align = "left"), rev(cummax(rev(x))))
-  expect_identical(rolling_sum(x, Inf, min_obs = 3), c(NA, NA, cumsum(x)[-(1:2)]))
+  expect_equal(rolling_sum(x, "expanding"), cumsum(x))
+  expect_equal(rolling_mean(x, "expanding"), cumsum(x) / seq_along(x), tolerance = 1e-15)
+  expect_identical(rolling_max(x, "expanding"), cummax(x))
+  expect_identical(rolling_min(x, "expanding"), cummin(x))
+  expect_identical(rolling_median(x, "expanding"), vapply(seq_along(x), function(i) median(x[1:i]), 1))
+  expect_identical(rolling_max(x, "expanding", align = "left"), rev(cummax(rev(x))))
+  expect_identical(rolling_sum(x, "expanding", min_obs = 3), c(NA, NA, cumsum(x)[-(1:2)]))
   tbl <- make_long(5)
-  expect_equal(rolling_mean(tbl, Inf, id = "sku", time = "day", value = "x", na_rm = TRUE),
+  expect_equal(rolling_mean(tbl, "expanding", id = "sku", time = "day", value = "x", na_rm = TRUE),
                by_sku(tbl, function(x, ...) cumsum(ifelse(is.na(x), 0, x)) / cumsum(!is.na(x))),
                tolerance = 1e-12)
-  expect_error(rolling_mean(x, Inf, align = "center"), "`align = \"center\"`")
+  expect_error(rolling_mean(x, "expanding", align = "center"), "`align = \"center\"`")
+  expect_error(rolling_mean(x, Inf), "`width`")
 })
 
 test_that("windows over time match slider::slide_index_dbl()", {
@@ -253,16 +254,17 @@ test_that("rolling_ewma() in a long table, by rows and by time", {
 
 test_that("features() gives the single verbs' columns in one call", {
   tbl <- make_long(10)
-  got <- features(tbl, lag = 1:3, mean = c(3, 7), sd = 7, ewma = 0.5, max = Inf,
-                  id = "sku", time = "day", value = "x")
+  got <- features(tbl, lag = 1:3, mean = c(3, 7), sd = 7, ewma = 0.5,
+                  max = list(3, "expanding"), id = "sku", time = "day", value = "x")
   expect_named(got, c("lag_1", "lag_2", "lag_3", "mean_3", "mean_7", "sd_7", "ewma_0.5",
-                      "max_Inf"))
+                      "max_3", "max_expanding"))
   expect_identical(nrow(got), nrow(tbl))
   expect_identical(got[1:3], lag_values(tbl, 1:3, id = "sku", time = "day", value = "x"))
   expect_identical(got$mean_7, rolling_mean(tbl, 7, id = "sku", time = "day", value = "x"))
   expect_identical(got$sd_7, rolling_sd(tbl, 7, id = "sku", time = "day", value = "x"))
   expect_identical(got$ewma_0.5, rolling_ewma(tbl, 0.5, id = "sku", time = "day", value = "x"))
-  expect_identical(got$max_Inf, rolling_max(tbl, Inf, id = "sku", time = "day", value = "x"))
+  expect_identical(got$max_expanding, rolling_max(tbl, "expanding", id = "sku", time = "day",
+                                                  value = "x"))
 })
 
 test_that("results are identical on 1 and 2 threads", {
@@ -300,6 +302,8 @@ test_that("bad input gets errors naming the argument", {
   expect_error(rolling_mean(tbl, -1, id = "sku"), "`width` must be positive whole numbers")
   expect_error(rolling_mean(tbl, c(2, NA), id = "sku"), "`width` must be")
   expect_error(rolling_mean(tbl, 2.5, id = "sku"), "`width` must be")
+  expect_error(rolling_mean(tbl, list(2, "all"), id = "sku"), "`width` must be")
+  expect_error(rolling_mean(tbl, Inf, id = "sku"), "`width` must be")
   expect_error(rolling_mean(1:5, c(2, 3)), "`width` must be")
   expect_error(features(tbl, lag = -0.5, id = "sku"), "`lag` must be whole numbers")
   expect_error(features(tbl, mean = 0, id = "sku"), "`mean` must be positive")
