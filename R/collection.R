@@ -237,15 +237,15 @@ id_codes <- function(ids) {
 }
 
 # Rows sorted by (id code, time): a time seen twice for an id sits next to
-# itself.
+# itself. The scan is the one the feature verbs use (long_runs_call()).
 check_unique_times <- function(code, times, labels, time) {
-  n <- length(code)
-  if (n < 2L) return(invisible())
-  comparable <- if (is.object(times) && !is.character(times)) xtfrm(times) else times
-  later <- 2:n
-  earlier <- seq_len(n - 1L)
-  dup <- code[later] == code[earlier] & comparable[later] == comparable[earlier]
-  if (any(dup)) stop_repeated_time(time, times, code, labels, which(dup)[1L] + 1L)
+  if (length(code) < 2L) return(invisible())
+  comparable <- times
+  if (!typeof(times) %in% c("integer", "double", "logical", "character")) {
+    comparable <- xtfrm(times)
+  }
+  runs <- .Call(C_long_runs_call, code, comparable, NULL)
+  if (!is.na(runs$repeated)) stop_repeated_time(time, times, code, labels, runs$repeated)
 }
 
 stop_repeated_time <- function(time, times, code, labels, row) {
