@@ -190,7 +190,8 @@ long_rows <- function(data, id, value, time, need_times = FALSE, data_arg = "x")
            call. = FALSE)
     }
   }
-  keys <- Filter(Negate(is.null), list(order_key(ids), order_key(times)))
+  time_key <- order_key(times)
+  keys <- Filter(Negate(is.null), list(order_key(ids), time_key))
   rows <- if (length(keys)) do.call(order, c(keys, list(method = "radix")))
   # the C code reads the columns in place, whatever their class
   runs <- .Call(C_long_runs_call, ids, times, rows)
@@ -201,7 +202,7 @@ long_rows <- function(data, id, value, time, need_times = FALSE, data_arg = "x")
   }
   list(values = if (is.double(values)) values else as.double(values), order = rows,
        start = runs$start,
-       times = if (need_times) as.double(unclass(times)),
+       times = if (need_times) as.double(time_key),
        time = time)
 }
 

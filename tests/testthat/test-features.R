@@ -15,14 +15,22 @@ make_long <- function(seed = 1, lengths = c(a = 1, b = 3, c = 40, d = 25, e = 60
 }
 
 # The data.table reference: the table sorted by (sku, time), f(x, times)
-# within each sku, back in the table's row order.
+# within each sku (data.table's by =), back in the table's row order. The
+# data.table code runs in an environment under the global one, where
+# data.table's `[` takes its own syntax (the package's namespace does not
+# import data.table).
 by_sku <- function(tbl, f, time = "day") {
-  dt <- data.table::as.data.table(tbl)
-  dt[, row__ := .I]
-  data.table::setorderv(dt, c("sku", time))
-  dt[, ref__ := f(x, get(time)), by = sku]
-  data.table::setorder(dt, row__)
-  dt$ref__
+  run_dt(tbl, f, time, quote({
+    dt <- data.table::as.data.table(tbl)
+    dt[, row__ := .I]
+    data.table::setorderv(dt, c("sku", time))
+    dt[, ref__ := f(x, get(time)), by = sku]
+    data.table::setorder(dt, row__)
+    dt$ref__
+  }))
+}
+run_dt <- function(tbl, f, time, code) {
+  eval(code, list2env(list(tbl = tbl, f = f, time = time), parent = globalenv()))
 }
 
 test_that("lag_values() matches data.table::shift() within unsorted groups", {
@@ -85,11 +93,13 @@ test_that("the rolling family matches frollmean/frollsum/frollapply within group
 test_that("a long table without a time column keeps each series' row order", {
   skip_if_not_installed("data.table")
   tbl <- make_long(3)[, c("sku", "x")]
-  dt <- data.table::as.data.table(tbl)
+  in_row_order <- function(f) run_dt(tbl, f, NULL, quote({
+    data.table::as.data.table(tbl)[, r := f(x), by = sku]$r
+  }))
   expect_equal(rolling_mean(tbl, 3, id = "sku", value = "x"),
-               dt[, r := data.table::frollmean(x, 3), by = sku]$r, tolerance = 1e-12)
+               in_row_order(function(x) data.table::frollmean(x, 3)), tolerance = 1e-12)
   expect_identical(lag_values(tbl, 2, id = "sku", value = "x"),
-                   dt[, r := data.table::shift(x, 2), by = sku]$r)
+                   in_row_order(function(x) data.table::shift(x, 2)))
 })
 
 test_that("the rolling family in long form equals it on each series alone", {
