@@ -149,6 +149,69 @@ long_collection <- function(data, id, value, time) {
   new_collection(unname(pieces), key$names, tsp, inferred)
 }
 
+# The rows of a long data frame as series in time order, for the feature
+# verbs, which answer row by row and so need no copy of the series: one
+# radix order of the rows by (id, time) and one pass in C over it
+# (long_runs_call(), src/collection.c) that finds where each series starts
+# and any time repeated within a series. The columns are checked, and the
+# time column inferred, as long_collection() does. Returns list(values
+# (doubles), order (NULL when the rows need none), start (0-based offsets
+# into the order, closed by the row count), times (doubles, when
+# `need_times`), time (the column's name or NULL)).
+long_rows <- function(data, id, value, time, need_times = FALSE, data_arg = "x") {
+  if (!is.null(id)) check_column_name(id, "id", data, data_arg)
+  check_column_name(value, "value", data, data_arg)
+  if (is.null(time)) {
+    time <- infer_time_column(data, id, value)
+  } else {
+    check_column_name(time, "time", data, data_arg)
+  }
+  if (need_times && is.null(time)) {
+    stop("`by = \"time\"` needs a time column: name it with `time`.", call. = FALSE)
+  }
+  values <- data[[value]]
+  if (!is_numeric_series(values)) {
+    stop("`value` column \"", value, "\" must be numeric, not ", describe_value(values), ".",
+         call. = FALSE)
+  }
+  ids <- if (!is.null(id)) data[[id]]
+  if (!is.null(ids) && (!is.atomic(ids) || anyNA(ids))) {
+    stop("`id` column \"", id, "\" must be an atomic vector without NA.", call. = FALSE)
+  }
+  times <- if (!is.null(time)) data[[time]]
+  if (!is.null(times)) {
+    if (inherits(times, "POSIXlt")) times <- as.POSIXct(times)
+    ok <- (is.numeric(times) && !is.factor(times)) || is_date_time(times) ||
+      (is.character(times) && !need_times)
+    if (!ok || anyNA(times)) {
+      stop("`time` column \"", time, "\" must be ",
+           if (need_times) "numeric, Date or POSIXct" else "numeric, Date, POSIXct or character",
+           " without NA, not ", if (ok) "one with NA" else describe_value(times), ".",
+           call. = FALSE)
+    }
+  }
+  time_key <- order_key(times)
+  keys <- Filter(Negate(is.null), list(order_key(ids), time_key))
+  rows <- if (length(keys)) do.call(order, c(keys, list(method = "radix")))
+  # the C code reads the columns in place, whatever their class
+  runs <- .Call(C_long_runs_call, ids, times, rows)
+  if (!is.na(runs$repeated)) {
+    row <- rows[runs$repeated]
+    label <- if (is.null(ids)) "(the only series)" else as.character(ids[row])
+    stop_repeated_time(time, times[row], 1L, label, 1L)
+  }
+  list(values = if (is.double(values)) values else as.double(values), order = rows,
+       start = runs$start,
+       times = if (need_times) as.double(time_key),
+       time = time)
+}
+
+# A key for order(): dates by their numbers (order() would call xtfrm() on
+# them, one copy either way); plain vectors and factors as they are.
+order_key <- function(x) {
+  if (is.object(x) && !is.factor(x)) unclass(x) else x
+}
+
 # The time column a long data frame leaves unnamed: its one Date or
 # date-time column besides the id and value columns, if it has exactly one.
 infer_time_column <- function(data, id, value) {
@@ -175,15 +238,15 @@ id_codes <- function(ids) {
 }
 
 # Rows sorted by (id code, time): a time seen twice for an id sits next to
-# itself.
+# itself. The scan is the one the feature verbs use (long_runs_call()).
 check_unique_times <- function(code, times, labels, time) {
-  n <- length(code)
-  if (n < 2L) return(invisible())
-  comparable <- if (is.object(times) && !is.character(times)) xtfrm(times) else times
-  later <- 2:n
-  earlier <- seq_len(n - 1L)
-  dup <- code[later] == code[earlier] & comparable[later] == comparable[earlier]
-  if (any(dup)) stop_repeated_time(time, times, code, labels, which(dup)[1L] + 1L)
+  if (length(code) < 2L) return(invisible())
+  comparable <- times
+  if (!typeof(times) %in% c("integer", "double", "logical", "character")) {
+    comparable <- xtfrm(times)
+  }
+  runs <- .Call(C_long_runs_call, code, comparable, NULL)
+  if (!is.na(runs$repeated)) stop_repeated_time(time, times, code, labels, runs$repeated)
 }
 
 stop_repeated_time <- function(time, times, code, labels, row) {
@@ -241,13 +304,13 @@ civil_days <- function(times) {
   as.integer(as.Date(lt))[match(seconds, distinct)]
 }
 
-check_column_name <- function(x, arg, data) {
+check_column_name <- function(x, arg, data, data_arg = "series") {
   if (!is.character(x) || length(x) != 1L || is.na(x)) {
     stop("`", arg, "` must be a single column name, not ", describe_value(x), ".",
          call. = FALSE)
   }
   if (!x %in% names(data)) {
-    stop("`", arg, "` column \"", x, "\" is not in `series`; its columns are ",
+    stop("`", arg, "` column \"", x, "\" is not in `", data_arg, "`; its columns are ",
          paste0("\"", names(data), "\"", collapse = ", "), ".", call. = FALSE)
   }
 }

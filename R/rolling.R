@@ -21,6 +21,37 @@
 #' give a statistic. A smaller `min_obs` gives partial windows at the edges
 #' (`min_obs = 1` is `zoo::rollapply(partial = TRUE)`).
 #'
+#' @section Expanding windows:
+#' `width = "expanding"` summarises all observations so far (`align =
+#' "right"`: output `i` summarises `x[1:i]`, as [cumsum()] and pandas'
+#' `expanding()` do) or from here on (`"left"`); `min_obs` then defaults to
+#' 1. It is the window of the longest series' width, so every rule below
+#' holds for it.
+#'
+#' @section Long tables:
+#' Given `id`, `time` or `value`, `x` is a long data frame: the statistics
+#' run within each series, in time order, and come back aligned to the rows
+#' of `x`, which need not be sorted and are never reordered (one radix
+#' order of the rows, no copy of the series). Several widths give a data
+#' frame, computed in one parallel pass over the series; [features()] adds
+#' lags and exponentially weighted means to the same pass.
+#'
+#' Gaps in time: with `by = "rows"` (the default) a window of width 7 holds
+#' the last 7 observations, however much time they span, as
+#' `data.table::frollmean()` within `by =` groups and pandas'
+#' `groupby().rolling(7)` do. It is the default because it is what those
+#' tools (and models trained on them) mean by a window, it gives every
+#' window the same number of observations, and it is the fast path. With
+#' `by = "time"`, a window covers time instead: output `i` summarises the
+#' observations at times in `(t[i] - width, t[i]]` (right alignment) or
+#' `[t[i], t[i] + width)` (left), with `width` in units of the time column
+#' (days for a Date, seconds for a date-time), as
+#' `slider::slide_index_dbl(.before = width - 1)` does for whole-number
+#' times; a missing month then leaves the windows that cover it with fewer
+#' observations. Over time `min_obs` defaults to 1 (any observation in the
+#' window), as slider computes partial windows; centred windows are not
+#' available, and each window costs O(its length).
+#'
 #' @section Missing and infinite values:
 #' * With `na_rm = FALSE`, a window that holds an `NA` or a `NaN` gives
 #'   `NA` (always `NA_real_`, whichever of the two it holds), unless it is
@@ -101,18 +132,32 @@
 #' @param x A numeric (double or integer) vector or `ts`; a matrix, each
 #'   column a series; or a data frame or list, each element a numeric vector
 #'   (lengths may differ).
-#' @param width Window size: a single positive whole number.
+#' @param width Window size: a single positive whole number, or
+#'   `"expanding"` for all observations so far (see "Expanding windows").
+#'   For a long data frame, several widths (`c(7, 28)`, or a list such as
+#'   `list(7, "expanding")`) give one column each; with `by = "time"`, widths
+#'   are spans of time (see "Long tables").
 #' @param align Where the output sits in its window: `"right"` (at the
 #'   window's last observation), `"center"` or `"left"` (at its first).
 #' @param fill The value given where a window counts fewer than `min_obs`
 #'   observations: a single number or `NA`.
 #' @param min_obs The fewest observations a window needs: a whole number
-#'   between 1 and `width`.
+#'   between 1 and `width`. The default is `width`, except for expanding
+#'   windows and windows over time, where it is 1.
 #' @param na_rm If `TRUE`, skip `NA` and `NaN`.
 #' @param prob For `rolling_quantile()`, the probability: a single number in
 #'   \[0, 1\].
+#' @param id,time,value Column names of a long data frame `x` (one row per
+#'   observation, as [arima_batch()] reads it): the series' id (none: all
+#'   rows are one series), its time (default: the one Date or date-time
+#'   column besides `id` and `value`, if there is one) and values (default
+#'   `"value"`). Giving any of them makes `x` a long data frame.
+#' @param by For a long data frame: `"rows"` (windows count observations)
+#'   or `"time"` (windows span time); see "Long tables".
 #' @return A double vector, matrix, data frame or list with the shape of `x`
-#'   and its attributes (names, dimnames, `ts` attributes, class).
+#'   and its attributes (names, dimnames, `ts` attributes, class). For a long
+#'   data frame, one value per row of `x` (one width) or a data frame with a
+#'   column per width, named `mean_7`, `mean_28`, `mean_expanding`, ....
 #' @seealso [stats::filter()], [stats::runmed()]; `zoo::rollapply()`,
 #'   `data.table::frollmean()` and `RcppRoll::roll_mean()` in other packages.
 #' @export
@@ -126,57 +171,85 @@
 #' rolling_quantile(x, 4, prob = 0.9)
 #' rolling_max(ts(x, start = 2000), 2)
 #' rolling_sum(data.frame(a = 1:5, b = c(2, 4, 6, 8, 10)), 2)
+#' rolling_max(x, "expanding")
+#' sales <- data.frame(sku = c("a", "b", "a", "b", "a", "a"),
+#'                     day = as.Date("2024-01-01") + c(1, 0, 0, 1, 2, 4),
+#'                     units = c(20, 5, 10, 6, 30, 40))
+#' rolling_mean(sales, c(2, 3), id = "sku", value = "units")
+#' rolling_sum(sales, 3, id = "sku", value = "units", by = "time")
 rolling_mean <- function(x, width, align = c("right", "center", "left"),
-                         fill = NA, min_obs = width, na_rm = FALSE) {
-  rolling_apply("mean", x, width, align, fill, min_obs, na_rm)
+                         fill = NA, min_obs = width, na_rm = FALSE, id = NULL,
+                         time = NULL, value = NULL, by = c("rows", "time")) {
+  rolling_apply("mean", x, width, align, fill, min_obs, na_rm,
+                default_min_obs = missing(min_obs), id = id, time = time, value = value,
+                by = by)
 }
 
 #' @rdname rolling_mean
 #' @export
 rolling_sum <- function(x, width, align = c("right", "center", "left"),
-                        fill = NA, min_obs = width, na_rm = FALSE) {
-  rolling_apply("sum", x, width, align, fill, min_obs, na_rm)
+                        fill = NA, min_obs = width, na_rm = FALSE, id = NULL,
+                        time = NULL, value = NULL, by = c("rows", "time")) {
+  rolling_apply("sum", x, width, align, fill, min_obs, na_rm,
+                default_min_obs = missing(min_obs), id = id, time = time, value = value,
+                by = by)
 }
 
 #' @rdname rolling_mean
 #' @export
 rolling_var <- function(x, width, align = c("right", "center", "left"),
-                        fill = NA, min_obs = width, na_rm = FALSE) {
-  rolling_apply("var", x, width, align, fill, min_obs, na_rm)
+                        fill = NA, min_obs = width, na_rm = FALSE, id = NULL,
+                        time = NULL, value = NULL, by = c("rows", "time")) {
+  rolling_apply("var", x, width, align, fill, min_obs, na_rm,
+                default_min_obs = missing(min_obs), id = id, time = time, value = value,
+                by = by)
 }
 
 #' @rdname rolling_mean
 #' @export
 rolling_sd <- function(x, width, align = c("right", "center", "left"),
-                       fill = NA, min_obs = width, na_rm = FALSE) {
-  rolling_apply("sd", x, width, align, fill, min_obs, na_rm)
+                       fill = NA, min_obs = width, na_rm = FALSE, id = NULL,
+                       time = NULL, value = NULL, by = c("rows", "time")) {
+  rolling_apply("sd", x, width, align, fill, min_obs, na_rm,
+                default_min_obs = missing(min_obs), id = id, time = time, value = value,
+                by = by)
 }
 
 #' @rdname rolling_mean
 #' @export
 rolling_min <- function(x, width, align = c("right", "center", "left"),
-                        fill = NA, min_obs = width, na_rm = FALSE) {
-  rolling_apply("min", x, width, align, fill, min_obs, na_rm)
+                        fill = NA, min_obs = width, na_rm = FALSE, id = NULL,
+                        time = NULL, value = NULL, by = c("rows", "time")) {
+  rolling_apply("min", x, width, align, fill, min_obs, na_rm,
+                default_min_obs = missing(min_obs), id = id, time = time, value = value,
+                by = by)
 }
 
 #' @rdname rolling_mean
 #' @export
 rolling_max <- function(x, width, align = c("right", "center", "left"),
-                        fill = NA, min_obs = width, na_rm = FALSE) {
-  rolling_apply("max", x, width, align, fill, min_obs, na_rm)
+                        fill = NA, min_obs = width, na_rm = FALSE, id = NULL,
+                        time = NULL, value = NULL, by = c("rows", "time")) {
+  rolling_apply("max", x, width, align, fill, min_obs, na_rm,
+                default_min_obs = missing(min_obs), id = id, time = time, value = value,
+                by = by)
 }
 
 #' @rdname rolling_mean
 #' @export
 rolling_median <- function(x, width, align = c("right", "center", "left"),
-                           fill = NA, min_obs = width, na_rm = FALSE) {
-  rolling_apply("median", x, width, align, fill, min_obs, na_rm)
+                           fill = NA, min_obs = width, na_rm = FALSE, id = NULL,
+                           time = NULL, value = NULL, by = c("rows", "time")) {
+  rolling_apply("median", x, width, align, fill, min_obs, na_rm,
+                default_min_obs = missing(min_obs), id = id, time = time, value = value,
+                by = by)
 }
 
 #' @rdname rolling_mean
 #' @export
 rolling_quantile <- function(x, width, prob, align = c("right", "center", "left"),
-                             fill = NA, min_obs = width, na_rm = FALSE) {
+                             fill = NA, min_obs = width, na_rm = FALSE, id = NULL,
+                             time = NULL, value = NULL, by = c("rows", "time")) {
   if (missing(prob)) {
     stop("`prob` must be given: a single number between 0 and 1.", call. = FALSE)
   }
@@ -185,19 +258,47 @@ rolling_quantile <- function(x, width, prob, align = c("right", "center", "left"
     stop("`prob` must be a single number between 0 and 1, not ",
          describe_value(prob), ".", call. = FALSE)
   }
-  rolling_apply("quantile", x, width, align, fill, min_obs, na_rm, prob)
+  rolling_apply("quantile", x, width, align, fill, min_obs, na_rm, prob,
+                default_min_obs = missing(min_obs), id = id, time = time, value = value, by = by)
 }
 
 # The one front end of the family: checks every argument, then hands the
-# series to the C entry point, which keeps x's shape and attributes.
+# series to the C entry point, which keeps x's shape and attributes. A long
+# data frame (id, time or value given) and several widths go to the
+# features engine (R/features.R), one column per width. With
+# `default_min_obs`, min_obs is the default (see roll_spec()).
 rolling_apply <- function(stat, x, width, align, fill, min_obs, na_rm,
-                          prob = NA_real_) {
-  width <- check_count(width, "width")
+                          prob = NA_real_, default_min_obs = FALSE, id = NULL,
+                          time = NULL, value = NULL, by = "rows") {
+  if (default_min_obs) min_obs <- NULL
+  by <- check_by(by)
+  long <- !is.null(id) || !is.null(time) || !is.null(value)
+  # series take one width (or "expanding"); a long data frame several
+  expanding <- identical(width, "expanding")
+  width <- if (long) check_widths(width, by) else if (expanding) Inf else check_count(width, "width")
   align <- check_align(align)
   check_fill(fill)
-  min_obs <- check_min_obs(min_obs, width)
+  if (!default_min_obs) min_obs <- check_min_obs(min_obs, if (by == "time") Inf else max(width))
   check_flag(na_rm, "na_rm")
+  if (align == "center" && (by == "time" || any(is.infinite(width)))) {
+    stop("`align = \"center\"` needs a finite `width` over rows; use \"right\" or \"left\".",
+         call. = FALSE)
+  }
+  if (long) {
+    spec <- roll_spec(stat, width, align, min_obs, na_rm, fill, prob, by)
+    return(compute_features(x, spec, id, time, value, by))
+  }
+  if (by == "time") {
+    stop("`by = \"time\"` needs a long data frame `x` with a time column.", call. = FALSE)
+  }
   shape <- check_series(x)
+  if (is.infinite(width)) {
+    # all observations so far: a window as long as the longest series
+    width <- as.integer(max(shape$longest, 1))
+    if (is.null(min_obs)) min_obs <- 1L
+  }
+  if (is.null(min_obs)) min_obs <- width
+  min_obs <- check_min_obs(min_obs, width)
 
   if (min_obs == width && shape$longest > 0 && width > shape$longest) {
     stop("`width` (", width, ") is longer than ",

@@ -2,6 +2,7 @@
 #include "arima.h"
 #include "model.h"
 #include "rolling.h"
+#include "features.h"
 #include "auto_arima.h"
 #include "unitroot.h"
 #include "collection.h"
@@ -74,6 +75,9 @@ static void rolling_sections(section_list *list)
     const char *align_names[] = LAGRS_ROLL_ALIGN_NAMES;
     const int aligns[] = {LAGRS_ROLL_RIGHT, LAGRS_ROLL_CENTER, LAGRS_ROLL_LEFT};
     section(list, "rolling_align", align_names, aligns, LAGRS_ROLL_N_ALIGNS);
+    const char *kind_names[] = LAGRS_FEATURE_KIND_NAMES;
+    const int kinds[] = {LAGRS_FEATURE_ROLL, LAGRS_FEATURE_LAG, LAGRS_FEATURE_EWMA};
+    section(list, "feature_kind", kind_names, kinds, LAGRS_FEATURE_N_KINDS);
 }
 
 static void auto_arima_sections(section_list *list)

@@ -268,3 +268,47 @@ int lagrs_dated_spacing(const double *t, R_xlen_t n, const int *counts, R_xlen_t
     calendar_spacing(t, civil, counts, n_series, (int) months, *frequency, start, irregular);
     return LAGRS_SPACING_OK;
 }
+
+/* ---- the series of a long table ------------------------------------------- */
+
+static int key_present(const lagrs_key *key)
+{
+    return key->ints != NULL || key->doubles != NULL || key->pointers != NULL;
+}
+
+static int key_equal(const lagrs_key *key, R_xlen_t a, R_xlen_t b)
+{
+    if (key->ints != NULL)
+        return key->ints[a] == key->ints[b];
+    if (key->doubles != NULL)
+        return key->doubles[a] == key->doubles[b];
+    if (key->pointers != NULL)
+        return key->pointers[a] == key->pointers[b];
+    return 1;
+}
+
+int lagrs_long_runs(const lagrs_key *id, const lagrs_key *time, const int *order, R_xlen_t n,
+                    int *start, R_xlen_t *n_runs, R_xlen_t *repeated)
+{
+    R_xlen_t runs = 0;
+    *repeated = -1;
+    const int by_id = key_present(id), timed = key_present(time);
+    R_xlen_t previous = 0;
+    for (R_xlen_t i = 0; i < n; i++) {
+        R_xlen_t row = order != NULL ? (R_xlen_t) order[i] - 1 : i;
+        int same_series = i > 0 && (!by_id || key_equal(id, row, previous));
+        if (!same_series) {
+            if (start != NULL)
+                start[runs] = (int) i;
+            runs++;
+        } else if (timed && key_equal(time, row, previous)) {
+            *repeated = i;
+            return LAGRS_SPACING_REPEATED;
+        }
+        previous = row;
+    }
+    if (start != NULL)
+        start[runs] = (int) n;
+    *n_runs = runs;
+    return LAGRS_SPACING_OK;
+}

@@ -44,4 +44,23 @@ int lagrs_dated_spacing(const double *t, R_xlen_t n, const int *counts, R_xlen_t
                         double seconds_per_unit, const int *civil, double *frequency,
                         double *start, int *irregular, R_xlen_t *repeated);
 
+/* ---- the series of a long table ------------------------------------------
+
+ * A column of ids or times as the kernels read it: exactly one of the
+ * arrays, or none for a column that is absent.  `pointers` are the cached
+ * strings of a character column, equal when the strings are. */
+typedef struct {
+    const int *ints;
+    const double *doubles;
+    const void *const *pointers;
+} lagrs_key;
+
+/* The runs of a table whose rows order[0..n) (1-based; NULL: 1, ..., n)
+ * are sorted by id and then time: the series start at the positions
+ * start[0..*n_runs) of the order, and start[*n_runs] = n.  With start ==
+ * NULL only counts them.  A time repeated within a series gives
+ * LAGRS_SPACING_REPEATED and *repeated, its position in the order. */
+int lagrs_long_runs(const lagrs_key *id, const lagrs_key *time, const int *order, R_xlen_t n,
+                    int *start, R_xlen_t *n_runs, R_xlen_t *repeated);
+
 #endif

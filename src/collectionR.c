@@ -1,6 +1,7 @@
 #include "lagrs.h"
 #include "collection.h"
 #include "collectionR.h"
+#include <limits.h>
 #include <string.h>
 
 /* times: double, sorted by series then time; counts: integer rows per
@@ -105,6 +106,61 @@ SEXP list_collection_call(SEXP series)
             SET_VECTOR_ELT(values, k, plain_doubles(x));
         }
     }
+    UNPROTECT(1);
+    return ans;
+}
+
+/* A column as lagrs_long_runs() reads it: NULL is absent. */
+static lagrs_key key_of(SEXP column)
+{
+    lagrs_key key = {NULL, NULL, NULL};
+    switch (TYPEOF(column)) {
+    case NILSXP:
+        break;
+    case INTSXP:
+    case LGLSXP:
+        key.ints = INTEGER_RO(column);
+        break;
+    case REALSXP:
+        key.doubles = REAL_RO(column);
+        break;
+    case STRSXP:
+        key.pointers = (const void *const *) STRING_PTR_RO(column);
+        break;
+    default:
+        Rf_error("internal error: long_runs_call cannot read a %s column",
+                 Rf_type2char(TYPEOF(column)));
+    }
+    return key;
+}
+
+/* ids, times: the table's columns (or NULL); order: R's order() of the rows
+ * by id then time (or NULL: the rows as they are).  Returns list(start,
+ * repeated): the 0-based offsets into the order at which the series start,
+ * closed by the number of rows, and the 1-based position in the order of a
+ * time repeated within a series (NA when none). */
+SEXP long_runs_call(SEXP ids, SEXP times, SEXP order)
+{
+    R_xlen_t n = order != R_NilValue ? XLENGTH(order) : XLENGTH(ids);
+    if ((order != R_NilValue && TYPEOF(order) != INTSXP) || n > INT_MAX ||
+        (ids != R_NilValue && XLENGTH(ids) != n) || (times != R_NilValue && XLENGTH(times) != n))
+        Rf_error("internal error: long_runs_call's arguments do not match");
+    lagrs_key id = key_of(ids), time = key_of(times);
+    const int *rows = order != R_NilValue ? INTEGER_RO(order) : NULL;
+    R_xlen_t n_runs, repeated;
+    const char *names[] = {"start", "repeated", ""};
+    SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));
+    int status = lagrs_long_runs(&id, &time, rows, n, NULL, &n_runs, &repeated);
+    if (status == LAGRS_SPACING_REPEATED) {
+        SET_VECTOR_ELT(ans, 1, Rf_ScalarReal((double) repeated + 1));
+        UNPROTECT(1);
+        return ans;
+    }
+    /* counted first, so the starts take no more memory than they need */
+    SEXP start = Rf_allocVector(INTSXP, n_runs + 1);
+    SET_VECTOR_ELT(ans, 0, start);
+    (void) lagrs_long_runs(&id, &time, rows, n, INTEGER(start), &n_runs, &repeated);
+    SET_VECTOR_ELT(ans, 1, Rf_ScalarReal(NA_REAL));
     UNPROTECT(1);
     return ans;
 }

@@ -5,6 +5,7 @@
 #include "arimaR.h"
 #include "batchR.h"
 #include "collectionR.h"
+#include "featuresR.h"
 #include "auto_arimaR.h"
 #include "model_ensembleR.h"
 #include "etsR.h"
@@ -33,6 +34,8 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(cv_batch_call, 13),
     CALLDEF(dated_spacing_call, 4),
     CALLDEF(list_collection_call, 1),
+    CALLDEF(long_runs_call, 3),
+    CALLDEF(features_call, 5),
     CALLDEF(auto_arima_plan_call, 3),
     CALLDEF(auto_arima_call, 3),
     CALLDEF(arima_fit_object_call, 12),

@@ -14,7 +14,7 @@
  * costs one page fault per 2 MB instead of one per 4 KB (with THP in
  * "madvise" mode, a common default, large outputs otherwise spend more time
  * in page faults than in arithmetic).  A hint only: failure is harmless. */
-static void prefer_huge_pages(void *p, size_t bytes)
+void lagrs_prefer_huge_pages(void *p, size_t bytes)
 {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     const uintptr_t huge = (uintptr_t) 1 << 21;
@@ -84,7 +84,7 @@ static void list_series(SEXP x, SEXP ans, SEXP converted, lagrs_roll_job *job)
         }
         SEXP out = Rf_allocVector(REALSXP, XLENGTH(el));
         SET_VECTOR_ELT(ans, s, out);
-        prefer_huge_pages(REAL(out), (size_t) XLENGTH(el) * sizeof(double));
+        lagrs_prefer_huge_pages(REAL(out), (size_t) XLENGTH(el) * sizeof(double));
         SHALLOW_DUPLICATE_ATTRIB(out, VECTOR_ELT(x, s));
         series_x[s] = REAL_RO(el);
         series_out[s] = REAL(out);
@@ -116,7 +116,7 @@ static void block_series(SEXP values, SEXP ans, R_xlen_t rows, R_xlen_t n_series
     R_xlen_t *series_len = (R_xlen_t *) job->len;
     const double *base = REAL_RO(values);
     double *out_base = REAL(ans);
-    prefer_huge_pages(out_base, (size_t) XLENGTH(ans) * sizeof(double));
+    lagrs_prefer_huge_pages(out_base, (size_t) XLENGTH(ans) * sizeof(double));
     for (R_xlen_t s = 0; s < n_series; s++) {
         series_x[s] = base + s * rows;
         series_out[s] = out_base + s * rows;
