@@ -84,8 +84,12 @@ collection_frequency <- function(collection, period = NULL) {
     }
     return(rep(as.double(period), length(collection$values)))
   }
-  vapply(collection$tsp, function(t) if (is.null(t)) 1 else as.double(t[[3L]]), 1,
-         USE.NAMES = FALSE)
+  tsp <- collection$tsp
+  out <- rep(1, length(collection$values))
+  has <- lengths(tsp) > 0L
+  # the frequencies, third of each triple
+  out[has] <- as.double(unlist(tsp[has], use.names = FALSE)[c(FALSE, FALSE, TRUE)])
+  out
 }
 
 # ---- long data frames -----------------------------------------------------

@@ -39,12 +39,15 @@ struct lagrs_family;
 const struct lagrs_family *lagrs_model_family(SEXP name);
 void *lagrs_model_options(const struct lagrs_family *family, SEXP options);
 
-/* Entry points (batchR.c): any model family's batch fit and forecast, and
- * the families' declarations for R. */
+/* Entry points (batchR.c, batch_forecastR.c): any model family's batch fit
+ * and forecast, and the families' declarations for R. */
 SEXP fit_batch_call(SEXP series, SEXP frequency, SEXP family, SEXP options,
                     SEXP residuals, SEXP progress);
-SEXP forecast_batch_call(SEXP family, SEXP options, SEXP state, SEXP status, SEXP h,
-                         SEXP levels, SEXP progress);
+SEXP forecast_batch_call(SEXP family, SEXP options, SEXP state, SEXP state_length,
+                         SEXP status, SEXP h, SEXP levels, SEXP progress);
+SEXP forecast_table_call(SEXP family, SEXP options, SEXP state, SEXP state_length,
+                         SEXP status, SEXP h, SEXP levels, SEXP ids, SEXP tsp, SEXP names,
+                         SEXP progress);
 SEXP model_families_call(void);
 SEXP model_coef_names_call(SEXP family, SEXP options);
 /* Cross-validation windows of any family (cvR.c). */
