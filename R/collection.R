@@ -84,12 +84,7 @@ collection_frequency <- function(collection, period = NULL) {
     }
     return(rep(as.double(period), length(collection$values)))
   }
-  tsp <- collection$tsp
-  out <- rep(1, length(collection$values))
-  has <- lengths(tsp) > 0L
-  # the frequencies, third of each triple
-  out[has] <- as.double(unlist(tsp[has], use.names = FALSE)[c(FALSE, FALSE, TRUE)])
-  out
+  .Call(C_collection_frequency_call, collection$tsp)
 }
 
 # ---- long data frames -----------------------------------------------------

@@ -49,7 +49,10 @@ static void forecast_one(R_xlen_t i, void *vctx)
                                                                 : LAGRS_FIT_ERROR;
         return;
     }
-    double *bounds = malloc(sizeof(double) * (size_t) (2 * width > 0 ? 2 * width : 1));
+    /* the usual few levels and steps fit on the stack: no malloc per series */
+    double local[256];
+    double *bounds = 2 * width <= 256 ? local
+        : malloc(sizeof(double) * (size_t) (2 * width > 0 ? 2 * width : 1));
     if (bounds == NULL) {
         forecast_na(ctx, i, NAN);
         ctx->status[i] = LAGRS_FIT_ERROR;
@@ -63,7 +66,8 @@ static void forecast_one(R_xlen_t i, void *vctx)
         memcpy(ctx->lower[k] + i * h, bounds + k * h, sizeof(double) * (size_t) h);
         memcpy(ctx->upper[k] + i * h, bounds + width + k * h, sizeof(double) * (size_t) h);
     }
-    free(bounds);
+    if (bounds != local)
+        free(bounds);
 }
 
 /* Reads the model, the states (state: all series' states one after

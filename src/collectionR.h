@@ -6,5 +6,6 @@
 
 SEXP dated_spacing_call(SEXP times, SEXP counts, SEXP seconds_per_unit, SEXP civil);
 SEXP list_collection_call(SEXP series);
+SEXP collection_frequency_call(SEXP tsp);
 
 #endif

@@ -30,6 +30,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(cv_batch_call, 10),
     CALLDEF(dated_spacing_call, 4),
     CALLDEF(list_collection_call, 1),
+    CALLDEF(collection_frequency_call, 1),
     CALLDEF(auto_arima_plan_call, 3),
     CALLDEF(auto_arima_call, 3),
     CALLDEF(arima_fit_object_call, 12),
