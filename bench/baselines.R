@@ -125,7 +125,7 @@ load_after <- load_average()
 
 table <- do.call(rbind, rows)
 names(table)[4] <- sprintf("peer_loop_s (timed on %d, scaled)", length(sample_ids))
-print(table, row.names = FALSE, digits = 3)
+print(table, row.names = FALSE, digits = 3, width = 200)
 cat(sprintf("load average (1 min): %.2f before, %.2f after; target: speedup >= 30 for every model: %s\n",
             load_before, load_after, if (all(table$speedup >= 30)) "met" else "NOT met"))
 if (n_series == 10000L && n_sample >= 300L && setequal(selected, names(models))) {

@@ -24,6 +24,7 @@ typedef struct {
     double *mean;              /* h per series */
     double **lower, **upper;   /* per level: h per series */
     int *status;
+    double na;                 /* R's NA_real_, read on the main thread */
 } forecast_ctx;
 
 /* A series without a usable fit forecasts NA, as its statistics are. */
@@ -44,7 +45,7 @@ static void forecast_one(R_xlen_t i, void *vctx)
     int usable = ctx->state_len[i] > 0 && (ctx->fit_status[i] == LAGRS_FIT_OK ||
                                            ctx->fit_status[i] == LAGRS_FIT_WARNING);
     if (!usable) {
-        forecast_na(ctx, i, NA_REAL);
+        forecast_na(ctx, i, ctx->na);
         ctx->status[i] = ctx->fit_status[i] > LAGRS_FIT_WARNING ? ctx->fit_status[i]
                                                                 : LAGRS_FIT_ERROR;
         return;
@@ -96,6 +97,7 @@ static R_xlen_t forecast_setup(forecast_ctx *ctx, SEXP family_name, SEXP options
     }
     ctx->state_len = lengths;
     ctx->fit_status = INTEGER(status);
+    ctx->na = NA_REAL;
     ctx->h = Rf_asInteger(h);
     ctx->levels = REAL(levels);
     ctx->n_levels = (int) XLENGTH(levels);
