@@ -14,7 +14,7 @@ typedef void (*lagrs_series_task)(R_xlen_t i, void *ctx);
 /* Runs task(i, ctx) for every i in 0..n_series-1 on lagrs_nthreads(work)
  * threads, in input order, each series alone (so the result cannot depend on
  * the thread count or on how the series are split).  The series run in timed
- * blocks; between blocks the main thread checks for a user interrupt and,
+ * blocks (cheap ones start with a short block on the main thread alone); between blocks the main thread checks for a user interrupt and,
  * when `progress` is set and the work is projected to take more than a few
  * seconds, draws a progress bar on stderr.  Ctrl-C stops the threads before
  * their next series (and long kernels between their steps: see
