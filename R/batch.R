@@ -255,14 +255,13 @@ forecast.lagrs_batch <- function(object, h = 10, level = c(80, 95), progress = N
   level <- check_levels(level)
   progress <- resolve_progress(progress)
   x <- unclass(object)
-  fc <- .Call(C_forecast_batch_call, x$model$family, x$model$options, x$fits$state,
-              x$fits$status, h, level, progress)
-  failed <- x$status == "error"
-  fc$mean[, failed] <- NA_real_
-  failed_rows <- rep(failed, each = h)
-  fc$lower[failed_rows, ] <- NA_real_
-  fc$upper[failed_rows, ] <- NA_real_
-  batch_forecast_frame(x$ids, x$series$tsp, fc, h, level)
+  timed <- length(x$ids) > 0L && all(lengths(x$series$tsp) > 0L)
+  labels <- vapply(level, format, "")
+  names <- c("id", "step", if (timed) "time", "mean",
+             as.vector(rbind(paste0("lo_", labels), paste0("hi_", labels))))
+  # one pass in C: forecasts, and the table around them (src/batch_forecastR.c)
+  .Call(C_forecast_table_call, x$model$family, x$model$options, x$fits$state,
+        x$fits$state_length, x$fits$status, h, level, x$ids, x$series$tsp, names, progress)
 }
 
 # One level checker for every forecast method: levels in (0, 1) are
@@ -275,26 +274,6 @@ check_levels <- function(level) {
          "between 0 and 1 (fractions), not ", describe_value(level), ".", call. = FALSE)
   }
   sort(as.double(level))
-}
-
-batch_forecast_frame <- function(ids, tsp, fc, h, level) {
-  n_series <- length(ids)
-  out <- data.frame(id = rep(ids, each = h), step = rep(seq_len(h), n_series),
-                    stringsAsFactors = FALSE)
-  if (n_series > 0L && all(!vapply(tsp, is.null, TRUE))) {
-    ends_freqs <- matrix(unlist(tsp, use.names = FALSE), nrow = 3L)
-    out$time <- rep(ends_freqs[2L, ], each = h) + out$step / rep(ends_freqs[3L, ], each = h)
-  }
-  out$mean <- as.vector(fc$mean)
-  # the bounds come one column per level, series after series (batchR.c)
-  for (k in seq_along(level)) {
-    out[[paste0("lo_", format(level[k]))]] <- fc$lower[, k]
-    out[[paste0("hi_", format(level[k]))]] <- fc$upper[, k]
-  }
-  attr(out, "level") <- level
-  attr(out, "h") <- h
-  class(out) <- c("lagrs_batch_forecast", "data.frame")
-  out
 }
 
 #' @export

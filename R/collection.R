@@ -84,8 +84,7 @@ collection_frequency <- function(collection, period = NULL) {
     }
     return(rep(as.double(period), length(collection$values)))
   }
-  vapply(collection$tsp, function(t) if (is.null(t)) 1 else as.double(t[[3L]]), 1,
-         USE.NAMES = FALSE)
+  .Call(C_collection_frequency_call, collection$tsp)
 }
 
 # ---- long data frames -----------------------------------------------------

@@ -64,7 +64,7 @@ new_lagrs_ets <- function(fits, y, model, series) {
   letter <- function(code) names(letters)[match(code, letters)]
   components <- c(letter(codes[["error"]]), letter(codes[["trend"]]),
                   letter(codes[["season"]]), as.character(as.logical(codes[["damped"]])))
-  state <- fits$state[[1L]]
+  state <- fits$state
   run <- .Call(C_ets_states_call, as.double(y), state)
   m <- codes[["period"]]
   tsp_y <- stats::tsp(y)
@@ -73,7 +73,7 @@ new_lagrs_ets <- function(fits, y, model, series) {
                         if (components[3L] != "N") paste0("s", seq_len(m)))
   e <- stats::ts(run[[2L]], start = tsp_y[1L], frequency = tsp_y[3L])
   fitted <- if (components[1L] == "A") y - e else y / (1 + e)
-  par <- fits$coef[[1L]]
+  par <- fits$coef[1L, !is.na(fits$coef[1L, ])]
   label <- fits$label[[1L]]
   structure(list(
     method = label, label = label, series = series, components = components, m = m,

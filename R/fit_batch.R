@@ -64,27 +64,29 @@ run_model_batch <- function(model, collection, progress, call) {
   new_lagrs_batch(fits, collection, model, call)
 }
 
-# The coefficient matrix: one row per series, one column per name that
-# occurs in any fit, in the family's own order (NA where a fit lacks it).
-coef_matrix <- function(coef, ids, model) {
-  canonical <- .Call(C_model_coef_names_call, model$family, model$options)
-  each <- lapply(coef, names)
-  used <- canonical[canonical %in% unlist(each)]
-  out <- matrix(NA_real_, length(ids), length(used), dimnames = list(ids, used))
-  rows <- rep(seq_along(coef), lengths(coef))
-  out[cbind(rows, match(unlist(each), used))] <- unlist(coef, use.names = FALSE)
-  relabel <- match(used, names(model$coef_labels))
-  colnames(out)[!is.na(relabel)] <- model$coef_labels[relabel[!is.na(relabel)]]
-  out
-}
-
+# A batch keeps its per-series results as plain R vectors (so it serialises
+# and travels between R processes), none of them an object per series:
+# * `fits$status`, `fits$label`: one per series; `fits$codes`, `fits$info`:
+#   matrices with one row per series;
+# * `fits$state`: every series' state, one after another in one double
+#   vector, and `fits$state_length` (integer, 0 for a failed fit): series k's
+#   state is the state_length[k] values after the first k - 1 states;
+# * `fits$residuals`: likewise every series' residuals (NaN where a series
+#   has none), `fits$residual_length` their lengths (the series' lengths);
+# * `coef`: the matrix, filled in C.
+# batch_state() and residuals() split them when asked; combining batches of
+# chunks of a collection is c() of each of them (rbind() of the matrices).
 new_lagrs_batch <- function(fits, collection, model, call) {
   ids <- collection$ids
   spec <- batch_model_spec(model, fits)
+  coef <- fits$coef
+  dimnames(coef) <- list(ids, colnames(coef))
+  relabel <- match(colnames(coef), names(model$coef_labels))
+  colnames(coef)[!is.na(relabel)] <- model$coef_labels[relabel[!is.na(relabel)]]
   out <- c(list(ids = ids), batch_statistics(fits, ids),
-           list(coef = coef_matrix(fits$coef, ids, model), spec = spec, model = model,
-                series = collection,
-                fits = fits[c("status", "codes", "info", "state", "label", "residuals")],
+           list(coef = coef, spec = spec, model = model, series = collection,
+                fits = fits[c("status", "codes", "info", "state", "state_length", "label",
+                              "residuals", "residual_length")],
                 call = call))
   extra <- batch_elements(model, fits, ids)
   out[names(extra)] <- extra
@@ -216,16 +218,31 @@ member_fit.lagrs_auto_model <- function(model, x, k) auto_batch_member(x, k)
 #' @export
 coef.lagrs_batch <- function(object, ...) unclass(object)$coef
 
-#' @export
-residuals.lagrs_batch <- function(object, ...) {
-  x <- unclass(object)
-  out <- lapply(seq_along(x$ids), function(k) {
-    r <- x$fits$residuals[[k]]
+# Series k's state (numeric(0) for a failed fit), out of the batch's one
+# vector of states.
+batch_state <- function(x, k) {
+  fits <- unclass(x)$fits
+  fits$state[sum(fits$state_length[seq_len(k - 1L)]) + seq_len(fits$state_length[k])]
+}
+
+# The residuals of the series `which` (all by default), split out of the
+# batch's one vector: NA where there is none or the fit failed; ts
+# attributes as the series'.
+batch_residuals <- function(x, which = seq_along(unclass(x)$ids)) {
+  x <- unclass(x)
+  lengths <- x$fits$residual_length
+  ends <- cumsum(as.double(lengths))
+  lapply(which, function(k) {
+    r <- x$fits$residuals[ends[k] - lengths[k] + seq_len(lengths[k])]
     r[is.na(r) | x$status[[k]] == "error"] <- NA_real_
     tsp <- x$series$tsp[[k]]
     if (is.null(tsp)) r else stats::ts(r, start = tsp[1L], frequency = tsp[3L])
   })
-  stats::setNames(out, x$ids)
+}
+
+#' @export
+residuals.lagrs_batch <- function(object, ...) {
+  stats::setNames(batch_residuals(object), unclass(object)$ids)
 }
 
 #' @export

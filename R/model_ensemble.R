@@ -176,11 +176,10 @@ forecast.lagrs_ensemble_batch <- function(object, h = 10, level = c(80, 95),
 # (the same fits, taken out of the ensemble's states).
 member_batch <- function(object, m) {
   x <- unclass(object)
-  parts <- .Call(C_ensemble_member_states_call, x$fits$state, m)
+  parts <- .Call(C_ensemble_member_states_call, x$fits$state, x$fits$state_length, m)
   usable <- parts$status <= lagrs_codes("fit_status")[["warning"]]
   x$model <- x$model$spec$members[[m]]
-  x$fits$state <- parts$state
-  x$fits$status <- parts$status
+  x$fits[names(parts)] <- parts
   x$status[] <- ifelse(usable, "ok", "error")
   structure(x, class = "lagrs_batch")
 }

@@ -7,14 +7,14 @@
 member_fit.lagrs_model <- function(model, x, k) {
   b <- unclass(x)
   y <- batch_series_at(x, k)
-  residuals <- residuals.lagrs_batch(x)[[k]]
+  residuals <- batch_residuals(x, k)[[1L]]
   structure(list(
     model = model, method = b$fits$label[[k]], series = b$ids[k], x = y,
     coef = b$coef[k, !is.na(b$coef[k, ]), drop = TRUE], sigma2 = b$sigma2[[k]],
     loglik = b$loglik[[k]], aic = b$aic[[k]], aicc = b$aicc[[k]], bic = b$bic[[k]],
     nobs = b$nobs[[k]], status = b$status[[k]], message = b$message[[k]],
     fitted = y - residuals, residuals = residuals,
-    state = b$fits$state[[k]], state_status = b$fits$status[[k]]
+    state = batch_state(x, k), state_status = b$fits$status[[k]]
   ), class = "lagrs_model_fit")
 }
 
@@ -45,7 +45,7 @@ forecast.lagrs_model_fit <- function(object, h = 10, level = c(80, 95), ...) {
   h <- check_count(h, "h")
   level <- check_levels(level)
   fc <- .Call(C_forecast_batch_call, object$model$family, object$model$options,
-              list(object$state), object$state_status, h, level, FALSE)
+              object$state, length(object$state), object$state_status, h, level, FALSE)
   tsp_x <- stats::tsp(stats::as.ts(object$x))
   start <- tsp_x[2L] + 1 / tsp_x[3L]
   as_ts <- function(v) stats::ts(v, start = start, frequency = tsp_x[3L])

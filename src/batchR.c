@@ -7,10 +7,10 @@
 #include <string.h>
 
 /* The entry points of every model family's batch: fit_batch_call() fits a
- * lagrs_model to every series, forecast_batch_call() forecasts the fits.
- * Both run one family-agnostic task per series on the batch runner
- * (batch.c), so a family added to model.c gets batches, forecasts, progress,
- * Ctrl-C and failure isolation without code of its own here. */
+ * lagrs_model to every series (batch_forecastR.c forecasts the fits).  Both
+ * run one family-agnostic task per series on the batch runner (batch.c), so
+ * a family added to model.c gets batches, forecasts, progress, Ctrl-C and
+ * failure isolation without code of its own here. */
 
 const lagrs_family *lagrs_model_family(SEXP name)
 {
@@ -126,10 +126,19 @@ static void fit_one(R_xlen_t i, void *vctx)
 
 /* ---- the fits as R values ---------------------------------------------- */
 
+/* A batch keeps its per-series results in a few long vectors rather than an
+ * R object per series, so that its size in R allocations does not grow with
+ * the number of series: the states of all series one after another in one
+ * double vector (`state`, with `state_length` per series, 0 for a failed
+ * fit), the residuals likewise (`residuals`, `residual_length`), and the
+ * coefficients straight into the batch's matrix (`coef`). */
 static const char *fit_names[] = {
     "status", "message", "sigma2", "loglik", "aic", "aicc", "bic", "nobs", "convergence",
-    "codes", "info", "coef", "state", "label", ""
+    "codes", "info", "coef", "state", "state_length", "label", "residuals",
+    "residual_length", ""
 };
+enum { F_STATUS, F_MESSAGE, F_SIGMA2, F_CONVERGENCE = 8, F_CODES, F_INFO, F_COEF, F_STATE,
+       F_STATE_LENGTH, F_LABEL, F_RESIDUALS, F_RESIDUAL_LENGTH };
 
 static SEXP names_matrix(int type, R_xlen_t n_series, int n_cols, const char *const *names)
 {
@@ -149,79 +158,182 @@ static double na_if_error(const lagrs_fit *fit, double value)
     return fit->status > LAGRS_FIT_WARNING ? NA_REAL : value;
 }
 
-/* Statistics, status, message and label of series i. */
-static void put_scalars(SEXP ans, const lagrs_family *family, const void *options,
-                        const lagrs_fit *fit, R_xlen_t i)
+/* The same text as the previous series' gives the same CHARSXP: a batch's
+ * labels and messages repeat, and a hash lookup per series is most of the
+ * cost of a trivial model's output. */
+typedef struct {
+    char text[LAGRS_MSG_LEN];
+    SEXP charsxp;
+} last_string;
+
+static SEXP cached_char(last_string *last, const char *text)
 {
-    INTEGER(VECTOR_ELT(ans, 0))[i] = fit->status;
-    SET_STRING_ELT(VECTOR_ELT(ans, 1), i, Rf_mkChar(fit->message));
-    double stats[] = {fit->sigma2, fit->loglik, fit->aic, fit->aicc, fit->bic, fit->nobs};
-    for (int k = 0; k < 6; k++)
-        REAL(VECTOR_ELT(ans, 2 + k))[i] = na_if_error(fit, stats[k]);
-    INTEGER(VECTOR_ELT(ans, 8))[i] = fit->convergence;
-    char label[128];
-    family->label(options, fit, label, sizeof label);
-    SET_STRING_ELT(VECTOR_ELT(ans, 13), i, label[0] ? Rf_mkChar(label) : NA_STRING);
+    if (last->charsxp == NULL || strcmp(last->text, text)) {
+        last->charsxp = Rf_mkChar(text);
+        snprintf(last->text, sizeof last->text, "%s", text);
+    }
+    return last->charsxp;
 }
 
-/* Codes, info, named coefficients and state of series i. */
-static void put_model(SEXP ans, const lagrs_family *family, const void *options,
-                      const lagrs_fit *fit, R_xlen_t i, R_xlen_t n_series)
+/* Statistics, status, message, label, codes and info of every series. */
+static void put_scalars(SEXP ans, const lagrs_family *family, const void *options,
+                        const lagrs_fit *fits, R_xlen_t n_series)
 {
-    for (int k = 0; k < family->n_codes; k++)
-        INTEGER(VECTOR_ELT(ans, 9))[i + n_series * k] = fit->codes[k];
-    for (int k = 0; k < family->n_info; k++)
-        REAL(VECTOR_ELT(ans, 10))[i + n_series * k] = isnan(fit->info[k]) ? NA_REAL : fit->info[k];
-    if (fit->state == NULL)
-        return;
-    SEXP state = Rf_allocVector(REALSXP, fit->state_len);
-    SET_VECTOR_ELT(VECTOR_ELT(ans, 12), i, state);
-    memcpy(REAL(state), fit->state, sizeof(double) * (size_t) fit->state_len);
-    SEXP coef = Rf_allocVector(REALSXP, fit->n_coef);
-    SET_VECTOR_ELT(VECTOR_ELT(ans, 11), i, coef);
-    memcpy(REAL(coef), fit->state + fit->coef_offset, sizeof(double) * (size_t) fit->n_coef);
-    SEXP names = Rf_allocVector(STRSXP, fit->n_coef);
-    Rf_setAttrib(coef, R_NamesSymbol, names);
-    char name[64];
-    for (int k = 0; k < fit->n_coef; k++) {
-        if (!family->coef_name(options, fit, k, name, sizeof name))
-            snprintf(name, sizeof name, "coef%d", k + 1);
-        SET_STRING_ELT(names, k, Rf_mkChar(name));
+    last_string message = {"", NULL}, label = {"", NULL};
+    int *status = INTEGER(VECTOR_ELT(ans, F_STATUS));
+    int *convergence = INTEGER(VECTOR_ELT(ans, F_CONVERGENCE));
+    int *codes = INTEGER(VECTOR_ELT(ans, F_CODES));
+    double *info = REAL(VECTOR_ELT(ans, F_INFO));
+    double *stats[6];
+    for (int k = 0; k < 6; k++)
+        stats[k] = REAL(VECTOR_ELT(ans, F_SIGMA2 + k));
+    char text[128];
+    for (R_xlen_t i = 0; i < n_series; i++) {
+        const lagrs_fit *fit = &fits[i];
+        status[i] = fit->status;
+        /* the cached CHARSXPs are protected by the vectors holding them */
+        SET_STRING_ELT(VECTOR_ELT(ans, F_MESSAGE), i, cached_char(&message, fit->message));
+        double values[] = {fit->sigma2, fit->loglik, fit->aic, fit->aicc, fit->bic, fit->nobs};
+        for (int k = 0; k < 6; k++)
+            stats[k][i] = na_if_error(fit, values[k]);
+        convergence[i] = fit->convergence;
+        family->label(options, fit, text, sizeof text);
+        SET_STRING_ELT(VECTOR_ELT(ans, F_LABEL), i,
+                       text[0] ? cached_char(&label, text) : NA_STRING);
+        for (int k = 0; k < family->n_codes; k++)
+            codes[i + n_series * k] = fit->codes[k];
+        for (int k = 0; k < family->n_info; k++)
+            info[i + n_series * k] = isnan(fit->info[k]) ? NA_REAL : fit->info[k];
     }
+}
+
+/* The states of the usable fits, one after another, and their lengths. */
+static void put_states(SEXP ans, const lagrs_fit *fits, R_xlen_t n_series)
+{
+    R_xlen_t total = 0;
+    for (R_xlen_t i = 0; i < n_series; i++)
+        total += fits[i].state != NULL ? fits[i].state_len : 0;
+    SEXP state = Rf_allocVector(REALSXP, total);
+    SET_VECTOR_ELT(ans, F_STATE, state);
+    SEXP lengths = Rf_allocVector(INTSXP, n_series);
+    SET_VECTOR_ELT(ans, F_STATE_LENGTH, lengths);
+    R_xlen_t at = 0;
+    for (R_xlen_t i = 0; i < n_series; i++) {
+        R_xlen_t len = fits[i].state != NULL ? fits[i].state_len : 0;
+        if (len > INT_MAX)
+            Rf_error("internal error: a state of %lld values", (long long) len);
+        INTEGER(lengths)[i] = (int) len;
+        if (len > 0)
+            memcpy(REAL(state) + at, fits[i].state, sizeof(double) * (size_t) len);
+        at += len;
+    }
+}
+
+/* Column c of the coefficient matrix for coefficient k of fit i: the
+ * family's canonical names (coef_name() without a fit) in their order, then
+ * any other name in order of appearance; columns no fit uses are dropped. */
+typedef struct {
+    int n_names, capacity;
+    char (*names)[64];
+} name_table;
+
+static int name_column(name_table *t, const char *name)
+{
+    for (int c = 0; c < t->n_names; c++)
+        if (!strcmp(t->names[c], name))
+            return c;
+    if (t->n_names == t->capacity) {
+        int capacity = 2 * t->capacity + 8;
+        char (*grown)[64] = (char (*)[64]) R_alloc((size_t) capacity, 64);
+        if (t->n_names > 0)
+            memcpy(grown, t->names, (size_t) t->n_names * 64);
+        t->names = grown;
+        t->capacity = capacity;
+    }
+    snprintf(t->names[t->n_names], 64, "%s", name);
+    return t->n_names++;
+}
+
+static SEXP coef_matrix(const lagrs_family *family, const void *options,
+                        const lagrs_fit *fits, R_xlen_t n_series)
+{
+    name_table table = {0, 0, NULL};
+    char name[64];
+    for (int k = 0; family->coef_name(options, NULL, k, name, sizeof name); k++)
+        name_column(&table, name);
+    R_xlen_t n_coef = 0;
+    for (R_xlen_t i = 0; i < n_series; i++)
+        n_coef += fits[i].state != NULL ? fits[i].n_coef : 0;
+    int *column = (int *) R_alloc(n_coef > 0 ? n_coef : 1, sizeof(int));
+    R_xlen_t at = 0;
+    for (R_xlen_t i = 0; i < n_series; i++)
+        for (int k = 0; fits[i].state != NULL && k < fits[i].n_coef; k++) {
+            if (!family->coef_name(options, &fits[i], k, name, sizeof name))
+                snprintf(name, sizeof name, "coef%d", k + 1);
+            column[at++] = name_column(&table, name);
+        }
+    int *kept = (int *) R_alloc(table.n_names + 1, sizeof(int));
+    for (int c = 0; c < table.n_names; c++)
+        kept[c] = -1;
+    for (R_xlen_t j = 0; j < n_coef; j++)
+        kept[column[j]] = 0;
+    int n_kept = 0;
+    for (int c = 0; c < table.n_names; c++)
+        if (kept[c] == 0)
+            kept[c] = n_kept++;
+    SEXP m = PROTECT(Rf_allocMatrix(REALSXP, (int) n_series, n_kept));
+    double *out = REAL(m);
+    for (R_xlen_t j = 0; j < n_series * n_kept; j++)
+        out[j] = NA_REAL;
+    at = 0;
+    for (R_xlen_t i = 0; i < n_series; i++)
+        for (int k = 0; fits[i].state != NULL && k < fits[i].n_coef; k++)
+            out[i + n_series * kept[column[at++]]] = fits[i].state[fits[i].coef_offset + k];
+    SEXP dimnames = PROTECT(Rf_allocVector(VECSXP, 2));
+    SEXP cols = Rf_allocVector(STRSXP, n_kept);
+    SET_VECTOR_ELT(dimnames, 1, cols);
+    for (int c = 0; c < table.n_names; c++)
+        if (kept[c] >= 0)
+            SET_STRING_ELT(cols, kept[c], Rf_mkChar(table.names[c]));
+    Rf_setAttrib(m, R_DimNamesSymbol, dimnames);
+    UNPROTECT(2);
+    return m;
 }
 
 static SEXP fits_to_r(const lagrs_family *family, const void *options, const lagrs_fit *fits,
                       R_xlen_t n_series)
 {
     SEXP ans = PROTECT(Rf_mkNamed(VECSXP, fit_names));
-    SET_VECTOR_ELT(ans, 0, Rf_allocVector(INTSXP, n_series));
-    SET_VECTOR_ELT(ans, 1, Rf_allocVector(STRSXP, n_series));
-    for (int k = 2; k <= 7; k++)
-        SET_VECTOR_ELT(ans, k, Rf_allocVector(REALSXP, n_series));
-    SET_VECTOR_ELT(ans, 8, Rf_allocVector(INTSXP, n_series));
-    SET_VECTOR_ELT(ans, 9, names_matrix(INTSXP, n_series, family->n_codes, family->code_names));
-    SET_VECTOR_ELT(ans, 10, names_matrix(REALSXP, n_series, family->n_info, family->info_names));
-    SET_VECTOR_ELT(ans, 11, Rf_allocVector(VECSXP, n_series));
-    SET_VECTOR_ELT(ans, 12, Rf_allocVector(VECSXP, n_series));
-    SET_VECTOR_ELT(ans, 13, Rf_allocVector(STRSXP, n_series));
-    for (R_xlen_t i = 0; i < n_series; i++) {
-        put_scalars(ans, family, options, &fits[i], i);
-        put_model(ans, family, options, &fits[i], i, n_series);
-    }
+    SET_VECTOR_ELT(ans, F_STATUS, Rf_allocVector(INTSXP, n_series));
+    SET_VECTOR_ELT(ans, F_MESSAGE, Rf_allocVector(STRSXP, n_series));
+    for (int k = 0; k < 6; k++)
+        SET_VECTOR_ELT(ans, F_SIGMA2 + k, Rf_allocVector(REALSXP, n_series));
+    SET_VECTOR_ELT(ans, F_CONVERGENCE, Rf_allocVector(INTSXP, n_series));
+    SET_VECTOR_ELT(ans, F_CODES,
+                   names_matrix(INTSXP, n_series, family->n_codes, family->code_names));
+    SET_VECTOR_ELT(ans, F_INFO,
+                   names_matrix(REALSXP, n_series, family->n_info, family->info_names));
+    SET_VECTOR_ELT(ans, F_LABEL, Rf_allocVector(STRSXP, n_series));
+    put_scalars(ans, family, options, fits, n_series);
+    SET_VECTOR_ELT(ans, F_COEF, coef_matrix(family, options, fits, n_series));
+    put_states(ans, fits, n_series);
     UNPROTECT(1);
     return ans;
 }
 
-/* The residuals' vectors, one per series (allocated before the threads
- * start, filled by the fits). */
+/* All residuals in one vector, series after series (allocated before the
+ * threads start, filled by the fits through per-series pointers). */
 static SEXP residual_slots(R_xlen_t n_series, const R_xlen_t *n, double ***slots)
 {
-    SEXP out = PROTECT(Rf_allocVector(VECSXP, n_series));
+    R_xlen_t total = 0;
+    for (R_xlen_t i = 0; i < n_series; i++)
+        total += n[i];
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, total));
     *slots = (double **) R_alloc(n_series > 0 ? n_series : 1, sizeof(double *));
+    R_xlen_t at = 0;
     for (R_xlen_t i = 0; i < n_series; i++) {
-        SEXP r = Rf_allocVector(REALSXP, n[i]);
-        SET_VECTOR_ELT(out, i, r);
-        (*slots)[i] = REAL(r);
+        (*slots)[i] = REAL(out) + at;
+        at += n[i];
     }
     UNPROTECT(1);
     return out;
@@ -229,7 +341,8 @@ static SEXP residual_slots(R_xlen_t n_series, const R_xlen_t *n, double ***slots
 
 /* series: list of double vectors; frequency: double, one per series; family:
  * the family's name; options: the model's named double vector; residuals,
- * progress: logical(1).  Returns the fits (fit_names, plus `residuals`). */
+ * progress: logical(1).  Returns the fits (fit_names; `residuals` NULL when
+ * not asked for, `residual_length` the series' lengths). */
 SEXP fit_batch_call(SEXP series, SEXP frequency, SEXP family_name, SEXP options,
                     SEXP residuals, SEXP progress)
 {
@@ -244,8 +357,11 @@ SEXP fit_batch_call(SEXP series, SEXP frequency, SEXP family_name, SEXP options,
         Rf_error("internal error: `frequency` must be a double per series");
     ctx.frequency = REAL(frequency);
     double work = 0;
-    for (R_xlen_t i = 0; i < n_series; i++)
+    for (R_xlen_t i = 0; i < n_series; i++) {
+        if (ctx.n[i] > INT_MAX)
+            Rf_error("series %lld has more than %d values", (long long) i + 1, INT_MAX);
         work += family->work(ctx.options, ctx.n[i]);
+    }
     SEXP resid = R_NilValue;
     if (Rf_asLogical(residuals) == 1)
         resid = residual_slots(n_series, ctx.n, &ctx.residuals);
@@ -256,113 +372,12 @@ SEXP fit_batch_call(SEXP series, SEXP frequency, SEXP family_name, SEXP options,
     lagrs_run_batch(n_series, fit_one, &ctx, work, Rf_asLogical(progress) == 1, "fitting");
     SEXP ans = PROTECT(fits_to_r(family, ctx.options, ctx.fits, n_series));
     free_table(owner);
-    SEXP out = PROTECT(Rf_lengthgets(ans, XLENGTH(ans) + 1));
-    SEXP names = PROTECT(Rf_lengthgets(Rf_getAttrib(ans, R_NamesSymbol), XLENGTH(ans) + 1));
-    SET_STRING_ELT(names, XLENGTH(ans), Rf_mkChar("residuals"));
-    Rf_setAttrib(out, R_NamesSymbol, names);
-    SET_VECTOR_ELT(out, XLENGTH(ans), resid);
-    UNPROTECT(5);
-    return out;
-}
-
-/* ---- forecasts ---------------------------------------------------------- */
-
-typedef struct {
-    const lagrs_family *family;
-    const void *options;
-    const double **state;
-    const R_xlen_t *state_len;
-    const int *fit_status;
-    R_xlen_t n_series;
-    int h, n_levels;
-    const double *levels;
-    double *mean, *lower, *upper;
-    int *status;
-} forecast_ctx;
-
-/* A family writes a series' bounds level after level (h each); the batch
- * output holds each level's bounds of all series together, so that R takes
- * a level's column without a strided copy: bound k of step j of series i
- * goes to out[(k * n_series + i) * h + j]. */
-static void scatter_bounds(const double *bounds, const forecast_ctx *ctx, R_xlen_t i,
-                           R_xlen_t n_series, double *out)
-{
-    for (int k = 0; k < ctx->n_levels; k++)
-        memcpy(out + ((R_xlen_t) k * n_series + i) * ctx->h, bounds + (R_xlen_t) k * ctx->h,
-               sizeof(double) * (size_t) ctx->h);
-}
-
-static void forecast_one(R_xlen_t i, void *vctx)
-{
-    forecast_ctx *ctx = (forecast_ctx *) vctx;
-    R_xlen_t h = ctx->h, width = h * ctx->n_levels;
-    double *mean = ctx->mean + i * h;
-    double *bounds = malloc(sizeof(double) * (size_t) (2 * width > 0 ? 2 * width : 1));
-    int failed = ctx->state[i] == NULL || ctx->fit_status[i] > LAGRS_FIT_WARNING;
-    if (failed || bounds == NULL) {
-        for (R_xlen_t k = 0; k < h; k++)
-            mean[k] = NAN;
-        for (int k = 0; k < ctx->n_levels; k++)
-            for (R_xlen_t j = 0; j < h; j++)
-                ctx->lower[((R_xlen_t) k * ctx->n_series + i) * h + j] =
-                    ctx->upper[((R_xlen_t) k * ctx->n_series + i) * h + j] = NAN;
-        ctx->status[i] = failed ? ctx->fit_status[i] : LAGRS_FIT_ERROR;
-        free(bounds);
-        return;
-    }
-    ctx->status[i] = ctx->family->forecast(ctx->options, ctx->state[i], ctx->state_len[i],
-                                           ctx->h, ctx->levels, ctx->n_levels, mean, bounds,
-                                           bounds + width, NULL);
-    scatter_bounds(bounds, ctx, i, ctx->n_series, ctx->lower);
-    scatter_bounds(bounds + width, ctx, i, ctx->n_series, ctx->upper);
-    free(bounds);
-}
-
-/* state: the fits' states (NULL for failed series); status: the fits'
- * statuses; h: integer(1); levels: percent.  Returns list(mean = h x
- * n_series, lower, upper = (h * n_series) x n_levels, status). */
-SEXP forecast_batch_call(SEXP family_name, SEXP options, SEXP state, SEXP status, SEXP h,
-                         SEXP levels, SEXP progress)
-{
-    forecast_ctx ctx;
-    memset(&ctx, 0, sizeof ctx);
-    ctx.family = lagrs_model_family(family_name);
-    ctx.options = lagrs_model_options(ctx.family, options);
-    R_xlen_t n_series = XLENGTH(state);
-    if (TYPEOF(status) != INTSXP || XLENGTH(status) != n_series || TYPEOF(levels) != REALSXP)
-        Rf_error("internal error: forecast_batch_call's arguments do not match");
-    R_xlen_t n_alloc = n_series > 0 ? n_series : 1;
-    ctx.state = (const double **) R_alloc(n_alloc, sizeof(double *));
-    R_xlen_t *lengths = (R_xlen_t *) R_alloc(n_alloc, sizeof(R_xlen_t));
-    for (R_xlen_t i = 0; i < n_series; i++) {
-        SEXP s = VECTOR_ELT(state, i);
-        ctx.state[i] = TYPEOF(s) == REALSXP ? REAL(s) : NULL;
-        lengths[i] = TYPEOF(s) == REALSXP ? XLENGTH(s) : 0;
-    }
-    ctx.state_len = lengths;
-    ctx.n_series = n_series;
-    ctx.fit_status = INTEGER(status);
-    ctx.h = Rf_asInteger(h);
-    ctx.levels = REAL(levels);
-    ctx.n_levels = (int) XLENGTH(levels);
-    const char *names[] = {"mean", "lower", "upper", "status", ""};
-    SEXP ans = PROTECT(Rf_mkNamed(VECSXP, names));
-    SET_VECTOR_ELT(ans, 0, Rf_allocMatrix(REALSXP, ctx.h, (int) n_series));
-    R_xlen_t rows = (R_xlen_t) ctx.h * n_series;
-    if (rows > INT_MAX)
-        Rf_error("%lld series x %d steps is more forecasts than one batch holds",
-                 (long long) n_series, ctx.h);
-    SET_VECTOR_ELT(ans, 1, Rf_allocMatrix(REALSXP, (int) rows, ctx.n_levels));
-    SET_VECTOR_ELT(ans, 2, Rf_allocMatrix(REALSXP, (int) rows, ctx.n_levels));
-    SET_VECTOR_ELT(ans, 3, Rf_allocVector(INTSXP, n_series));
-    ctx.mean = REAL(VECTOR_ELT(ans, 0));
-    ctx.lower = REAL(VECTOR_ELT(ans, 1));
-    ctx.upper = REAL(VECTOR_ELT(ans, 2));
-    ctx.status = INTEGER(VECTOR_ELT(ans, 3));
-    double work = (double) n_series * ctx.h * 1000.0;
-    lagrs_run_batch(n_series, forecast_one, &ctx, work, Rf_asLogical(progress) == 1,
-                    "forecasting");
-    UNPROTECT(1);
+    SET_VECTOR_ELT(ans, F_RESIDUALS, resid);
+    SEXP lengths = Rf_allocVector(INTSXP, n_series);
+    SET_VECTOR_ELT(ans, F_RESIDUAL_LENGTH, lengths);
+    for (R_xlen_t i = 0; i < n_series; i++)
+        INTEGER(lengths)[i] = (int) ctx.n[i];
+    UNPROTECT(3);
     return ans;
 }
 

@@ -14,7 +14,7 @@ typedef void (*lagrs_series_task)(R_xlen_t i, void *ctx);
 /* Runs task(i, ctx) for every i in 0..n_series-1 on lagrs_nthreads(work)
  * threads, in input order, each series alone (so the result cannot depend on
  * the thread count or on how the series are split).  The series run in timed
- * blocks; between blocks the main thread checks for a user interrupt and,
+ * blocks (cheap ones start with a short block on the main thread alone); between blocks the main thread checks for a user interrupt and,
  * when `progress` is set and the work is projected to take more than a few
  * seconds, draws a progress bar on stderr.  Ctrl-C stops the threads before
  * their next series (and long kernels between their steps: see
@@ -39,12 +39,15 @@ struct lagrs_family;
 const struct lagrs_family *lagrs_model_family(SEXP name);
 void *lagrs_model_options(const struct lagrs_family *family, SEXP options);
 
-/* Entry points (batchR.c): any model family's batch fit and forecast, and
- * the families' declarations for R. */
+/* Entry points (batchR.c, batch_forecastR.c): any model family's batch fit
+ * and forecast, and the families' declarations for R. */
 SEXP fit_batch_call(SEXP series, SEXP frequency, SEXP family, SEXP options,
                     SEXP residuals, SEXP progress);
-SEXP forecast_batch_call(SEXP family, SEXP options, SEXP state, SEXP status, SEXP h,
-                         SEXP levels, SEXP progress);
+SEXP forecast_batch_call(SEXP family, SEXP options, SEXP state, SEXP state_length,
+                         SEXP status, SEXP h, SEXP levels, SEXP progress);
+SEXP forecast_table_call(SEXP family, SEXP options, SEXP state, SEXP state_length,
+                         SEXP status, SEXP h, SEXP levels, SEXP ids, SEXP tsp, SEXP names,
+                         SEXP progress);
 SEXP model_families_call(void);
 SEXP model_coef_names_call(SEXP family, SEXP options);
 /* Cross-validation windows of any family (cvR.c). */

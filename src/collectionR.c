@@ -39,9 +39,43 @@ SEXP dated_spacing_call(SEXP times, SEXP counts, SEXP seconds_per_unit, SEXP civ
     return ans;
 }
 
+/* The attributes reading a series needs, from one walk of its attribute
+ * list (a collection reads ten thousand series: one walk each, not seven). */
+typedef struct {
+    SEXP klass, dim, tsp;
+} series_attributes;
+
+static series_attributes attributes_of(SEXP x)
+{
+    series_attributes a = {R_NilValue, R_NilValue, R_NilValue};
+    for (SEXP at = ATTRIB(x); at != R_NilValue; at = CDR(at)) {
+        if (TAG(at) == R_ClassSymbol)
+            a.klass = CAR(at);
+        else if (TAG(at) == R_DimSymbol)
+            a.dim = CAR(at);
+        else if (TAG(at) == R_TspSymbol)
+            a.tsp = CAR(at);
+    }
+    return a;
+}
+
+/* inherits(x, name) for an S3 object whose class attribute is klass (S4
+ * objects go through Rf_inherits(), which asks their class definitions). */
+static int has_class(SEXP x, SEXP klass, const char *name)
+{
+    if (IS_S4_OBJECT(x))
+        return Rf_inherits(x, name);
+    if (!OBJECT(x) || TYPEOF(klass) != STRSXP)
+        return 0;
+    for (R_xlen_t k = 0; k < XLENGTH(klass); k++)
+        if (!strcmp(CHAR(STRING_ELT(klass, k)), name))
+            return 1;
+    return 0;
+}
+
 /* is.numeric() without its FALSE methods (factor, Date, POSIXt, difftime),
  * or a logical vector that holds only NA (read as all missing). */
-static int numeric_series(SEXP x)
+static int numeric_series(SEXP x, SEXP klass)
 {
     if (TYPEOF(x) == LGLSXP) {
         const int *v = LOGICAL(x);
@@ -52,8 +86,8 @@ static int numeric_series(SEXP x)
     }
     if (TYPEOF(x) != REALSXP && TYPEOF(x) != INTSXP)
         return 0;
-    return !(Rf_inherits(x, "factor") || Rf_inherits(x, "Date") ||
-             Rf_inherits(x, "POSIXt") || Rf_inherits(x, "difftime"));
+    return !(has_class(x, klass, "factor") || has_class(x, klass, "Date") ||
+             has_class(x, klass, "POSIXt") || has_class(x, klass, "difftime"));
 }
 
 /* as.double(x): the values alone, without attributes.  x is a double,
@@ -94,13 +128,14 @@ SEXP list_collection_call(SEXP series)
     SET_VECTOR_ELT(ans, 0, Rf_ScalarInteger(0));
     for (R_xlen_t k = 0; k < n; k++) {
         SEXP x = VECTOR_ELT(series, k);
-        if (!numeric_series(x)) {
+        series_attributes a = attributes_of(x);
+        if (!numeric_series(x, a.klass)) {
             SET_VECTOR_ELT(ans, 0, Rf_ScalarInteger((int) (k + 1)));
             break;
         }
-        if (Rf_inherits(x, "ts") && XLENGTH(x) > 0)
-            SET_VECTOR_ELT(tsp, k, Rf_getAttrib(x, R_TspSymbol));
-        if (TYPEOF(x) == REALSXP && Rf_getAttrib(x, R_DimSymbol) == R_NilValue) {
+        if (has_class(x, a.klass, "ts") && XLENGTH(x) > 0)
+            SET_VECTOR_ELT(tsp, k, IS_S4_OBJECT(x) ? Rf_getAttrib(x, R_TspSymbol) : a.tsp);
+        if (TYPEOF(x) == REALSXP && a.dim == R_NilValue) {
             SET_VECTOR_ELT(values, k, x);
         } else {
             SET_VECTOR_ELT(values, k, plain_doubles(x));
@@ -163,4 +198,22 @@ SEXP long_runs_call(SEXP ids, SEXP times, SEXP order)
     SET_VECTOR_ELT(ans, 1, Rf_ScalarReal(NA_REAL));
     UNPROTECT(1);
     return ans;
+}
+
+/* tsp: a list with a tsp triple or NULL per series.  Returns each series'
+ * frequency: the triple's third value, 1 without one. */
+SEXP collection_frequency_call(SEXP tsp)
+{
+    if (TYPEOF(tsp) != VECSXP)
+        Rf_error("internal error: `tsp` must be a list");
+    R_xlen_t n = XLENGTH(tsp);
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, n));
+    for (R_xlen_t k = 0; k < n; k++) {
+        SEXP t = VECTOR_ELT(tsp, k);
+        if (t != R_NilValue && (TYPEOF(t) != REALSXP || XLENGTH(t) != 3))
+            Rf_error("internal error: the tsp of series %lld is not a triple", (long long) k + 1);
+        REAL(out)[k] = t == R_NilValue ? 1.0 : REAL(t)[2];
+    }
+    UNPROTECT(1);
+    return out;
 }

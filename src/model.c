@@ -1,3 +1,4 @@
+#include "lagrs_omp.h"
 #include "model.h"
 #include <math.h>
 #include <string.h>
@@ -294,6 +295,22 @@ static double t_solve(double q, double df, double log_beta)
     return in_tail ? exp(v) : v;
 }
 
+/* The last quantiles each thread computed.  A batch asks for the same few
+ * (level, degrees of freedom) pairs for series after series (every series
+ * of a length has the same meanf() intervals), and one quantile costs as
+ * much as a whole trivial fit; a quantile depends on p and df only, so a
+ * remembered one is the same double. */
+#define QT_MEMO 4
+typedef struct {
+    double p, df, value;
+    int used;
+} qt_memo_entry;
+static qt_memo_entry qt_memo[QT_MEMO];
+static int qt_memo_next;
+#pragma omp threadprivate(qt_memo, qt_memo_next)
+
+static double qt_solve(double p, double df);
+
 double lagrs_qt(double p, double df)
 {
     if (isnan(p) || isnan(df) || p < 0 || p > 1 || df <= 0)
@@ -302,6 +319,17 @@ double lagrs_qt(double p, double df)
         return p == 0 ? -INFINITY : INFINITY;
     if (p == 0.5)
         return 0;
+    for (int k = 0; k < QT_MEMO; k++)
+        if (qt_memo[k].used && qt_memo[k].p == p && qt_memo[k].df == df)
+            return qt_memo[k].value;
+    double value = qt_solve(p, df);
+    qt_memo[qt_memo_next] = (qt_memo_entry) {p, df, value, 1};
+    qt_memo_next = (qt_memo_next + 1) % QT_MEMO;
+    return value;
+}
+
+static double qt_solve(double p, double df)
+{
     double q = p < 0.5 ? p : 1 - p;   /* exact for p >= 1/2 */
     double s;
     if (df > 1e10) {

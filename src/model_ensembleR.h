@@ -5,6 +5,6 @@
 
 /* Entry point (model_ensembleR.c): one member's states from an ensemble
  * batch's states. */
-SEXP ensemble_member_states_call(SEXP state, SEXP member);
+SEXP ensemble_member_states_call(SEXP state, SEXP state_length, SEXP member);
 
 #endif

@@ -221,3 +221,54 @@ test_that("the generic one-series fit of any family forecasts as the batch does"
   expect_identical(tsp(fc$mean), tsp(single$mean))
   expect_output(print(member), "ARIMA\\(0,1,1\\)\\(0,1,1\\)\\[12\\]")
 })
+
+test_that("a batch keeps its fits in long vectors, and serialises", {
+  skus <- monthly_skus(4, n_obs = 30)
+  skus[["SKU-03"]] <- ts(rep(NA_real_, 10), frequency = 12)   # fails alone
+  batch <- fit_batch(skus, mean_model(), progress = FALSE)
+  fits <- unclass(batch)$fits
+  # no R object per series: plain vectors and matrices only
+  expect_false(any(vapply(fits, is.list, TRUE)))
+  expect_type(fits$state, "double")
+  expect_equal(length(fits$state), sum(fits$state_length))
+  expect_identical(fits$state_length[3], 0L)
+  expect_identical(fits$residual_length, lengths(skus, use.names = FALSE))
+  # the residuals split out of the one vector are the deviations from the mean
+  for (k in c(1L, 2L, 4L)) {
+    y <- skus[[k]]
+    expect_equal(as.numeric(residuals(batch)[[k]]), as.numeric(y - mean(y)), tolerance = 1e-12)
+    expect_identical(tsp(residuals(batch)[[k]]), tsp(y))
+  }
+  expect_true(all(is.na(residuals(batch)[[3]])))
+  # a copy made in another process (serialize) forecasts the same
+  copy <- unserialize(serialize(batch, NULL))
+  expect_identical(forecast(copy, h = 4), forecast(batch, h = 4))
+  expect_identical(residuals(copy), residuals(batch))
+  expect_identical(coef(batch_member(copy, "SKU-02")), coef(batch_member(batch, "SKU-02")))
+  # batches of chunks hold their series' states and residuals in order
+  first <- fit_batch(skus[1:2], mean_model(), progress = FALSE)
+  rest <- fit_batch(skus[3:4], mean_model(), progress = FALSE)
+  for (part in c("state", "state_length", "residuals", "residual_length")) {
+    expect_identical(c(first$fits[[part]], rest$fits[[part]]), fits[[part]], label = part)
+  }
+})
+
+test_that("the forecast table agrees with forecast::meanf, NA for a failed series", {
+  skip_if_not_installed("forecast")
+  skus <- monthly_skus(3, n_obs = 24)
+  skus[["SKU-02"]] <- ts(c(NA, NA, NA), frequency = 12)
+  fc <- forecast(fit_batch(skus, mean_model(), progress = FALSE), h = 5, level = c(80, 95))
+  expect_identical(names(fc), c("id", "step", "time", "mean", "lo_80", "hi_80", "lo_95",
+                                "hi_95"))
+  for (id in c("SKU-01", "SKU-03")) {
+    ref <- forecast::meanf(skus[[id]], h = 5, level = c(80, 95))
+    rows <- fc[fc$id == id, ]
+    expect_equal(rows$mean, as.numeric(ref$mean), tolerance = 1e-10)
+    expect_equal(rows$lo_95, as.numeric(ref$lower[, 2]), tolerance = 1e-10)
+    expect_equal(rows$hi_80, as.numeric(ref$upper[, 1]), tolerance = 1e-10)
+    expect_equal(rows$time, as.numeric(time(ref$mean)), tolerance = 1e-12)
+  }
+  failed <- fc[fc$id == "SKU-02", ]
+  expect_identical(failed$step, 1:5)
+  expect_true(all(is.na(unlist(failed[c("mean", "lo_80", "hi_80", "lo_95", "hi_95")]))))
+})
