@@ -48,7 +48,7 @@
 #' tapply(abs(cv$actual - cv$mean), cv$step, mean)
 cross_validate <- function(series, model, h, n_windows = 1, step = 1, level = NULL,
                            initial = NULL, window = NULL, id = "id", value = "value",
-                           time = NULL, progress = NULL) {
+                           time = NULL, progress = NULL, workers = c("auto", "local")) {
   models <- check_models(model)
   h <- check_count(h, "h")
   n_windows <- check_count(n_windows, "n_windows")
@@ -59,6 +59,13 @@ cross_validate <- function(series, model, h, n_windows = 1, step = 1, level = NU
   collection <- series_collection(series, id = id, value = value, time = time)
   progress <- resolve_progress(progress)
   windows <- cv_windows(lengths(collection$values), h, n_windows, step, initial, window)
+  # on future workers: the same call on chunks of series (R/future.R)
+  chunked <- cv_in_chunks(collection, models, windows,
+                          list(model = model, h = h, n_windows = n_windows, step = step,
+                               level = if (length(level)) level, initial = initial,
+                               window = window, progress = FALSE, workers = "local"),
+                          check_workers(workers))
+  if (!is.null(chunked)) return(chunked)
   run <- function(m) cv_table(m, collection, windows, h, level, progress)
   if (inherits(model, "lagrs_model")) return(new_lagrs_cv(run(model), level))
   new_lagrs_cv(stack_models(lapply(models, run)), level)
@@ -126,7 +133,9 @@ cv_table <- function(model, collection, windows, h, level, progress) {
 # cutoff and time columns: ts times when every series is a ts, else indices.
 cv_times <- function(collection, series, cutoff, step) {
   tsp <- collection$tsp
-  if (length(tsp) && all(!vapply(tsp, is.null, TRUE))) {
+  # a chunk on a future worker follows its whole collection (R/future.R)
+  all_ts <- collection$all_ts %||% (length(tsp) && all(!vapply(tsp, is.null, TRUE)))
+  if (all_ts) {
     starts_freqs <- matrix(unlist(tsp, use.names = FALSE), nrow = 3L)
     start <- starts_freqs[1L, series]
     freq <- starts_freqs[3L, series]

@@ -47,6 +47,7 @@ SEXP forecast_batch_call(SEXP family, SEXP options, SEXP state, SEXP status, SEX
                          SEXP levels, SEXP progress);
 SEXP model_families_call(void);
 SEXP model_coef_names_call(SEXP family, SEXP options);
+SEXP model_work_call(SEXP family, SEXP options, SEXP lengths);
 /* Cross-validation windows of any family (cvR.c). */
 SEXP cv_batch_call(SEXP series, SEXP frequency, SEXP family, SEXP options, SEXP task_series,
                    SEXP task_start, SEXP task_cutoff, SEXP h, SEXP levels, SEXP progress);

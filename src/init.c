@@ -26,6 +26,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(forecast_batch_call, 7),
     CALLDEF(model_families_call, 0),
     CALLDEF(model_coef_names_call, 2),
+    CALLDEF(model_work_call, 3),
     CALLDEF(cv_batch_call, 10),
     CALLDEF(dated_spacing_call, 4),
     CALLDEF(list_collection_call, 1),
