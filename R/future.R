@@ -27,20 +27,24 @@ future_workers <- function(workers) {
   if (n > 1) n else 0
 }
 
-# The chunks of a run: contiguous ranges of series with about equal work,
-# `lagrs.chunks_per_worker` (3) per worker, each at least
-# `lagrs.chunk_min_work` (about a quarter of a second of fitting), so that a
-# slow chunk does not hold the end and a future's overhead stays small
-# against its work. NULL when fewer than two chunks would carry that much
-# work: the batch then runs locally.
+# The chunks of a run: contiguous ranges of series, `lagrs.chunks_per_worker`
+# (3) per worker, each at least `lagrs.chunk_min_work` (about half a second
+# of one core's fitting), so that a slow chunk does not hold the end and a
+# future's overhead stays small against its work. The last round (one chunk
+# per worker) carries half the work of the others, so that the workers
+# finish close together. NULL when fewer than two chunks would carry that
+# much work: the batch then runs locally.
 chunk_ranges <- function(work, n_workers) {
   per_worker <- getOption("lagrs.chunks_per_worker", 3)
-  min_work <- getOption("lagrs.chunk_min_work", 5e7)
+  min_work <- getOption("lagrs.chunk_min_work", 2.5e7)
   total <- sum(work)
-  n_chunks <- min(length(work), per_worker * min(n_workers, length(work)),
-                  floor(total / max(min_work, .Machine$double.xmin)))
+  n_chunks <- floor(min(length(work), per_worker * min(n_workers, length(work)),
+                        total / max(min_work, .Machine$double.xmin)))
   if (!is.finite(n_chunks) || n_chunks < 2) return(NULL)
-  ends <- findInterval(total * seq_len(n_chunks - 1L) / n_chunks, cumsum(work))
+  last_round <- if (n_chunks > n_workers) min(n_workers, n_chunks) else 0
+  weight <- c(rep(2, n_chunks - last_round), rep(1, last_round))
+  share <- cumsum(weight)[-n_chunks] / sum(weight)
+  ends <- findInterval(total * share, cumsum(work))
   ends <- unique(c(ends[ends >= 1L], length(work)))
   starts <- c(1L, utils::head(ends, -1L) + 1L)
   Map(seq.int, starts, ends)
@@ -119,6 +123,7 @@ cv_in_chunks <- function(collection, models, windows, arguments, workers) {
   n_workers <- future_workers(workers)
   if (n_workers == 0) return(NULL)
   runs <- windows$problem == ""
+  if (!any(runs)) return(NULL)
   per_window <- model_work(models, windows$cutoff[runs] - windows$start[runs])
   work <- numeric(length(collection$ids))
   sums <- rowsum(per_window, windows$series[runs])
@@ -168,6 +173,9 @@ run_chunks <- function(chunks, worker, args, ids, what) {
   running <- integer()
   next_chunk <- 1L
   ahead <- min(n, future::nbrOfWorkers())
+  # the wait between polls grows while nothing resolves (from 5 ms to 50 ms),
+  # so that the main process takes little of the workers' cores
+  wait <- 0.005
   record_future_bytes(NULL)
   while (next_chunk <= n || length(running)) {
     while (next_chunk <= n && length(running) < ahead) {
@@ -185,11 +193,13 @@ run_chunks <- function(chunks, worker, args, ids, what) {
     for (k in done) {
       results[k] <- list(tryCatch(future::value(futures[[k]]),
                                   error = function(e) stop_chunk(e, ids[[k]], k, n, what)))
+      record_future_bytes(results[[k]], "received")
       futures[k] <- list(NULL)
       tick(message = sprintf("lagrs: %s chunk %d of %d", what, k, n))
     }
     running <- setdiff(running, done)
-    if (!length(done)) Sys.sleep(0.01)
+    wait <- if (length(done)) 0.005 else min(0.05, 2 * wait)
+    if (!length(done)) Sys.sleep(wait)
   }
   results
 }
@@ -211,21 +221,22 @@ stop_chunk <- function(e, ids, k, n, what) {
 }
 
 # With options(lagrs.future_bytes = TRUE), the serialized size of each
-# future's globals (what is sent to a worker) is kept for
-# future_bytes_sent(); the bench reads it.
+# future's globals (what is sent to a worker) and of each chunk's value
+# (what comes back) are kept for future_bytes_sent(); the bench and the
+# tests read them. NULL starts a run.
 future_state <- new.env(parent = emptyenv())
 
-record_future_bytes <- function(globals) {
+record_future_bytes <- function(value, way = "sent") {
   if (!isTRUE(getOption("lagrs.future_bytes"))) return(invisible())
-  if (is.null(globals)) {
-    future_state$bytes <- numeric()
+  if (is.null(value)) {
+    future_state$sent <- future_state$received <- numeric()
   } else {
-    future_state$bytes <- c(future_state$bytes, length(serialize(globals, NULL)))
+    future_state[[way]] <- c(future_state[[way]], length(serialize(value, NULL)))
   }
   invisible()
 }
 
-future_bytes_sent <- function() future_state$bytes
+future_bytes_sent <- function(way = "sent") future_state[[way]]
 
 # ---- threads on the workers -----------------------------------------------
 
@@ -256,6 +267,16 @@ host_shares <- function() {
 
 `%||%` <- function(x, y) if (is.null(x)) y else x
 
+# parallelly::availableCores(), read once per worker process: it looks at
+# many sources (cgroups, schedulers, `nproc`) and takes tens of
+# milliseconds, a chunk's whole overhead otherwise.
+worker_cores <- function() {
+  if (is.null(future_state$cores)) {
+    future_state$cores <- as.integer(parallelly::availableCores())
+  }
+  future_state$cores
+}
+
 # On a worker: runs `code` on the cores this worker may use: its host's
 # (parallelly::availableCores(), which follows Slurm's, PBS's, cgroups' and
 # future's own limits) divided among the plan's workers on that host, and
@@ -273,7 +294,7 @@ with_worker_threads <- function(threads, code) {
   shares <- threads$shares
   share <- if (key %in% names(shares)) shares[[key]] else
     if (short %in% names(shares)) shares[[short]] else 1L
-  n <- max(1L, as.integer(parallelly::availableCores()) %/% share)
+  n <- max(1L, worker_cores() %/% share)
   if (!is.na(threads$cap)) n <- min(n, threads$cap)
   .Call(C_lagrs_threads_set, as.integer(n))
   on.exit(.Call(C_lagrs_threads_set, 0L))

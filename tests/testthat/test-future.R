@@ -59,7 +59,7 @@ future_results <- function(inputs) {
 compare_on_plan <- function(shapes, ...) {
   inputs <- future_inputs()[shapes]
   withr::local_options(lagrs.chunk_min_work = 0, lagrs.chunks_per_worker = 1.5,
-                       lagrs.future_bytes = TRUE)
+                       lagrs.future_bytes = TRUE, progressr.enable = TRUE)
   future::plan(future::sequential)
   lagrs:::record_future_bytes(NULL)
   local <- future_results(inputs)
@@ -75,14 +75,19 @@ compare_on_plan <- function(shapes, ...) {
     }
   }
   # the fit went to the workers in chunks, each carrying its own series and
-  # not the whole input
-  fit_batch(inputs$list, arima_model(c(0, 1, 1)))
+  # not the whole input; progressr heard of each chunk
+  updates <- 0L
+  withCallingHandlers(fit_batch(inputs$list, arima_model(c(0, 1, 1))),
+                      progression = function(p) {
+                        if (identical(p$type, "update")) updates <<- updates + 1L
+                      })
   sent <- lagrs:::future_bytes_sent()
   expect_gt(length(sent), 2L)
   whole <- length(serialize(inputs$list, NULL))
   expect_true(all(sent < whole))
   # a future's fixed cost (the worker function, the model) is under 4 kB
   expect_lt(sum(sent), whole + 4096 * length(sent))
+  expect_identical(updates, length(sent))
   expect_true(any(remote$list$fit$status == "error"))
   expect_identical(remote$list$fit$status[["short"]], "error")
 }
