@@ -62,8 +62,8 @@
 #'   the call with an error naming its chunk's series; progress is reported
 #'   per chunk through `progressr` when its handlers are enabled. Batches
 #'   too small to pay for the transfer (less work than
-#'   `getOption("lagrs.chunk_min_work", 2.5e7)` per chunk, about half a
-#'   second of one core) run locally; `options(lagrs.chunks_per_worker = 3)` sets the
+#'   `getOption("lagrs.chunk_min_work", 2.5e7)` per chunk, about a quarter
+#'   of a second of one core) run locally; `options(lagrs.chunks_per_worker = 3)` sets the
 #'   chunks per worker. lagrs never calls `future::plan()` itself, and
 #'   needs `future` only when a plan is set.
 #' @return An object of class `lagrs_batch`: a list with

@@ -28,8 +28,9 @@ future_workers <- function(workers) {
 }
 
 # The chunks of a run: contiguous ranges of series, `lagrs.chunks_per_worker`
-# (3) per worker, each at least `lagrs.chunk_min_work` (about half a second
-# of one core's fitting), so that a slow chunk does not hold the end and a
+# (3) per worker, each at least `lagrs.chunk_min_work` (about a quarter of a
+# second of one core's fitting: the families' work units run at about 1e8 a
+# second, bench/scale.R), so that a slow chunk does not hold the end and a
 # future's overhead stays small against its work. The last round (one chunk
 # per worker) carries half the work of the others, so that the workers
 # finish close together. NULL when fewer than two chunks would carry that
