@@ -180,6 +180,10 @@ run_chunks <- function(chunks, worker, args, ids, what) {
   # the wait between polls grows while nothing resolves (from 5 ms to 50 ms),
   # so that the main process takes little of the workers' cores
   wait <- 0.005
+  # the chunks are the data by design: future's size check of globals walks
+  # every series of a chunk in R (tens of ms a chunk, while a worker waits)
+  old <- options(future.globals.maxSize = Inf)
+  on.exit(options(old), add = TRUE)
   record_future_bytes(NULL)
   while (next_chunk <= n || length(running)) {
     while (next_chunk <= n && length(running) < ahead) {
