@@ -302,7 +302,8 @@ auto_arima_batch <- function(series, max_p = 5, max_q = 5, max_P = 2, max_Q = 2,
                              nmodels = 94, approximation = NULL, d = NULL,
                              D = NULL, allow_drift = TRUE, allow_mean = TRUE,
                              seasonal = TRUE, period = NULL, id = "id",
-                             value = "value", time = NULL, progress = NULL) {
+                             value = "value", time = NULL, progress = NULL,
+                             workers = c("auto", "local")) {
   call <- match.call()
   model <- auto_arima_model(period = period, max_p = max_p, max_q = max_q, max_P = max_P,
                             max_Q = max_Q, max_order = max_order, max_d = max_d,
@@ -313,7 +314,7 @@ auto_arima_batch <- function(series, max_p = 5, max_q = 5, max_P = 2, max_Q = 2,
                             allow_drift = allow_drift, allow_mean = allow_mean,
                             seasonal = seasonal)
   with_call(fit_batch(series, model, id = id, value = value, time = time,
-                      progress = progress), call)
+                      progress = progress, workers = workers), call)
 }
 
 # What an automatic batch adds: the chosen orders (NA where the search

@@ -47,6 +47,25 @@
 #' @param progress Show a progress bar for batches that take more than a few
 #'   seconds. Defaults to the option `lagrs.progress`, or to
 #'   [interactive()].
+#' @param workers `"auto"` (the default) runs the series on the workers of
+#'   the current `future` plan when it has more than one
+#'   (`future::nbrOfWorkers() > 1`, as after
+#'   `future::plan(future::multisession)`, a `cluster` plan over SSH hosts or
+#'   `future.batchtools` on a scheduler), else locally; `"local"` always
+#'   runs in this R process. The series go in a few contiguous chunks per
+#'   worker, sized by the model's work estimate; each worker receives only
+#'   its chunk and runs it on its own cores
+#'   (`parallelly::availableCores()`, shared among the plan's workers on one
+#'   host, at most [lagrs_threads()] when set here, unless
+#'   `LAGRS_NUM_THREADS` is set on the worker). The result is identical to
+#'   a local run. A worker that fails (a killed process, a lost host) stops
+#'   the call with an error naming its chunk's series; progress is reported
+#'   per chunk through `progressr` when its handlers are enabled. Batches
+#'   too small to pay for the transfer (less work than
+#'   `getOption("lagrs.chunk_min_work", 2.5e7)` per chunk, about a quarter
+#'   of a second of one core) run locally; `options(lagrs.chunks_per_worker = 3)` sets the
+#'   chunks per worker. lagrs never calls `future::plan()` itself, and
+#'   needs `future` only when a plan is set.
 #' @return An object of class `lagrs_batch`: a list with
 #'   * `ids`: the series ids;
 #'   * `status`: `"ok"`, `"warning"` (a usable fit with a note in `message`)
@@ -81,11 +100,11 @@
 arima_batch <- function(series, order = c(0L, 0L, 0L), seasonal = c(0L, 0L, 0L),
                         period = NULL, include_mean = TRUE, include_drift = FALSE,
                         method = c("CSS-ML", "ML", "CSS"), id = "id", value = "value",
-                        time = NULL, progress = NULL) {
+                        time = NULL, progress = NULL, workers = c("auto", "local")) {
   call <- match.call()
   model <- arima_model(order, seasonal, period, include_mean, include_drift, method)
   with_call(fit_batch(series, model, id = id, value = value, time = time,
-                      progress = progress), call)
+                      progress = progress, workers = workers), call)
 }
 
 # A batch that says which wrapper made it.
@@ -234,7 +253,7 @@ as.data.frame.lagrs_batch <- function(x, ...) {
 #' @param object A `lagrs_batch` from [arima_batch()] or [auto_arima_batch()].
 #' @param h Number of steps ahead.
 #' @param level Confidence levels of the prediction intervals, in percent.
-#' @param progress As in [arima_batch()].
+#' @param progress,workers As in [arima_batch()].
 #' @param ... Unused.
 #' @return A data frame of class `lagrs_batch_forecast`, in long form: one row
 #'   per series and step, with columns `id`, `step`, `time` (when the series
@@ -250,18 +269,16 @@ as.data.frame.lagrs_batch <- function(x, ...) {
 #' fc <- forecast(arima_batch(skus, order = c(0, 1, 1)), h = 3)
 #' fc
 #' as.matrix(fc)
-forecast.lagrs_batch <- function(object, h = 10, level = c(80, 95), progress = NULL, ...) {
+forecast.lagrs_batch <- function(object, h = 10, level = c(80, 95), progress = NULL,
+                                 workers = c("auto", "local"), ...) {
   h <- check_count(h, "h")
   level <- check_levels(level)
   progress <- resolve_progress(progress)
+  workers <- check_workers(workers)
   x <- unclass(object)
-  timed <- length(x$ids) > 0L && all(lengths(x$series$tsp) > 0L)
-  labels <- vapply(level, format, "")
-  names <- c("id", "step", if (timed) "time", "mean",
-             as.vector(rbind(paste0("lo_", labels), paste0("hi_", labels))))
-  # one pass in C: forecasts, and the table around them (src/batch_forecastR.c)
-  .Call(C_forecast_table_call, x$model$family, x$model$options, x$fits$state,
-        x$fits$state_length, x$fits$status, h, level, x$ids, x$series$tsp, names, progress)
+  # locally in one pass in C (src/batch_forecastR.c), or the states in chunks
+  # on future workers (R/future.R)
+  batch_forecasts(x, h, level, progress, workers)
 }
 
 # One level checker for every forecast method: levels in (0, 1) are

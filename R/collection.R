@@ -13,6 +13,8 @@
 # was nothing to infer.
 
 series_collection <- function(series, id = "id", value = "value", time = NULL) {
+  # a chunk of a collection, on a future worker (R/future.R)
+  if (inherits(series, "lagrs_collection_chunk")) return(unclass(series))
   if (is.data.frame(series)) {
     return(long_collection(series, id, value, time))
   }

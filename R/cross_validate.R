@@ -75,7 +75,8 @@
 #' head(frozen)
 cross_validate <- function(series, model, h, n_windows = 1, step = 1, refit = TRUE,
                            level = NULL, initial = NULL, window = NULL, id = "id",
-                           value = "value", time = NULL, progress = NULL) {
+                           value = "value", time = NULL, progress = NULL,
+                           workers = c("auto", "local")) {
   models <- check_models(model)
   h <- check_count(h, "h")
   n_windows <- check_count(n_windows, "n_windows")
@@ -87,6 +88,14 @@ cross_validate <- function(series, model, h, n_windows = 1, step = 1, refit = TR
   collection <- series_collection(series, id = id, value = value, time = time)
   progress <- resolve_progress(progress)
   windows <- cv_windows(lengths(collection$values), h, n_windows, step, initial, window)
+  # on future workers: the same call on chunks of series (R/future.R)
+  chunked <- cv_in_chunks(collection, models, windows,
+                          list(model = model, h = h, n_windows = n_windows, step = step,
+                               refit = refit, level = if (length(level)) level,
+                               initial = initial, window = window, progress = FALSE,
+                               workers = "local"),
+                          check_workers(workers))
+  if (!is.null(chunked)) return(chunked)
   fc <- cv_run(models, collection, windows, h, level, progress, every)
   table <- cv_table(fc, collection, windows, h, level,
                     if (inherits(model, "lagrs_model")) NULL else names(models))
@@ -128,7 +137,9 @@ cv_run <- function(models, collection, windows, h, level, progress, every) {
 # table's times are then ts times), else empty.
 cv_tsp <- function(collection) {
   tsp <- collection$tsp
-  if (!length(tsp) || any(vapply(tsp, is.null, TRUE))) {
+  # a chunk on a future worker follows its whole collection (R/future.R)
+  all_ts <- collection$all_ts %||% (length(tsp) && all(!vapply(tsp, is.null, TRUE)))
+  if (!all_ts) {
     return(list(start = double(), frequency = double()))
   }
   starts_freqs <- matrix(unlist(tsp, use.names = FALSE), nrow = 3L)

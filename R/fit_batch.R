@@ -44,16 +44,20 @@
 #'                              auto = arima_model()))
 #' head(forecast(both, h = 3))
 fit_batch <- function(series, model, id = "id", value = "value", time = NULL,
-                      progress = NULL) {
+                      progress = NULL, workers = c("auto", "local")) {
   call <- match.call()
   models <- check_models(model)
+  workers <- check_workers(workers)
   collection <- series_collection(series, id = id, value = value, time = time)
   progress <- resolve_progress(progress)
+  # every model's fits, locally or in chunks on future workers (R/future.R)
+  fits <- collection_fits(models, collection, progress, workers)
   if (inherits(model, "lagrs_model")) {
-    return(run_model_batch(model, collection, progress, call))
+    return(new_lagrs_batch(fits[[1L]], collection, model, call))
   }
-  batches <- lapply(models, run_model_batch, collection = collection, progress = progress,
-                    call = call)
+  batches <- lapply(stats::setNames(seq_along(models), names(models)), function(k) {
+    new_lagrs_batch(fits[[k]], collection, models[[k]], call)
+  })
   structure(list(ids = collection$ids, batches = batches, series = collection, call = call),
             class = "lagrs_batches")
 }
@@ -307,7 +311,7 @@ as.data.frame.lagrs_batches <- function(x, ...) summary.lagrs_batches(x)
 #' Forecast every series of a batch with every model
 #'
 #' @param object A `lagrs_batches` from [fit_batch()] with a list of models.
-#' @param h,level,progress As in [forecast.lagrs_batch()].
+#' @param h,level,progress,workers As in [forecast.lagrs_batch()].
 #' @param wide Give one column of means per model (statsforecast's shape)
 #'   instead of the long table?
 #' @param ... Unused.
@@ -324,9 +328,10 @@ as.data.frame.lagrs_batches <- function(x, ...) summary.lagrs_batches(x)
 #' forecast(both, h = 2)
 #' forecast(both, h = 2, wide = TRUE)
 forecast.lagrs_batches <- function(object, h = 10, level = c(80, 95), progress = NULL,
-                                   wide = FALSE, ...) {
+                                   wide = FALSE, workers = c("auto", "local"), ...) {
   check_flag(wide, "wide")
-  parts <- lapply(object$batches, forecast, h = h, level = level, progress = progress)
+  parts <- lapply(object$batches, forecast, h = h, level = level, progress = progress,
+                  workers = workers)
   if (wide) {
     out <- as.data.frame(unclass(parts[[1L]]), stringsAsFactors = FALSE)
     out <- out[intersect(c("id", "step", "time"), names(out))]

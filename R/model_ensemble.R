@@ -156,13 +156,15 @@ batch_elements.lagrs_ensemble_model <- function(model, fits, ids) {
 #'   combination).
 #' @export
 forecast.lagrs_ensemble_batch <- function(object, h = 10, level = c(80, 95),
-                                          progress = NULL, members = FALSE, ...) {
+                                          progress = NULL, workers = c("auto", "local"),
+                                          members = FALSE, ...) {
   check_flag(members, "members")
   combined <- NextMethod()
   if (!members) return(combined)
   x <- unclass(object)
   parts <- lapply(seq_along(x$model$spec$members), function(m) {
-    forecast(member_batch(object, m), h = h, level = level, progress = progress)
+    forecast(member_batch(object, m), h = h, level = level, progress = progress,
+             workers = workers)
   })
   names(parts) <- names(x$model$spec$members)
   out <- stack_models(c(list(ensemble = combined), parts))

@@ -411,6 +411,22 @@ SEXP model_coef_names_call(SEXP family_name, SEXP options)
     return out;
 }
 
+/* The family's work estimate of one fit of each length: what the future
+ * path (R/future.R) sizes its chunks by, as the runner sizes its blocks. */
+SEXP model_work_call(SEXP family_name, SEXP options, SEXP lengths)
+{
+    const lagrs_family *family = lagrs_model_family(family_name);
+    const void *parsed = lagrs_model_options(family, options);
+    if (TYPEOF(lengths) != REALSXP)
+        Rf_error("internal error: `lengths` must be a double vector");
+    R_xlen_t n = XLENGTH(lengths);
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, n));
+    for (R_xlen_t i = 0; i < n; i++)
+        REAL(out)[i] = family->work(parsed, (R_xlen_t) REAL(lengths)[i]);
+    UNPROTECT(1);
+    return out;
+}
+
 /* list(<family> = list(options, codes, info)) for every family. */
 SEXP model_families_call(void)
 {

@@ -50,6 +50,7 @@ SEXP forecast_table_call(SEXP family, SEXP options, SEXP state, SEXP state_lengt
                          SEXP progress);
 SEXP model_families_call(void);
 SEXP model_coef_names_call(SEXP family, SEXP options);
+SEXP model_work_call(SEXP family, SEXP options, SEXP lengths);
 /* Cross-validation windows of any family (cvR.c). */
 SEXP cv_batch_call(SEXP series, SEXP frequency, SEXP families, SEXP options,
                    SEXP win_series, SEXP win_start, SEXP win_cutoff,

@@ -32,6 +32,7 @@ static const R_CallMethodDef call_methods[] = {
     CALLDEF(model_coef_names_call, 2),
     CALLDEF(ensemble_member_states_call, 3),
     CALLDEF(ets_states_call, 2),
+    CALLDEF(model_work_call, 3),
     CALLDEF(cv_batch_call, 13),
     CALLDEF(dated_spacing_call, 4),
     CALLDEF(list_collection_call, 1),
