@@ -32,7 +32,7 @@ typedef struct {
  * runs four of these filters interleaved (r2_step on four lanes). */
 
 /* The lane's start from the stationary covariance left in k->Pnew by
- * stationary_cov(k, 2) and the coefficients in k. */
+ * stationary_cov(k, 2, 0) and the coefficients in k. */
 void r2_lane_init(r2_lane *s, const kalman_ws *k)
 {
     s->p = k->p;
@@ -571,7 +571,7 @@ int arma_filter(kalman_ws *k, const double *w, R_xlen_t m, double *ssq_out,
     const double *theta = k->theta;
     double *Rv = k->mm;            /* R = (1, theta_1, ..., theta_{r-1}) */
     /* only the upper triangle of Pnew (the predicted covariance) is kept */
-    if (stationary_cov(k, r))
+    if (stationary_cov(k, r, r >= 3))
         return 1;
     for (int i = 0; i < r; i++) {
         k->a[i] = 0.0;
