@@ -1,5 +1,5 @@
-# Batch benchmark, part (b) (issue 4); bench/batch.R runs it after part (a)
-# unless LAGRS_BENCH_PARTS excludes "b", or run it alone:
+# Batch benchmark, part (b) (issues 4 and 16); bench/batch.R runs it after
+# part (a) unless LAGRS_BENCH_PARTS excludes "b", or run it alone:
 #
 #   Rscript bench/batch_auto.R [n_series] [n_forecast_sample]
 #
@@ -9,6 +9,16 @@
 #     sample of the series (default 50) and scaled to the whole set; the
 #     output says so. The chosen models of the sample are compared too.
 #     Environment: LAGRS_BENCH_AUTO_SERIES, LAGRS_BENCH_AUTO_SAMPLE.
+# (c) long seasons (issue 16): 200 weekly series x 520 points (period 52)
+#     and 100 daily series x 730 points (period 7), random walks with a
+#     seasonal wave of varied strength and phase and some AR noise. lagrs
+#     fits them all at 1 and 2 threads; forecast::auto.arima() needs minutes
+#     on one weekly series, so it is timed on a small sample (default 2
+#     weekly, 4 daily), scaled, and compared series by series with lagrs at
+#     1 thread (the slowest ratio is reported). Environment:
+#     LAGRS_BENCH_WEEKLY_SERIES, LAGRS_BENCH_WEEKLY_SAMPLE,
+#     LAGRS_BENCH_DAILY_SERIES, LAGRS_BENCH_DAILY_SAMPLE (a sample of 0
+#     skips the forecast loop; a series count of 0 skips the case).
 if (!exists("save_bench_results")) source(file.path("bench", "common.R"))
 suppressMessages({
   library(lagrs)
@@ -39,6 +49,7 @@ simulate_series <- function(i) {
 series <- lapply(seq_len(n_series), simulate_series)
 names(series) <- sprintf("SKU-%04d", seq_len(n_series))
 
+cat(sprintf("load: %s\n", system("uptime", intern = TRUE)))
 cat(sprintf("(b) auto ARIMA: %d monthly series x %d points, forecast h = %d\n", n_series,
             n_obs, h))
 cat(sprintf("machine: %d cores reported by parallel::detectCores()\n\n",
@@ -107,3 +118,87 @@ cat(sprintf("same model as forecast::auto.arima on the sample: %d / %d\n", sum(s
 cat(sprintf("1 and 2 threads identical (orders and coefficients): %s\n", identical_threads))
 cat(sprintf("batch status: %s\n", paste(names(table(two_all$batch$status)),
                                          table(two_all$batch$status), collapse = ", ")))
+
+# ---- (c) long seasons ---------------------------------------------------
+env_int <- function(name, default) as.integer(Sys.getenv(name, default))
+
+# A random walk with a seasonal wave (strength and phase varied) and AR(1)
+# noise, as the weekly and daily examples of issue 16.
+simulate_long <- function(i, n_obs, period, seed0) {
+  set.seed(seed0 + i)
+  level <- cumsum(rnorm(n_obs, 0, runif(1, 0.2, 0.6)))
+  wave <- runif(1, 2, 10) * sin(2 * pi * (1:n_obs) / period + runif(1, 0, 2 * pi))
+  noise <- stats::arima.sim(list(ar = runif(1, -0.3, 0.5)), n_obs)
+  stats::ts(100 + level + wave + as.numeric(noise), frequency = period)
+}
+
+long_season_case <- function(label, n_series, n_obs, period, h, n_sample, seed0) {
+  if (n_series <= 0L) return(NULL)
+  long <- lapply(seq_len(n_series), simulate_long, n_obs = n_obs, period = period,
+                 seed0 = seed0)
+  fit_all <- function(threads, ids) {
+    old <- lagrs_threads(threads)
+    on.exit(lagrs_threads(old))
+    gc()
+    t <- system.time({
+      b <- auto_arima_batch(long[ids], progress = FALSE)
+      f <- lagrs::forecast(b, h = h, progress = FALSE)
+    })[["elapsed"]]
+    list(time = t, batch = b)
+  }
+  one <- fit_all(1L, seq_len(n_series))
+  two <- fit_all(2L, seq_len(n_series))
+  identical_threads <- identical(one$batch$orders, two$batch$orders) &&
+    identical(one$batch$coef, two$batch$coef)
+  ids <- if (n_sample > 0L) round(seq(1, n_series, length.out = n_sample)) else integer()
+  fc_t <- lg_t <- numeric(length(ids))
+  same <- logical(length(ids))
+  for (k in seq_along(ids)) {
+    y <- long[[ids[k]]]
+    fc_t[k] <- system.time({
+      fit <- forecast::auto.arima(y)
+      f <- forecast::forecast(fit, h = h)
+    })[["elapsed"]]
+    lg_t[k] <- fit_all(1L, ids[k])$time
+    a <- fit$arma
+    o <- c(a[1], a[6], a[2], a[3], a[7], a[4], a[5],
+           as.integer(any(c("intercept", "drift") %in% names(fit$coef))))
+    same[k] <- all(o == unname(one$batch$orders[ids[k], ]))
+  }
+  ms_fc <- if (length(ids)) 1000 * mean(fc_t) else NA_real_
+  tab <- data.frame(
+    case = label,
+    method = c("forecast::auto.arima + forecast (sample, scaled)",
+               "lagrs auto_arima_batch + forecast, 1 thread",
+               "lagrs auto_arima_batch + forecast, 2 threads"),
+    series_timed = c(length(ids), n_series, n_series),
+    ms_per_series = c(ms_fc, 1000 * one$time / n_series, 1000 * two$time / n_series),
+    stringsAsFactors = FALSE
+  )
+  tab$speedup_vs_forecast <- tab$ms_per_series[1] / tab$ms_per_series
+  cat(sprintf("\n(c) %s: %d series x %d points, period %d, h = %d\n", label, n_series,
+              n_obs, period, h))
+  print(tab[, -1], row.names = FALSE, digits = 4)
+  if (length(ids)) {
+    cat(sprintf("forecast sample: %s s per series; lagrs alone (1 thread): %s s\n",
+                paste(sprintf("%.1f", fc_t), collapse = ", "),
+                paste(sprintf("%.2f", lg_t), collapse = ", ")))
+    cat(sprintf("slowest per-series ratio forecast / lagrs: %.1fx (target >= 10x)\n",
+                min(fc_t / pmax(lg_t, 1e-3))))
+    cat(sprintf("same model as forecast::auto.arima on the sample: %d / %d\n", sum(same),
+                length(same)))
+  }
+  cat(sprintf("1 and 2 threads identical (orders and coefficients): %s\n", identical_threads))
+  cat(sprintf("batch status: %s\n", paste(names(table(one$batch$status)),
+                                           table(one$batch$status), collapse = ", ")))
+  tab
+}
+
+cat(sprintf("\nload before (c): %s\n", system("uptime", intern = TRUE)))
+long_tabs <- rbind(
+  long_season_case("weekly", env_int("LAGRS_BENCH_WEEKLY_SERIES", "200"), 520L, 52L, 52L,
+                   env_int("LAGRS_BENCH_WEEKLY_SAMPLE", "2"), 20000L),
+  long_season_case("daily", env_int("LAGRS_BENCH_DAILY_SERIES", "100"), 730L, 7L, 14L,
+                   env_int("LAGRS_BENCH_DAILY_SAMPLE", "4"), 30000L)
+)
+cat(sprintf("load after (c): %s\n", system("uptime", intern = TRUE)))

@@ -115,6 +115,26 @@ typedef struct {
     int (*stop)(void);    /* NULL, or asked at every BFGS iteration: nonzero
                            * abandons the fit (status error, "interrupted");
                            * batches pass lagrs_batch_stop_requested */
+    /* For the candidates of an order search (auto_arima), which need only
+     * the criterion, the coefficients and sigma2 (all 0 / NULL / Inf by
+     * default, which gives the plain fit):
+     * search      no forecasting state (method CSS then skips the final
+     *             filter), and an ML search that ends near an AR unit root
+     *             is not redone with the full filter: the result's
+     *             near_unit_root is set, coef holds the fast filter's
+     *             estimates and nothing else is computed (the caller
+     *             decides whether the full fit is worth it);
+     * css_start   the estimates of the same model's method-"CSS" fit (with
+     *             its convergence code css_converged == 0), which CSS-ML
+     *             then uses instead of running that fit again;
+     * var_aic_below  with want_var and method ML or CSS-ML, the Hessian
+     *             is computed only when the fit's AIC is below this (a
+     *             candidate that cannot win needs none); var_coef is NaN
+     *             otherwise and var_done says which. */
+    int search;
+    const double *css_start;
+    int css_converged;
+    double var_aic_below;
 } lagrs_arima_spec;
 
 /* Fill a spec with stats::arima's defaults for the given order. */
@@ -158,6 +178,8 @@ typedef struct {
     int n_coef, n_free, state_dim;
     int n_cond;           /* conditioning used by CSS (0 for ML) */
     int convergence;      /* enum lagrs_arima_convergence */
+    int near_unit_root;   /* spec->search only, see there */
+    int var_done;         /* the Hessian was computed (want_var) */
     int status;           /* enum lagrs_arima_status */
     char message[LAGRS_ARIMA_MSG_LEN];
 } lagrs_arima_result;

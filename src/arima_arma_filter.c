@@ -32,7 +32,7 @@ typedef struct {
  * runs four of these filters interleaved (r2_step on four lanes). */
 
 /* The lane's start from the stationary covariance left in k->Pnew by
- * stationary_cov(k, 2) and the coefficients in k. */
+ * stationary_cov(k, 2, 0) and the coefficients in k. */
 void r2_lane_init(r2_lane *s, const kalman_ws *k)
 {
     s->p = k->p;
@@ -407,6 +407,56 @@ static int arma_cov_step(kalman_ws *k, const double *Rv, arma_run *s,
     return 0;
 }
 
+/* Step l >= 1 of arma_transient() with Chandrasekhar recursions
+ * (arma_chandra_step) and observation wl, in one pass over the state: the
+ * prediction, the recursions and the update of each element together.
+ * The same operations in the same order on each element as the separate
+ * loops, so the same values bit for bit; one pass instead of five matters
+ * when the covariance converges slowly (a seasonal MA part near the unit
+ * circle), as the whole series then runs here.  Returns -1 at a large
+ * prediction variance, else s->steady. */
+static int arma_chandra_fused(kalman_ws *k, arma_run *s, R_xlen_t l, double wl)
+{
+    int p = k->p, r = k->r;
+    const double *phi = k->phi;
+    double *a = k->a, *M = k->M, *W = k->Pnew + r;
+    double a0 = a[0], w0 = W[0], gain_prev = s->gain;
+    double ratio = w0 / gain_prev, dw0 = s->Dc * w0, wmax = 0.0;
+    double n0 = a[1];
+    if (p > 0)
+        n0 += phi[0] * a0;
+    double gain = M[0] + w0 * dw0;
+    s->Dc *= gain_prev / gain;
+    s->gain = gain;
+    s->inv_gain = 1.0 / gain;
+    if (!(gain < FAST_GAIN_LIMIT))
+        return -1;
+    double res = wl - n0;
+    double scaled = res * s->inv_gain;
+    if (gain < GAIN_LIMIT) {
+        s->nu++;
+        s->ssq += res * scaled;
+        logdet_add(&s->logdet, gain);
+    }
+    for (int i = 0; i < r; i++) {
+        double mi = M[i], wi = W[i];
+        double mn = mi + wi * dw0, wn = wi - mi * ratio;
+        double ni = i < r - 1 ? a[i + 1] : 0.0;
+        if (i < p)
+            ni += phi[i] * a0;
+        M[i] = mn;
+        a[i] = ni + mn * scaled;
+        if (i > 0) {
+            W[i - 1] = wn;
+            wmax = fabs(wn) > wmax ? fabs(wn) : wmax;
+        }
+    }
+    W[r - 1] = 0.0;
+    if (l > r && fabs(s->Dc) * wmax * wmax <= 1e-13 * M[0])
+        s->steady = 1;
+    return s->steady;
+}
+
 /* The steps before the covariance converges (r != 2): returns the step at
  * which it became steady (the filtered state after it in k->a), m when it
  * never did, or -1 at a large prediction variance. */
@@ -418,6 +468,14 @@ static R_xlen_t arma_transient(kalman_ws *k, const double *w, R_xlen_t m,
     double *a = k->a, *anew = k->anew;
     R_xlen_t l;
     for (l = 0; l < m; l++) {
+        if (chandra && l > 0) {
+            int rc = arma_chandra_fused(k, s, l, w[l]);
+            if (rc < 0)
+                return -1;
+            if (rc)
+                break;
+            continue;
+        }
         double a0 = a[0];
         for (int i = 0; i < r - 1; i++) anew[i] = a[i + 1];
         anew[r - 1] = 0.0;
@@ -513,7 +571,7 @@ int arma_filter(kalman_ws *k, const double *w, R_xlen_t m, double *ssq_out,
     const double *theta = k->theta;
     double *Rv = k->mm;            /* R = (1, theta_1, ..., theta_{r-1}) */
     /* only the upper triangle of Pnew (the predicted covariance) is kept */
-    if (stationary_cov(k, r))
+    if (stationary_cov(k, r, r >= 3))
         return 1;
     for (int i = 0; i < r; i++) {
         k->a[i] = 0.0;

@@ -66,11 +66,15 @@ typedef struct {
     int *mask;                /* ncoef: 1 for a free coefficient */
     double *X, *dx, *dX, *lsq_work, *beta, *se, *S, *V, *svals;
     double *coef_fixed, *init, *pscale_all, *coef, *tmpc, *fpar, *fscale;
+    double *coef_raw;         /* coef in the search's parametrisation, kept
+                               * for a Hessian computed after the report */
     double *hess, *var, *invwork, *A, *w1, *w2, *w3;
     fit_ctx ctx;
     lagrs_bfgs_control ctl, ctl_css, ctl_ml;
     R_xlen_t n_used;
     int any_na, nfree, no_optim, trans, rotated, degenerate, have_var, conv;
+    int near_root;            /* spec->search: stopped near a unit root */
+    int var_late;             /* the Hessian waits for the AIC (var_aic_below) */
     double value;             /* the objective at the estimates */
     int status;               /* LAGRS_ARIMA_OK, or WARNING with warn */
     char warn[LAGRS_ARIMA_MSG_LEN];
@@ -97,6 +101,8 @@ static void fit_reset(lagrs_arima_result *out)
     out->n_used = 0;
     out->n_free = 0;
     out->n_cond = 0;
+    out->near_unit_root = 0;
+    out->var_done = 0;
 }
 
 /* The model's dimensions.  Returns nonzero (status set) for an invalid
@@ -152,7 +158,7 @@ static int fit_alloc(fit_work *fw)
     size_t total = kdoubles + nn * nx /* X */ + 4 * nn /* xadj, w, cssres, wdiff */ +
         nn /* dx */ + nn * nx /* dX */ + nn * (nx + 1) + nx * nx + 2 * nx +
         2 * nx /* beta, se */ + 3 * nx * nx /* S, V, values */ +
-        6 * nc /* fixed, par, init, pscale_all, coef, tmp */ +
+        7 * nc /* fixed, par, init, pscale_all, coef, tmp, coef_raw */ +
         3 * nc /* free par, free scale, free work */ +
         4 * nc * nc /* hess, var, inverse work */ + nc * nc /* A */ +
         (size_t) fw->narma + 1 + 4 * maxar + 8 + CSS_BATCH * nn /* css_batch_resid */;
@@ -175,7 +181,7 @@ static int fit_alloc(fit_work *fw)
     TAKE(fw->S, nx * nx); TAKE(fw->V, nx * nx); TAKE(fw->svals, nx * nx);
     TAKE(fw->coef_fixed, nc); TAKE(c->par, nc); TAKE(fw->init, nc);
     TAKE(fw->pscale_all, nc); TAKE(fw->coef, nc); TAKE(fw->tmpc, nc);
-    TAKE(fw->fpar, nc); TAKE(fw->fscale, nc);
+    TAKE(fw->fpar, nc); TAKE(fw->fscale, nc); TAKE(fw->coef_raw, nc);
     TAKE(fw->hess, nc * nc); TAKE(fw->var, nc * nc); TAKE(fw->invwork, 2 * nc * nc);
     TAKE(fw->A, nc * nc);
     TAKE(c->params, (size_t) fw->narma + 1);
@@ -500,15 +506,22 @@ static int fit_css_start(fit_work *fw, lagrs_arima_result *out)
     double *init = fw->init;
     double css_val;
     int css_conv, fn_count, gr_count;
-    gather_free(fw, init);
-    int err = lagrs_bfgs(fw->nfree, fw->fpar, &css_val, &css_conv, objective_css,
-                         &fw->ctx, &fw->ctl_css, &fn_count, &gr_count);
-    if (err == LAGRS_OPT_NOMEM) {
-        set_msg(out, LAGRS_ARIMA_ERR_MEMORY, "out of memory");
-        return 1;
+    if (fw->spec->css_start != NULL) {
+        /* the caller's fit of the same CSS search */
+        if (fw->spec->css_converged == 0)
+            for (int i = 0; i < fw->ncoef; i++)
+                if (fw->mask[i]) init[i] = fw->spec->css_start[i];
+    } else {
+        gather_free(fw, init);
+        int err = lagrs_bfgs(fw->nfree, fw->fpar, &css_val, &css_conv, objective_css,
+                             &fw->ctx, &fw->ctl_css, &fn_count, &gr_count);
+        if (err == LAGRS_OPT_NOMEM) {
+            set_msg(out, LAGRS_ARIMA_ERR_MEMORY, "out of memory");
+            return 1;
+        }
+        if (err == LAGRS_OPT_OK && css_conv == 0)
+            scatter_free(fw, init);
     }
-    if (err == LAGRS_OPT_OK && css_conv == 0)
-        scatter_free(fw, init);
     /* stats::arima stops here when the CSS AR estimates are not stationary;
      * we start the ML search from zero ARMA coefficients instead */
     if (!lagrs_arima_ar_stationary(init, ad->mp) ||
@@ -568,6 +581,11 @@ static int fit_ml_search(fit_work *fw, lagrs_arima_result *out)
             redo = c->k.large_gain;
         }
     }
+    if (redo && err == LAGRS_OPT_OK && fw->spec->search) {
+        /* the caller decides (spec->search) */
+        fw->near_root = 1;
+        return 0;
+    }
     if (redo) {
         /* redo the search with the full filter, as stats::arima */
         c->fast = 0;
@@ -614,11 +632,11 @@ static void fit_ml_coef(fit_work *fw)
 
 /* var <- A' var A with A the Jacobian of the PACF transform at coef, on
  * the free coefficients. */
-static void fit_var_transform(fit_work *fw)
+static void fit_var_transform(fit_work *fw, const double *coef)
 {
     size_t nc = (size_t) fw->ncoef, nfr = (size_t) fw->nfree;
     double *A = fw->A, *Am = fw->invwork;  /* nfree x nfree */
-    gradtrans(&fw->ctx.ad, fw->ncoef, fw->coef, A, fw->w1, fw->w2, fw->w3,
+    gradtrans(&fw->ctx.ad, fw->ncoef, coef, A, fw->w1, fw->w2, fw->w3,
               fw->ctx.trwork);
     int ii = 0;
     for (int i = 0; i < fw->ncoef; i++) {
@@ -635,10 +653,11 @@ static void fit_var_transform(fit_work *fw)
     linalg_mult(fw->nfree, Am, 1, fw->hess, 0, fw->var);
 }
 
-/* The coefficients' covariance from the Hessian of the ML objective,
- * evaluated with the full filter if the fast one met a large prediction
- * variance on the way. */
-static void fit_ml_covariance(fit_work *fw)
+/* The coefficients' covariance from the Hessian of the ML objective at
+ * fpar (coef: the estimates in the search's parametrisation), evaluated
+ * with the full filter if the fast one met a large prediction variance on
+ * the way. */
+static void fit_ml_covariance(fit_work *fw, const double *coef)
 {
     fit_ctx *c = &fw->ctx;
     c->k.large_gain = 0;
@@ -652,7 +671,7 @@ static void fit_ml_covariance(fit_work *fw)
     if (err == LAGRS_OPT_OK)
         fit_invert_hessian(fw);
     if (fw->have_var && fw->trans)
-        fit_var_transform(fw);
+        fit_var_transform(fw, coef);
 }
 
 /* The AR parts back from the PACF parametrisation. */
@@ -677,8 +696,19 @@ static int fit_ml(fit_work *fw, lagrs_arima_result *out)
     if (fit_ml_start(fw, out) || fit_ml_search(fw, out))
         return 1;
     fit_ml_coef(fw);
-    if (fw->spec->want_var && !fw->no_optim)
-        fit_ml_covariance(fw);
+    if (fw->near_root) {
+        if (fw->trans)
+            fit_ml_untransform(fw);
+        return 0;
+    }
+    if (fw->spec->want_var && !fw->no_optim) {
+        if (fw->spec->var_aic_below < INFINITY && !fw->rotated) {
+            fw->var_late = 1;
+            memcpy(fw->coef_raw, fw->coef, sizeof(double) * (size_t) fw->ncoef);
+        } else {
+            fit_ml_covariance(fw, fw->coef);
+        }
+    }
     if (fw->trans)
         fit_ml_untransform(fw);
     return 0;
@@ -694,6 +724,17 @@ static void fit_final_pass(fit_work *fw, lagrs_arima_result *out)
     double ssq, sumlog;
     R_xlen_t nu;
     double *resid = out->residuals;
+    if (spec->search && fw->method == LAGRS_ARIMA_CSS) {
+        /* a candidate needs no state: the CSS value needs only phi, theta */
+        for (int i = 0; i < c->ncoef; i++) c->par[i] = fw->coef[i];
+        expand_pars(&c->ad, c->par, 0, c->k.phi, c->k.theta, c->params,
+                    c->trwork);
+        const double *xa = adjusted_series(c);
+        out->sigma2 = fw->degenerate ? 0.0
+            : css_value(xa, fw->n, &c->ad, spec->d, spec->D, c->k.phi,
+                        c->k.theta, c->ncond, c->w, c->cssres);
+        return;
+    }
     final_filter(c, fw->coef, &ssq, &sumlog, &nu, spec->want_residuals ? resid : NULL);
     if (fw->degenerate) {
         out->sigma2 = 0.0;
@@ -804,10 +845,23 @@ static void fit_report(fit_work *fw, lagrs_arima_result *out)
                  "possible convergence problem: the optimizer gave code = %d", fw->conv);
         fw->status = LAGRS_ARIMA_WARNING;
     }
-    if (fw->spec->want_var && !fw->no_optim && !fw->have_var &&
+    out->var_done = fw->spec->want_var && !fw->var_late;
+    if (out->var_done && !fw->no_optim && !fw->have_var &&
         fw->status == LAGRS_ARIMA_OK)
         set_warning(fw, "the Hessian is singular: the coefficients' covariance is not available");
     set_msg(out, fw->status, fw->warn);
+}
+
+/* The Hessian that waited for the AIC (spec->var_aic_below): computed only
+ * when the AIC is below the limit.  The final pass has overwritten the
+ * filter's workspace, which every evaluation of the objective resets. */
+static void fit_late_covariance(fit_work *fw, lagrs_arima_result *out)
+{
+    if (!(out->aic < fw->spec->var_aic_below))
+        return;
+    fit_ml_covariance(fw, fw->coef_raw);
+    fw->var_late = 0;
+    fit_report(fw, out);
 }
 
 int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
@@ -832,11 +886,19 @@ int lagrs_arima_fit_kernel(const double *y, R_xlen_t n, const double *xreg,
         else
             failed = fit_ml(&fw, out);
     }
-    if (!failed) {
+    if (!failed && fw.near_root) {
+        /* spec->search: the caller has the estimates, nothing else */
+        out->near_unit_root = 1;
+        if (out->coef)
+            memcpy(out->coef, fw.coef, sizeof(double) * (size_t) fw.ncoef);
+        set_msg(out, fw.status, fw.warn);
+    } else if (!failed) {
         fit_final_pass(&fw, out);
         if (fw.rotated)
             fit_unrotate(&fw);
         fit_report(&fw, out);
+        if (fw.var_late)
+            fit_late_covariance(&fw, out);
     }
     free(fw.mem);
     free(fw.mask);

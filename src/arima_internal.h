@@ -174,7 +174,7 @@ void kalman_ws_setup(kalman_ws *k, int p, int q, int nd, double kappa,
 /* delta from (1 - B)^d (1 - B^s)^D = 1 - sum delta_j B^j, indexed. */
 void kalman_set_delta(kalman_ws *k, int d, int D, int s);
 void kalman_index_coef(kalman_ws *k);
-int stationary_cov(kalman_ws *k, int rd);
+int stationary_cov(kalman_ws *k, int rd, int first_only);
 int kalman_init(kalman_ws *k);
 void kalman_predict_cov(kalman_ws *k);
 void kalman_filter(kalman_ws *k, const double *x, R_xlen_t n,

@@ -99,9 +99,11 @@ void kalman_index_coef(kalman_ws *k)
  * dimension rd).  State element i is
  *   sum_{k>i} phi_k x_{t+i-k} + sum_{k>=i} theta_k e_{t+i-k}  (theta_0 = 1),
  * so its covariances follow from the autocovariances of x and the
- * cross-covariances cov(x_t, e_{t-m}) = psi_m.  Returns 0, or 1 when the
- * AR part is (numerically) not stationary. */
-int stationary_cov(kalman_ws *k, int rd)
+ * cross-covariances cov(x_t, e_{t-m}) = psi_m.  With first_only, only
+ * the first column is filled (all that the Chandrasekhar recursions of
+ * arima_arma_filter.c start from; the rest costs O(r^2)).  Returns 0, or 1
+ * when the AR part is (numerically) not stationary. */
+int stationary_cov(kalman_ws *k, int rd, int first_only)
 {
     int p = k->p, q = k->q, r = k->r;
     const double *phi = k->phi, *theta = k->theta;
@@ -186,6 +188,11 @@ int stationary_cov(kalman_ws *k, int rd)
     }
     row0[r] = 0.0;
     size_t ldq = (size_t) rd;
+    if (first_only) {
+        for (int j = 0; j < r; j++)
+            Q[j] = row0[j];
+        return 0;
+    }
     for (int i = r - 1; i >= 1; i--) {
         double phi_i = i < p ? phi[i] : 0.0, r_i = THETA(i);
         for (int j = r - 1; j >= i; j--) {
@@ -214,7 +221,7 @@ int kalman_init(kalman_ws *k)
     size_t rd = (size_t) k->rd;
     for (size_t i = 0; i < rd; i++) k->a[i] = 0.0;
     for (size_t i = 0; i < rd * rd; i++) k->Pnew[i] = 0.0;
-    if (stationary_cov(k, k->rd))
+    if (stationary_cov(k, k->rd, 0))
         return 1;
     for (int i = k->r; i < k->rd; i++)
         k->Pnew[i + rd * i] = k->kappa;

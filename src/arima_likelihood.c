@@ -75,7 +75,7 @@ void objective_ml_batch(int n_free, int k, const double *pars,
                 fill_par(c, pars + (size_t) n_free * (i0 + i));
                 expand_pars(&c->ad, c->par, c->trans, c->k.phi, c->k.theta,
                             c->params, c->trwork);
-                if (stationary_cov(&c->k, 2)) {
+                if (stationary_cov(&c->k, 2, 0)) {
                     values[i0 + i] = DBL_MAX;
                     continue;
                 }

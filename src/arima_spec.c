@@ -22,6 +22,7 @@ void lagrs_arima_spec_init(lagrs_arima_spec *spec, int p, int d, int q,
     spec->reltol = 1e-8;
     spec->want_var = 1;
     spec->want_residuals = 1;
+    spec->var_aic_below = INFINITY;
 }
 
 int lagrs_arima_n_coef(const lagrs_arima_spec *spec, int n_xreg)

@@ -82,7 +82,10 @@ typedef struct {
     int ic;
     double offset;
     int n_models;
-    double *coef, *var, *work, *tmp;  /* sized for the largest model */
+    double beat;         /* the criterion a candidate must beat to matter:
+                          * the search's best so far, or Inf when every
+                          * usable candidate counts (see try_model_impl) */
+    double *coef, *css_coef, *var, *work, *tmp;  /* sized for the largest model */
     int no_memory;
 } search_ctx;
 
@@ -111,10 +114,15 @@ static double try_model_impl(search_ctx *s, int p, int q, int P, int Q,
                              int constant, int approx, int *fitted);
 
 /* Building with -DLAGRS_AUTO_TRACE prints every model and its criterion, in
- * the format of auto.arima(trace = TRUE), for comparing search paths. */
+ * the format of auto.arima(trace = TRUE), for comparing search paths.
+ * beat: the criterion the model must beat to matter (the search's best so
+ * far), or Inf when the caller needs every usable model's criterion; a
+ * model that cannot beat it may report its criterion without the checks
+ * of its covariance. */
 static double try_model(search_ctx *s, int p, int q, int P, int Q,
-                        int constant, int approx, int *fitted)
+                        int constant, int approx, double beat, int *fitted)
 {
+    s->beat = beat;
     double ic = try_model_impl(s, p, q, P, Q, constant, approx, fitted);
 #ifdef LAGRS_AUTO_TRACE
     fprintf(stderr, " ARIMA(%d,%d,%d)(%d,%d,%d)[%d] %s%s: %.4f\n", p, s->d, q, P, s->D, Q,
@@ -137,6 +145,75 @@ static int fit_candidate(search_ctx *s, const lagrs_arima_spec *spec,
     return st;
 }
 
+/* myarima's criterion from the fit's AIC (or, with the approximation, from
+ * sigma2 and the offset); NaN when there is none. */
+static double candidate_ic(const search_ctx *s, const lagrs_arima_result *res,
+                           int approx)
+{
+    double nstar = (double) (s->n_obs - s->d - (R_xlen_t) s->D * s->m);
+    double npar = (double) res->n_free + 1.0;
+    double aic = approx ? s->offset + nstar * log(res->sigma2) + 2.0 * npar : res->aic;
+    if (s->ic == LAGRS_AUTO_BIC)
+        return aic + npar * (log(nstar) - 2.0);
+    if (s->ic == LAGRS_AUTO_AIC)
+        return aic;
+    return aic + 2.0 * npar * (npar + 1.0) / (nstar - npar - 1.0);
+}
+
+/* The largest AIC at which a CSS-ML candidate with n_free coefficients can
+ * still beat s->beat, a little generous so that rounding never drops one
+ * that can: only those need the Hessian (the covariance checks below). */
+static double var_aic_limit(const search_ctx *s, int n_free)
+{
+    if (!(s->beat < INFINITY))
+        return INFINITY;
+    lagrs_arima_result probe;
+    memset(&probe, 0, sizeof probe);
+    probe.n_free = n_free;
+    probe.aic = 0.0;
+    double shift = candidate_ic(s, &probe, 0);
+    if (!isfinite(shift))
+        return INFINITY;
+    return s->beat - shift + 1e-6 * (1.0 + fabs(s->beat));
+}
+
+/* myarima's root check: an AR or MA root within 1.01 of the unit circle
+ * (the seasonal factor in B^m has roots of modulus |w|^(1/m), below 1.01
+ * when |w| < 1.01^m). */
+static int roots_rejected(search_ctx *s, int p, int q, int P, int Q)
+{
+    double seasonal_radius = pow(1.01, (double) s->m);
+    const double *c = s->coef;
+    return has_root_within(c, p, 1.0, 1.01, s->work, s->tmp) ||
+        has_root_within(c + p + q, P, 1.0, seasonal_radius, s->work, s->tmp) ||
+        has_root_within(c + p, q, -1.0, 1.01, s->work, s->tmp) ||
+        has_root_within(c + p + q + P, Q, -1.0, seasonal_radius, s->work, s->tmp);
+}
+
+/* stats::arima(method = "CSS-ML") stops when its CSS estimates of the AR
+ * parts are not stationary (and converged); the engine would start the ML
+ * search from zero instead, so the CSS step runs here, and its estimates
+ * (in s->css_coef) then start the ML search.  Returns 1 when the model is
+ * out, else 0 with *converged the CSS search's code. */
+static int css_step_fails(search_ctx *s, const lagrs_arima_spec *spec, int p,
+                          int q, int P, int *converged)
+{
+    lagrs_arima_spec css = *spec;
+    lagrs_arima_result res;
+    css.method = LAGRS_ARIMA_CSS;
+    css.want_var = 0;
+    css.want_residuals = 0;
+    if (fit_candidate(s, &css, &res) > LAGRS_ARIMA_WARNING)
+        return 1;
+    if (res.convergence == 0 &&
+        (!lagrs_arima_ar_stationary(s->coef, p) ||
+         !lagrs_arima_ar_stationary(s->coef + p + q, P)))
+        return 1;
+    memcpy(s->css_coef, s->coef, sizeof(double) * (size_t) res.n_coef);
+    *converged = res.convergence;
+    return 0;
+}
+
 static double try_model_impl(search_ctx *s, int p, int q, int P, int Q,
                              int constant, int approx, int *fitted)
 {
@@ -149,62 +226,50 @@ static double try_model_impl(search_ctx *s, int p, int q, int P, int Q,
     lagrs_arima_spec spec;
     int method = approx ? LAGRS_ARIMA_CSS : LAGRS_ARIMA_CSS_ML;
     model_spec(s, p, q, P, Q, constant, method, &spec);
-    lagrs_arima_result res;
-
-    /* stats::arima(method = "CSS-ML") stops when its CSS estimates of the AR
-     * parts are not stationary (and converged); the engine would start the
-     * ML search from zero instead, so check the CSS step here.  With missing
-     * values CSS-ML is plain ML and there is no such step. */
-    if (!approx && !s->has_na && p + P > 0) {
-        lagrs_arima_spec css = spec;
-        css.method = LAGRS_ARIMA_CSS;
-        css.want_var = 0;
-        css.want_residuals = 0;
-        if (fit_candidate(s, &css, &res) > LAGRS_ARIMA_WARNING)
-            return INFINITY;
-        if (res.convergence == 0 &&
-            (!lagrs_arima_ar_stationary(s->coef, p) ||
-             !lagrs_arima_ar_stationary(s->coef + p + q, P)))
-            return INFINITY;
-    }
-
+    spec.search = 1;
     spec.want_var = 1;
     spec.want_residuals = 0;
+    lagrs_arima_result res;
+    /* with missing values CSS-ML is plain ML and there is no CSS step */
+    if (!approx && !s->has_na && p + P > 0) {
+        if (css_step_fails(s, &spec, p, q, P, &spec.css_converged))
+            return INFINITY;
+        spec.css_start = s->css_coef;
+    }
+    if (!approx)
+        spec.var_aic_below = var_aic_limit(s, lagrs_arima_n_coef(&spec, 0));
     if (fit_candidate(s, &spec, &res) > LAGRS_ARIMA_WARNING)
         return INFINITY;
+    if (res.near_unit_root) {
+        /* The fast filter's search ended near an AR unit root, where
+         * stats::arima's search (with the full filter) may end elsewhere.
+         * A model rejected by myarima's root check there is almost surely
+         * rejected at stats::arima's estimates too, and is not refitted. */
+        if (roots_rejected(s, p, q, P, Q))
+            return INFINITY;
+        spec.search = 0;
+        if (fit_candidate(s, &spec, &res) > LAGRS_ARIMA_WARNING)
+            return INFINITY;
+    }
     int n_free = res.n_free;
     /* stats::arima inverts the Hessian with solve(), which stops on a
      * singular matrix: the engine reports that as a missing covariance */
-    for (int i = 0; i < n_free; i++)
+    for (int i = 0; i < n_free && res.var_done; i++)
         if (isnan(s->var[i + (size_t) n_free * i]))
             return INFINITY;
     *fitted = 1;
-
-    double nstar = (double) (s->n_obs - s->d - (R_xlen_t) s->D * s->m);
-    double npar = (double) n_free + 1.0;
-    double aic = approx ? s->offset + nstar * log(res.sigma2) + 2.0 * npar : res.aic;
-    if (isnan(aic))
+    double ic = candidate_ic(s, &res, approx);
+    if (isnan(ic))
         return INFINITY;
-    double ic;
-    if (s->ic == LAGRS_AUTO_BIC)
-        ic = aic + npar * (log(nstar) - 2.0);
-    else if (s->ic == LAGRS_AUTO_AIC)
-        ic = aic;
-    else
-        ic = aic + 2.0 * npar * (npar + 1.0) / (nstar - npar - 1.0);
-
+    /* without a Hessian the candidate cannot beat s->beat, which is all
+     * that its criterion is used for */
+    if (!res.var_done)
+        return ic;
     /* forecast:::checkarima: a negative variance on the diagonal */
     for (int i = 0; i < n_free; i++)
         if (s->var[i + (size_t) n_free * i] < 0)
             return INFINITY;
-    /* roots within 1.01 of the unit circle; the seasonal factor in B^m has
-     * roots of modulus |w|^(1/m), below 1.01 when |w| < 1.01^m */
-    double seasonal_radius = pow(1.01, (double) s->m);
-    const double *c = s->coef;
-    if (has_root_within(c, p, 1.0, 1.01, s->work, s->tmp) ||
-        has_root_within(c + p + q, P, 1.0, seasonal_radius, s->work, s->tmp) ||
-        has_root_within(c + p, q, -1.0, 1.01, s->work, s->tmp) ||
-        has_root_within(c + p + q + P, Q, -1.0, seasonal_radius, s->work, s->tmp))
+    if (roots_rejected(s, p, q, P, Q))
         return INFINITY;
     return ic;
 }
@@ -265,7 +330,7 @@ static void exhaustive_search(search_ctx *s, int max_p, int max_q, int max_P,
                         continue;
                     for (int K = 0; K <= max_constant; K++) {
                         int fitted;
-                        double ic = try_model(s, i, j, I, J, K, approx, &fitted);
+                        double ic = try_model(s, i, j, I, J, K, approx, best->ic, &fitted);
                         if (ic < best->ic) {
                             best->ic = ic;
                             best->model.p = i; best->model.q = j;
@@ -313,11 +378,11 @@ static int stepwise_search(search_ctx *s, const lagrs_auto_plan *plan,
         best->fitted = fitted; best->approx = approx; } while (0)
 
     /* the four (or five) starting models */
-    ic = try_model(s, p, q, P, Q, constant, approx, &fitted);
+    ic = try_model(s, p, q, P, Q, constant, approx, best->ic, &fitted);
     RECORD(p, q, P, Q, constant, ic);
     TAKE_BEST(p, q, P, Q, constant, ic);
 
-    ic = try_model(s, 0, 0, 0, 0, constant, approx, &fitted);
+    ic = try_model(s, 0, 0, 0, 0, constant, approx, best->ic, &fitted);
     RECORD(0, 0, 0, 0, constant, ic);
     if (ic < best->ic) {
         TAKE_BEST(0, 0, 0, 0, constant, ic);
@@ -325,7 +390,7 @@ static int stepwise_search(search_ctx *s, const lagrs_auto_plan *plan,
     }
     if (max_p > 0 || max_P > 0) {
         int pp = max_p > 0, PP = (m > 1) && (max_P > 0);
-        ic = try_model(s, pp, 0, PP, 0, constant, approx, &fitted);
+        ic = try_model(s, pp, 0, PP, 0, constant, approx, best->ic, &fitted);
         RECORD(pp, 0, PP, 0, constant, ic);
         if (ic < best->ic) {
             TAKE_BEST(pp, 0, PP, 0, constant, ic);
@@ -334,7 +399,7 @@ static int stepwise_search(search_ctx *s, const lagrs_auto_plan *plan,
     }
     if (max_q > 0 || max_Q > 0) {
         int qq = max_q > 0, QQ = (m > 1) && (max_Q > 0);
-        ic = try_model(s, 0, qq, 0, QQ, constant, approx, &fitted);
+        ic = try_model(s, 0, qq, 0, QQ, constant, approx, best->ic, &fitted);
         RECORD(0, qq, 0, QQ, constant, ic);
         if (ic < best->ic) {
             TAKE_BEST(0, qq, 0, QQ, constant, ic);
@@ -343,7 +408,7 @@ static int stepwise_search(search_ctx *s, const lagrs_auto_plan *plan,
     }
     if (constant) {
         /* forecast keeps `constant` set even when this null model wins */
-        ic = try_model(s, 0, 0, 0, 0, 0, approx, &fitted);
+        ic = try_model(s, 0, 0, 0, 0, 0, approx, best->ic, &fitted);
         RECORD(0, 0, 0, 0, 0, ic);
         if (ic < best->ic) {
             TAKE_BEST(0, 0, 0, 0, 0, ic);
@@ -369,7 +434,7 @@ static int stepwise_search(search_ctx *s, const lagrs_auto_plan *plan,
                 over = 1;
                 break;
             }
-            ic = try_model(s, np, nq, nP, nQ, constant, approx, &fitted);
+            ic = try_model(s, np, nq, nP, nQ, constant, approx, best->ic, &fitted);
             RECORD(np, nq, nP, nQ, constant, ic);
             if (ic < best->ic) {
                 TAKE_BEST(np, nq, nP, nQ, constant, ic);
@@ -388,7 +453,7 @@ static int stepwise_search(search_ctx *s, const lagrs_auto_plan *plan,
                 *stopped_early = 1;
                 break;
             }
-            ic = try_model(s, p, q, P, Q, !constant, approx, &fitted);
+            ic = try_model(s, p, q, P, Q, !constant, approx, best->ic, &fitted);
             RECORD(p, q, P, Q, !constant, ic);
             if (ic < best->ic) {
                 TAKE_BEST(p, q, P, Q, !constant, ic);
@@ -417,7 +482,8 @@ static int stepwise_search(search_ctx *s, const lagrs_auto_plan *plan,
         }
         for (int i = 0; i < k; i++) {
             const model_rec *r = &results[idx[i]];
-            ic = try_model(s, r->p, r->q, r->P, r->Q, r->constant, 0, &fitted);
+            ic = try_model(s, r->p, r->q, r->P, r->Q, r->constant, 0, INFINITY,
+                          &fitted);
             if (ic < INFINITY) {
                 best->model = *r;
                 best->ic = ic;
@@ -536,14 +602,15 @@ int lagrs_auto_arima_kernel(const double *y, R_xlen_t n, double frequency,
     s.m = m; s.d = d; s.D = D; s.ic = ic_type;
     int max_coef = max_p + max_q + max_P + max_Q + 2;
     size_t poly = (size_t) (max_coef + 1);
-    double *mem = malloc(sizeof(double) * ((size_t) max_coef + (size_t) max_coef * max_coef +
+    double *mem = malloc(sizeof(double) * (2 * (size_t) max_coef + (size_t) max_coef * max_coef +
                                            2 * poly));
     if (mem == NULL) {
         set_status(out, LAGRS_AUTO_MEMORY, "out of memory");
         return out->status;
     }
     s.coef = mem;
-    s.var = mem + max_coef;
+    s.css_coef = mem + max_coef;
+    s.var = s.css_coef + max_coef;
     s.work = s.var + (size_t) max_coef * max_coef;
     s.tmp = s.work + poly;
 
@@ -565,7 +632,8 @@ int lagrs_auto_arima_kernel(const double *y, R_xlen_t n, double frequency,
         if (best.found && approx) {
             int fitted;
             double ic = try_model(&s, best.model.p, best.model.q, best.model.P,
-                                  best.model.Q, best.model.constant, 0, &fitted);
+                                  best.model.Q, best.model.constant, 0, INFINITY,
+                                  &fitted);
             if (ic == INFINITY)
                 exhaustive_search(&s, max_p, max_q, max_P, max_Q, opt->max_order,
                                   constant, 0, &best);
