@@ -142,7 +142,8 @@ static int fit_mean(const double *y, R_xlen_t n, lagrs_fit *out)
 {
     R_xlen_t n_ok;
     double mean = r_mean_na(y, n, 0, &n_ok);
-    double sd = n_ok > 1 ? sqrt(sum_squares(y, n, mean) / (double) (n_ok - 1)) : NAN;
+    double variance = n_ok > 1 ? sum_squares(y, n, mean) / (double) (n_ok - 1) : NAN;
+    double sd = sqrt(variance);
     if (new_state(n_ok > 0 ? 1 : 0, out) == NULL)
         return out->status;
     double *state = out->state;
@@ -153,7 +154,7 @@ static int fit_mean(const double *y, R_xlen_t n, lagrs_fit *out)
     state[ST_COEF + 1] = sd / sqrt((double) n);
     state[ST_FUTURE] = mean;
     out->n_coef = 2;
-    out->sigma2 = n_ok > 1 ? sum_squares(y, n, mean) / (double) (n_ok - 1) : NAN;
+    out->sigma2 = variance;
     for (R_xlen_t t = 0; out->residuals != NULL && t < n; t++)
         out->residuals[t] = y[t] - mean;
     if (n_ok < 2)
