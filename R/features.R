@@ -188,7 +188,7 @@ features <- function(x, ..., id = NULL, time = NULL, value = NULL, by = c("rows"
   }, names(wanted), wanted)
   spec <- do.call(Map, c(list(f = c), unname(specs)))
   out <- compute_features(x, spec, id, time, value, by)
-  if (is.data.frame(out)) out else new_feature_frame(setNames(list(out), spec$name))
+  if (is.data.frame(out)) out else new_feature_frame(stats::setNames(list(out), spec$name))
 }
 
 # ---- the spec and the one C call -----------------------------------------

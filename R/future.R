@@ -229,8 +229,10 @@ run_chunks <- function(chunks, worker, args, ids, what) {
 launch_chunk <- function(chunk, worker, args, k) {
   globals <- list(lagrs_worker = worker, lagrs_chunk = chunk, lagrs_args = args)
   record_future_bytes(globals)
-  future::future(do.call(lagrs_worker, c(list(lagrs_chunk), lagrs_args)), globals = globals,
-                 packages = "lagrs", label = paste0("lagrs-chunk-", k))
+  # quoted: the expression's names are the future's globals, not this function's
+  future::future(quote(do.call(lagrs_worker, c(list(lagrs_chunk), lagrs_args))),
+                 substitute = FALSE, globals = globals, packages = "lagrs",
+                 label = paste0("lagrs-chunk-", k))
 }
 
 # A chunk's failure, naming its series (the first three and the last).
