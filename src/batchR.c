@@ -107,13 +107,7 @@ static void fit_one(R_xlen_t i, void *vctx)
     fit_ctx *ctx = (fit_ctx *) vctx;
     lagrs_fit *out = &ctx->fits[i];
     free(out->state);   /* a series that Ctrl-C cut short runs again */
-    memset(out, 0, sizeof *out);
-    for (int k = 0; k < LAGRS_MAX_CODES; k++)
-        out->codes[k] = LAGRS_NA_CODE;
-    for (int k = 0; k < LAGRS_MAX_INFO; k++)
-        out->info[k] = NAN;
-    out->convergence = LAGRS_NA_CODE;
-    out->residuals = ctx->residuals != NULL ? ctx->residuals[i] : NULL;
+    lagrs_fit_init(out, ctx->residuals != NULL ? ctx->residuals[i] : NULL);
     ctx->family->fit(ctx->options, ctx->y[i], ctx->n[i], ctx->frequency[i], out);
     if (out->status > LAGRS_FIT_WARNING) {
         free(out->state);

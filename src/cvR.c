@@ -83,22 +83,13 @@ static void cv_bounds(cv_ctx *ctx, R_xlen_t w, const double *bounds, double **ou
                sizeof(double) * (size_t) ctx->h);
 }
 
-static void cv_fit_init(lagrs_fit *fit)
-{
-    memset(fit, 0, sizeof *fit);
-    for (int k = 0; k < LAGRS_MAX_CODES; k++)
-        fit->codes[k] = LAGRS_NA_CODE;
-    for (int k = 0; k < LAGRS_MAX_INFO; k++)
-        fit->info[k] = NAN;
-}
-
 /* Window w's fit (frozen NULL), or with a frozen fit's parameters: its
  * extend (extend set: the frozen state was made from this window's first
  * values) or its filter, into *fit. */
 static void cv_estimate(cv_ctx *ctx, R_xlen_t w, const lagrs_fit *frozen, int extend,
                         lagrs_fit *fit)
 {
-    cv_fit_init(fit);
+    lagrs_fit_init(fit, NULL);
     R_xlen_t m = w / ctx->n_win, v = w % ctx->n_win;
     const lagrs_family *family = ctx->family[m];
     const void *options = ctx->options[m];

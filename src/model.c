@@ -24,6 +24,17 @@ const lagrs_family *lagrs_family_at(int i)
     return i >= 0 && i < N_FAMILIES ? families[i] : NULL;
 }
 
+void lagrs_fit_init(lagrs_fit *fit, double *residuals)
+{
+    memset(fit, 0, sizeof *fit);
+    for (int k = 0; k < LAGRS_MAX_CODES; k++)
+        fit->codes[k] = LAGRS_NA_CODE;
+    for (int k = 0; k < LAGRS_MAX_INFO; k++)
+        fit->info[k] = NAN;
+    fit->convergence = LAGRS_NA_CODE;
+    fit->residuals = residuals;
+}
+
 const lagrs_family *lagrs_family_find(const char *name)
 {
     for (int i = 0; i < N_FAMILIES; i++)

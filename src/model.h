@@ -125,6 +125,10 @@ extern const lagrs_family lagrs_family_baseline;
 extern const lagrs_family lagrs_family_ensemble;
 extern const lagrs_family lagrs_family_ets;
 
+/* A fit before its family's fit runs: zeros, every code NA, every info
+ * NaN, convergence NA, and the caller's residual slots (or NULL). */
+void lagrs_fit_init(lagrs_fit *fit, double *residuals);
+
 /* The family of that name, or NULL. */
 const lagrs_family *lagrs_family_find(const char *name);
 /* The i-th family of the table (NULL past the end). */

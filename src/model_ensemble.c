@@ -166,17 +166,6 @@ static R_xlen_t scores_at(int n_members)
 
 /* ---- fitting ---------------------------------------------------------- */
 
-static void fresh_fit(lagrs_fit *fit, double *residuals)
-{
-    memset(fit, 0, sizeof *fit);
-    for (int k = 0; k < LAGRS_MAX_CODES; k++)
-        fit->codes[k] = LAGRS_NA_CODE;
-    for (int k = 0; k < LAGRS_MAX_INFO; k++)
-        fit->info[k] = NAN;
-    fit->convergence = LAGRS_NA_CODE;
-    fit->residuals = residuals;
-}
-
 static int usable(const lagrs_fit *fit)
 {
     return fit->status <= LAGRS_FIT_WARNING && fit->state != NULL;
@@ -188,7 +177,7 @@ static int member_cv_forecast(const ensemble_options *o, int m, const double *y,
                               R_xlen_t origin, double frequency, int h, double *f)
 {
     lagrs_fit fit;
-    fresh_fit(&fit, NULL);
+    lagrs_fit_init(&fit, NULL);
     const lagrs_family *family = o->family[m];
     family->fit(o->options[m].bytes, y, origin, frequency, &fit);
     int ok = usable(&fit);
@@ -466,7 +455,7 @@ static void fit_members(const ensemble_options *o, const double *y, R_xlen_t n,
 {
     for (int m = 0; m < o->n_members; m++) {
         double *r = p->member_residuals + (size_t) m * n;
-        fresh_fit(&p->fits[m], r);
+        lagrs_fit_init(&p->fits[m], r);
         o->family[m]->fit(o->options[m].bytes, y, n, frequency, &p->fits[m]);
         if (!usable(&p->fits[m])) {
             free(p->fits[m].state);
@@ -704,7 +693,7 @@ static int ensemble_filter(const void *options, const double *state, R_xlen_t st
         const double *b = state + block_at(M, m);
         const lagrs_family *f = o->family[m];
         lagrs_fit *fit = &p.fits[m];
-        fresh_fit(fit, p.member_residuals + (size_t) m * n);
+        lagrs_fit_init(fit, p.member_residuals + (size_t) m * n);
         p.weight[m] = state[H_SIZE + m];
         if (b[B_STATUS] > LAGRS_FIT_WARNING) {
             snprintf(fit->message, LAGRS_MSG_LEN, "it failed at the fitted origin");
@@ -770,7 +759,7 @@ static void ensemble_label(const void *options, const lagrs_fit *fit, char *buf,
         if (b[B_STATUS] > LAGRS_FIT_WARNING)
             continue;
         lagrs_fit member;
-        fresh_fit(&member, NULL);
+        lagrs_fit_init(&member, NULL);
         for (int k = 0; k < LAGRS_MAX_CODES; k++)
             member.codes[k] = (int) b[B_CODES + k];
         for (int k = 0; k < LAGRS_MAX_INFO; k++)
