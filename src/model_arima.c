@@ -218,6 +218,26 @@ static int arima_fit(const void *options, const double *y, R_xlen_t n, double fr
     return out->status = status;
 }
 
+/* What filter and extend both do first: screen y, then allocate the new
+ * state (res set up for it) with the caller's prefix copied in front. */
+static int frozen_state_start(const lagrs_arima_spec *spec, const double *prefix,
+                              R_xlen_t prefix_len, const double *y, R_xlen_t n,
+                              lagrs_fit *out, lagrs_arima_result *res)
+{
+    int status = screen_series(y, n, lagrs_arima_min_obs(spec), 1, out->message);
+    if (status != LAGRS_ARIMA_OK)
+        return status;
+    memset(res, 0, sizeof *res);
+    out->state = lagrs_arima_state_alloc(spec, prefix_len, &out->state_len, res);
+    if (out->state == NULL) {
+        snprintf(out->message, LAGRS_MSG_LEN, "out of memory");
+        return LAGRS_ARIMA_ERR_MEMORY;
+    }
+    if (prefix_len > 0)
+        memcpy(out->state, prefix, sizeof(double) * (size_t) prefix_len);
+    return LAGRS_ARIMA_OK;
+}
+
 int lagrs_arima_state_filter(lagrs_arima_spec *spec, const double *frozen,
                              const double *prefix, R_xlen_t prefix_len, const double *y,
                              R_xlen_t n, lagrs_fit *out)
@@ -230,18 +250,10 @@ int lagrs_arima_state_filter(lagrs_arima_spec *spec, const double *frozen,
     spec->want_residuals = out->residuals != NULL;
     spec->stop = lagrs_batch_stop_requested;
     out->convergence = 0;
-    int status = screen_series(y, n, lagrs_arima_min_obs(spec), 1, out->message);
+    lagrs_arima_result res;
+    int status = frozen_state_start(spec, prefix, prefix_len, y, n, out, &res);
     if (status != LAGRS_ARIMA_OK)
         return out->status = status;
-    lagrs_arima_result res;
-    memset(&res, 0, sizeof res);
-    out->state = lagrs_arima_state_alloc(spec, prefix_len, &out->state_len, &res);
-    if (out->state == NULL) {
-        snprintf(out->message, LAGRS_MSG_LEN, "out of memory");
-        return out->status = LAGRS_ARIMA_ERR_MEMORY;
-    }
-    if (prefix_len > 0)
-        memcpy(out->state, prefix, sizeof(double) * (size_t) prefix_len);
     res.residuals = out->residuals;
     status = lagrs_arima_fit_kernel(y, n, NULL, 0, spec, &res);
     memcpy(out->message, res.message, LAGRS_MSG_LEN);
@@ -269,18 +281,10 @@ int lagrs_arima_state_extend(const lagrs_arima_spec *spec, const double *frozen,
         return lagrs_arima_state_filter(&full, frozen, prefix, prefix_len, y, n, out);
     }
     out->convergence = 0;
-    int status = screen_series(y, n, lagrs_arima_min_obs(spec), 1, out->message);
+    lagrs_arima_result res;
+    int status = frozen_state_start(spec, prefix, prefix_len, y, n, out, &res);
     if (status != LAGRS_ARIMA_OK)
         return out->status = status;
-    lagrs_arima_result res;
-    memset(&res, 0, sizeof res);
-    out->state = lagrs_arima_state_alloc(spec, prefix_len, &out->state_len, &res);
-    if (out->state == NULL) {
-        snprintf(out->message, LAGRS_MSG_LEN, "out of memory");
-        return out->status = LAGRS_ARIMA_ERR_MEMORY;
-    }
-    if (prefix_len > 0)
-        memcpy(out->state, prefix, sizeof(double) * (size_t) prefix_len);
     memcpy(out->state + prefix_len, frozen,
            sizeof(double) * (size_t) (out->state_len - prefix_len));
     res.n_coef = lagrs_arima_n_coef(spec, 0);
